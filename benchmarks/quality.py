@@ -5,39 +5,11 @@ Prints, on held-out test episodes of the default prior at Nc = 16, 64, 256 (512 
 mean_j[log p_true(x_j) - log q(x_j)] (an unbiased estimate of KL(true || q), nats) of every method, and the time per
 episode of batched `predict` + `log_prob` against an EM-BIC fit at Nc = 128, both on one CPU thread.
 """
-import argparse, time, warnings, math
-from concurrent.futures import ProcessPoolExecutor
+import argparse, time, math
 import numpy as np, torch
-from icde_nb.dataset import EpisodicGMM, GMMPrior, select_episodes
+from icde_nb.dataset import EpisodicGMM, GMMPrior
 from icde_nb.model import load_model, load_pretrained
-from icde_nb.evaluation import fit_baseline, BASELINES
-
-def gaps_of(q, mix, query):
-    x = query.transpose(0, 1)                                                    # (Nq, B, D)
-    return (mix.log_prob(x) - q.log_prob(x)).mean(0)                             # (B,)
-
-def baseline_gaps(args):
-    "Per-episode NLL gaps of one baseline on a chunk of episodes (runs in a worker process)."
-    name, ctx, qry, w, m, s = args
-    torch.set_num_threads(1)
-    from icde_nb.dataset import gmm
-    mix = gmm(w, m, s)
-    out = []
-    for i in range(len(ctx)):
-        q = fit_baseline(name, ctx[i])
-        out.append(gaps_of(q, select_episodes(mix, i), qry[i:i + 1]).item())
-    return out
-
-def run_baselines(ep, names, workers):
-    comp = ep.mixture.component_distribution.base_dist
-    w, m, s = ep.mixture.mixture_distribution.probs, comp.loc, comp.scale
-    chunks = np.array_split(np.arange(len(ep.context)), workers * 4)
-    res = {}
-    with ProcessPoolExecutor(workers) as ex:
-        for name in names:
-            jobs = [(name, ep.context[c], ep.query[c], w[c], m[c], s[c]) for c in chunks if len(c)]
-            res[name] = np.concatenate([np.array(r) for r in ex.map(baseline_gaps, jobs)])
-    return res
+from icde_nb.evaluation import evaluate, fit_baseline, MODEL
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
@@ -47,16 +19,16 @@ if __name__ == '__main__':
     model = load_model(a.checkpoint) if a.checkpoint else load_pretrained()
     torch.set_num_threads(1)
     sizes = [int(s) for s in a.sizes.split(',')]
-    names = list(BASELINES)
+    ours = f'model (+{model.config.refine_steps} EM steps)' if model.config.refine_steps else 'model (no refinement)'
     rows = {}
     for nc in sizes:
         ep = EpisodicGMM(GMMPrior(), a.episodes, nc, 512, split='test', seed=0).episodes()
-        r = {}
-        with torch.no_grad():
-            r['model (no refinement)'] = gaps_of(model.predict(ep.context, refine=0), ep.mixture, ep.query).numpy()
-            if model.config.refine_steps:
-                r[f'model (+{model.config.refine_steps} EM steps)'] = gaps_of(model.predict(ep.context), ep.mixture, ep.query).numpy()
-        r.update(run_baselines(ep, names, a.workers))
+        ev = evaluate(model, ep, methods=(MODEL, 'EM-BIC', 'DP-GMM', 'KDE', 'Gaussian'), metrics=('nll_gap',), workers=a.workers, progress=False)
+        r = {m: ev.scores[m]['nll_gap'] for m in ev.methods}
+        if model.config.refine_steps:
+            r = {'model (no refinement)': evaluate(model, ep, methods=(MODEL,), metrics=('nll_gap',), refine=0, workers=0, progress=False).scores[MODEL]['nll_gap'],
+                 ours: r.pop(MODEL), **r}
+        else: r = {ours: r.pop(MODEL), **r}
         rows[nc] = r
     methods = list(rows[sizes[0]])
     print(f"\nMean NLL gap (nats; KL(true || q) estimate) on {a.episodes} test episodes, 512 queries each (+- standard error)")
@@ -65,7 +37,6 @@ if __name__ == '__main__':
     for mth in methods:
         print(f'| {mth} | ' + ' | '.join(f'{rows[nc][mth].mean():.3f} ± {rows[nc][mth].std() / math.sqrt(len(rows[nc][mth])):.3f}' for nc in sizes) + ' |')
     best_classical = {nc: min(('EM-BIC', 'DP-GMM'), key=lambda n: rows[nc][n].mean()) for nc in sizes}
-    ours = methods[1] if model.config.refine_steps else methods[0]
     for nc in sizes:
         b = best_classical[nc]; d = rows[nc][ours] - rows[nc][b]
         print(f"Nc = {nc}: {ours} {rows[nc][ours].mean():.3f} vs best classical ({b}) {rows[nc][b].mean():.3f}: "
