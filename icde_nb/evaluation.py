@@ -18,9 +18,9 @@ from .masking import as_points
 
 # %% auto #0
 __all__ = ['BASELINES', 'METRICS', 'MODEL', 'REFERENCES', 'SETTINGS', 'fit_em_bic', 'fit_dpgmm', 'fit_kde', 'fit_gaussian',
-           'fit_baseline', 'fit_global_gaussian', 'fit_episode_gmm', 'score_episode', 'Evaluation', 'evaluate', 'Table',
-           'table_3_1', 'kl_summary', 'metrics_table', 'by_context_size', 'size_table', 'test_episodes',
-           'icde_evaluate']
+           'fit_baseline', 'fit_global_gaussian', 'fit_episode_gmm', 'score_episode', 'parallel_map', 'Evaluation',
+           'evaluate', 'Table', 'table_3_1', 'kl_summary', 'metrics_table', 'by_context_size', 'size_table',
+           'test_episodes', 'evaluation_tables', 'icde_evaluate']
 
 # %% ../nbs/05_evaluation.ipynb #1a73c0a5
 def _fit_points(points, name)->np.ndarray:
@@ -128,10 +128,23 @@ from tqdm.auto import tqdm
 MODEL = 'Transformer-MDN'
 REFERENCES = {'Upper (Ep-GMM on queries)': 'epgmm', 'Lower (global Gaussian)': 'glob', 'True GMM': 'true'}
 
+def parallel_map(fn,                    # a picklable function of one job
+                 jobs:list,             # its arguments
+                 workers:int|None=None, # worker processes, one torch thread each (None: CPU count; 0 or 1: in this process)
+                 desc:str='',           # progress-bar label
+                 progress:bool=True,    # show a progress bar
+                 chunksize:int=1,       # jobs sent to a worker at a time
+                )->list:                # [fn(job) for job in jobs], in order
+    "`[fn(j) for j in jobs]`, spread over worker processes, with a progress bar."
+    workers = os.cpu_count() if workers is None else workers
+    bar = dict(total=len(jobs), disable=not progress, desc=desc, dynamic_ncols=True)
+    if not workers or workers < 2: return [fn(j) for j in tqdm(jobs, **bar)]
+    with ProcessPoolExecutor(workers, initializer=torch.set_num_threads, initargs=(1,)) as ex:
+        return list(tqdm(ex.map(fn, jobs, chunksize=chunksize), **bar))
+
 def _episode_job(args)->dict:
     "Fit the baselines of one episode and score every method (runs in a worker process)."
     i, context, query, true, preds, glob, methods, metrics, kw = args
-    torch.set_num_threads(1)
     dists, secs = dict(preds), {}
     needs_ep = 'kl_epgmm' in metrics or 'Upper (Ep-GMM on queries)' in methods
     epgmm = fit_episode_gmm(query) if needs_ep else None
@@ -176,11 +189,7 @@ def evaluate(model,                         # a TransformerMDN (or None to score
     glob = fit_global_gaussian(episodes.query)
     jobs = [(i, episodes.context[i], episodes.query[i], select_episodes(episodes.mixture, i), preds[i], glob, methods, metrics, kw)
             for i in range(B)]
-    workers = os.cpu_count() if workers is None else workers
-    bar = dict(total=B, disable=not progress, desc=f'evaluating Nc={Nc}', dynamic_ncols=True)
-    if workers and workers > 1:
-        with ProcessPoolExecutor(workers) as ex: results = list(tqdm(ex.map(_episode_job, jobs, chunksize=max(1, B // (8 * workers))), **bar))
-    else: results = [_episode_job(j) for j in tqdm(jobs, **bar)]
+    results = parallel_map(_episode_job, jobs, workers, f'evaluating Nc={Nc}', progress, chunksize=max(1, B // (8 * (workers or os.cpu_count()))))
     scores = {m: {k: np.array([r['scores'][m][k] for r in results]) for k in results[0]['scores'][m]} for m in methods}
     seconds = {m: float(np.mean([r['secs'][m] for r in results])) for m in methods if m in BASELINES}
     if t_model is not None: seconds[MODEL] = t_model
@@ -263,6 +272,15 @@ def test_episodes(setting:str='default', n_episodes:int=100, seed:int=0)->Episod
 from fastcore.script import call_parse
 from pathlib import Path
 
+def evaluation_tables(evs_setting:dict, # setting name (a key of `SETTINGS`) -> its Evaluation
+                      evs_size:dict,    # Nc -> Evaluation, from `by_context_size`
+                     )->dict:           # file name -> Table
+    "Every table of the evaluation, keyed by the file name it is saved under."
+    tables = {}
+    for s, ev in evs_setting.items():
+        tables |= {f'table_3_1_{s}': table_3_1(ev, paper=s == 'dissertation'), f'kl_summary_{s}': kl_summary(ev), f'metrics_{s}': metrics_table(ev)}
+    return tables | {'kl_by_context_size': size_table(evs_size)}
+
 @call_parse
 def icde_evaluate(checkpoint:str='default', # 'default' (the shipped model) or a checkpoint path
                   episodes:int=200,         # test episodes per table
@@ -275,14 +293,9 @@ def icde_evaluate(checkpoint:str='default', # 'default' (the shipped model) or a
     "Evaluate a model against the baselines and write Table 3.1, the KL summaries and the by-size table."
     from icde_nb.model import load_pretrained, load_model
     model = load_pretrained() if checkpoint == 'default' else load_model(checkpoint)
-    out = Path(out); tables = {}
-    for setting in SETTINGS:
-        ev = evaluate(model, test_episodes(setting, episodes, seed), workers=workers, progress=progress)
-        tables[f'table_3_1_{setting}'] = table_3_1(ev, paper=setting == 'dissertation')
-        tables[f'kl_summary_{setting}'] = kl_summary(ev)
-        tables[f'metrics_{setting}'] = metrics_table(ev)
-    evs = by_context_size(model, [int(s) for s in sizes.split(',')], episodes, seed=seed, workers=workers, progress=progress)
-    tables['kl_by_context_size'] = size_table(evs)
+    out = Path(out)
+    evs = {s: evaluate(model, test_episodes(s, episodes, seed), workers=workers, progress=progress) for s in SETTINGS}
+    tables = evaluation_tables(evs, by_context_size(model, [int(s) for s in sizes.split(',')], episodes, seed=seed, workers=workers, progress=progress))
     for name, t in tables.items():
         t.save(out / name); print(t.markdown(), end='\n\n')
     print(f'tables written to {out}/')

@@ -280,17 +280,14 @@ def order_sensitivity(model:PosteriorEstimator, n_datasets:int=256, n_points:int
     return (kl(data) - kl(shuffled)).abs().mean().item()
 
 # %% ../nbs/07_posterior.ipynb #4bdd74cf
-from .evaluation import Table
-from concurrent.futures import ProcessPoolExecutor
-import os
+from .evaluation import Table, parallel_map
 
 TASKS = {'gaussian-2d': lambda: GaussianMean(2), 'gaussian-16d': lambda: GaussianMean(16),
          'linreg-4': lambda: LinearRegression(4), 'mixture-means': lambda: MixtureMeans()}
 
 def _compare_job(args)->dict:
     "Train and evaluate one combination (runs in a worker process)."
-    t, e, h, o, config, n_eval, threads = args
-    if threads: torch.set_num_threads(threads)
+    t, e, h, o, config, n_eval = args
     t0 = time.time()
     model, _ = fit_posterior(TASKS[t](), e, h, o, config, progress=False)
     r = evaluate_posterior(model, n_datasets=n_eval, n_points=config.n_points)
@@ -307,12 +304,7 @@ def compare(tasks=tuple(TASKS),              # keys of TASKS
            )->tuple:                         # (Table, list of result dicts)
     "Train and evaluate every combination; returns (Table, list of result dicts)."
     runs = [(t, e, h, o) for t in tasks for e in encoders for h in heads for o in objectives]
-    workers = os.cpu_count() if workers is None else workers
-    jobs = [(*r, config, n_eval, 1 if workers and workers > 1 else None) for r in runs]
-    bar = dict(total=len(jobs), disable=not progress, desc='posterior comparison')
-    if workers and workers > 1:
-        with ProcessPoolExecutor(workers) as ex: results = list(tqdm(ex.map(_compare_job, jobs), **bar))
-    else: results = [_compare_job(j) for j in tqdm(jobs, **bar)]
+    results = parallel_map(_compare_job, [(*r, config, n_eval) for r in runs], workers, 'posterior comparison', progress)
     rows = [[r['task'], r['encoder'], r['head'], r['objective'], f"{r['kl']:.3f}", f"{r['mmd']:.4f}",
              f"{r['pred_ll']:.3f}", f"{r['pred_ll_ref']:.3f}", f"{r['seconds']:.0f}"] for r in results]
     return Table(['task', 'encoder', 'head', 'objective', 'KL(ref ‖ q)', 'MMD²', 'pred. LL', 'pred. LL (ref)', 's'], rows,

@@ -20,7 +20,7 @@ from .model import load_pretrained, load_model
 from .training import plot_history
 from .metrics import hdr_coverage
 from .evaluation import (evaluate, test_episodes, by_context_size, table_3_1, kl_summary, metrics_table, size_table,
-                                Table, MODEL, BASELINES, fit_baseline)
+                                evaluation_tables, Table, MODEL, BASELINES, fit_baseline)
 
 # %% auto #0
 __all__ = ['COLORS', 'THREE', 'plot_scatter', 'plot_contours', 'plot_marginals', 'plot_per_episode', 'plot_kl_references',
@@ -197,9 +197,7 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
             'training_curve': plot_history(hist), 'kl_and_time_by_context_size': plot_by_size(evs),
             'calibration': plot_calibration({MODEL: q, 'EM-BIC': stack_baseline('EM-BIC', ep), 'True GMM': ep.mixture}, ep)}
     for name, f in figs.items(): f.savefig(out / f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(f)
-    tables = {'table_3_1_default': table_3_1(ev), 'table_3_1_dissertation': table_3_1(ev_d, paper=True),
-              'kl_summary_default': kl_summary(ev), 'kl_summary_dissertation': kl_summary(ev_d),
-              'metrics_default': metrics_table(ev), 'kl_by_context_size': size_table(evs)}
+    tables = evaluation_tables({'default': ev, 'dissertation': ev_d}, evs)
     for name, t in tables.items(): t.save(out / name)
     next(it)
     lines = ['# icde_nb report', '', f'Model: {"retrained" if train else "shipped default"}; {episodes} test episodes '
