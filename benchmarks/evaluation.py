@@ -6,13 +6,14 @@ Run: python benchmarks/evaluation.py [--episodes 100] [--workers N]
 import argparse, os, time
 from icde_nb.model import load_pretrained
 from icde_nb.evaluation import evaluate, test_episodes, metrics_table
+from icde_nb.baselines import baselines
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--episodes', type=int, default=100); ap.add_argument('--workers', type=int, default=None)
     a = ap.parse_args()
     model, ep = load_pretrained(), test_episodes('default', a.episodes)
     t = time.perf_counter()
-    ev = evaluate(model, ep, workers=a.workers, progress=False)
+    ev = evaluate({'mdn': model, **baselines(a.workers)}, ep, workers=a.workers, progress=False)
     dt = time.perf_counter() - t
     print(metrics_table(ev).markdown())
     print(f"\n{a.episodes} episodes x {len(ev.methods)} methods x every metric: {dt:.1f} s wall time "

@@ -9,7 +9,8 @@ import argparse, time, math
 import numpy as np, torch
 from icde_nb.dataset import EpisodicGMM, GMMPrior
 from icde_nb.model import load_model, load_pretrained
-from icde_nb.evaluation import evaluate, fit_baseline, MODEL
+from icde_nb.evaluation import evaluate
+from icde_nb.baselines import baselines, fit_em_bic, LABELS
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
@@ -19,17 +20,14 @@ if __name__ == '__main__':
     model = load_model(a.checkpoint) if a.checkpoint else load_pretrained()
     torch.set_num_threads(1)
     sizes = [int(s) for s in a.sizes.split(',')]
-    ours = f'model (+{model.config.refine_steps} EM steps)' if model.config.refine_steps else 'model (no refinement)'
+    steps = model.refinement.steps
+    ours = f'model (+{steps} EM steps)' if steps else 'model (no refinement)'
+    estimators = ({'model (no refinement)': model.estimator(refine=0)} if steps else {}) | {ours: model} | baselines(a.workers)
     rows = {}
     for nc in sizes:
         ep = EpisodicGMM(GMMPrior(), a.episodes, nc, 512, split='test', seed=0).episodes()
-        ev = evaluate(model, ep, methods=(MODEL, 'EM-BIC', 'DP-GMM', 'KDE', 'Gaussian'), metrics=('nll_gap',), workers=a.workers, progress=False)
-        r = {m: ev.scores[m]['nll_gap'] for m in ev.methods}
-        if model.config.refine_steps:
-            r = {'model (no refinement)': evaluate(model, ep, methods=(MODEL,), metrics=('nll_gap',), refine=0, workers=0, progress=False).scores[MODEL]['nll_gap'],
-                 ours: r.pop(MODEL), **r}
-        else: r = {ours: r.pop(MODEL), **r}
-        rows[nc] = r
+        ev = evaluate(estimators, ep, metrics=('nll_gap',), references=(), workers=a.workers, progress=False)
+        rows[nc] = {LABELS.get(m, m): ev.scores[m]['nll_gap'] for m in ev.methods}
     methods = list(rows[sizes[0]])
     print(f"\nMean NLL gap (nats; KL(true || q) estimate) on {a.episodes} test episodes, 512 queries each (+- standard error)")
     print('| method | ' + ' | '.join(f'Nc = {nc}' for nc in sizes) + ' |')
@@ -45,7 +43,7 @@ if __name__ == '__main__':
     # speed at Nc = 128, one thread for torch and for scikit-learn's BLAS/OpenMP, measured side by side, 5 interleaved rounds
     from threadpoolctl import threadpool_limits
     ep = EpisodicGMM(GMMPrior(), 256, 128, 512, split='test', seed=1).episodes()
-    x = ep.query.transpose(0, 1)
+    x = ep.query.transpose(0, 1)                                                  # (Nq, B, D): torch's layout
     t_model, t_net, t_em, t_one = [], [], [], []
     with threadpool_limits(1), torch.no_grad():
         model.predict(ep.context).log_prob(x)                                    # warm-up
@@ -57,7 +55,7 @@ if __name__ == '__main__':
             t = time.perf_counter(); model.predict(ep.context, refine=0); t_one.append((time.perf_counter() - t) / len(ep.context))
             M.CPU_TOKENS = keep
             t = time.perf_counter()
-            for i in range(16): fit_baseline('EM-BIC', ep.context[i])
+            for i in range(16): fit_em_bic(ep.context[i])
             t_em.append((time.perf_counter() - t) / 16)
     t_model, t_net, t_em, t_one = (float(np.median(a)) for a in (t_model, t_net, t_em, t_one))
     c = model.config; N, d, L, D = 128 + 1, c.d_model, c.n_layers, c.dim

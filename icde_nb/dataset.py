@@ -7,20 +7,20 @@ Docs: https://icde-nb.github.io/icde_nb/dataset.html.md"""
 # %% ../nbs/00_dataset.ipynb #1badf705
 from __future__ import annotations
 import math
-from dataclasses import dataclass, asdict
-from typing import NamedTuple
+from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import Tensor
 from torch.distributions import Categorical, Independent, MixtureSameFamily, MultivariateNormal, Normal
 import matplotlib.pyplot as plt
+from .core import select_episodes, mixture_params
 
 # %% auto #0
-__all__ = ['GMMPrior', 'gmm', 'select_episodes', 'sample_mixtures', 'sample_points', 'Episodes', 'sample_episodes',
-           'density_grid', 'plot_episode', 'EpisodicGMM', 'episode_mixture']
+__all__ = ['GMMPrior', 'gmm', 'sample_mixtures', 'sample_points', 'Episodes', 'sample_episodes', 'density_grid', 'plot_episode',
+           'EpisodicGMM', 'episode_mixture']
 
 # %% ../nbs/00_dataset.ipynb #5a1ab965
-@dataclass
+@dataclass(frozen=True)
 class GMMPrior:
     "Settings of the random Gaussian mixture drawn for each episode."
     dim:int=2             # D, the dimension of every point
@@ -46,16 +46,6 @@ def gmm(weights:Tensor, # (B, K) mixture weights, rows summing to 1 (zeros allow
     "A batch of diagonal Gaussian mixtures as one torch distribution."
     return MixtureSameFamily(Categorical(probs=weights), Independent(Normal(means, stds), 1))
 
-def select_episodes(mix:MixtureSameFamily, # a batch of mixtures, batch shape (B,)
-                    idx,                   # an int, slice, list or index tensor of episodes to keep
-                   )->MixtureSameFamily:
-    "The mixtures of some episodes of a batch, as a smaller batch."
-    if isinstance(idx, int): idx = [idx]
-    comp, w = mix.component_distribution, mix.mixture_distribution.probs[idx]
-    if isinstance(comp, MultivariateNormal):                                   # full-covariance components
-        return MixtureSameFamily(Categorical(probs=w), MultivariateNormal(comp.loc[idx], scale_tril=comp.scale_tril[idx]))
-    return gmm(w, comp.base_dist.loc[idx], comp.base_dist.scale[idx])
-
 # %% ../nbs/00_dataset.ipynb #cba4690a
 def sample_mixtures(prior:GMMPrior,         # the prior over mixtures
                     n_episodes:int,         # B, how many mixtures to draw
@@ -77,21 +67,24 @@ def sample_points(mix:MixtureSameFamily, # batch of mixtures, batch shape (B,), 
                   generator:torch.Generator|None=None, # source of randomness
                  )->Tensor:              # (B, N, D)
     "Draw `n` points from each mixture of a batch, reproducibly from `generator`."
-    w = mix.mixture_distribution.probs                                        # (B, K)
-    comp = mix.component_distribution.base_dist
-    B, K, D = comp.loc.shape
+    p = mixture_params(mix)
+    w, loc, scale = p['weights'], p['means'], p['stds']                      # (B, K), (B, K, D), (B, K, D)
+    B, K, D = loc.shape
     u = torch.rand(B, n, generator=generator)                                 # (B, N)
     k = torch.searchsorted(w.cumsum(-1).contiguous(), u, right=True).clamp_max(K - 1)  # (B, N) component of each point
     idx = k[..., None].expand(B, n, D)                                        # (B, N, D)
     eps = torch.randn(B, n, D, generator=generator)                           # (B, N, D)
-    return comp.loc.gather(1, idx) + comp.scale.gather(1, idx) * eps
+    return loc.gather(1, idx) + scale.gather(1, idx) * eps
 
 # %% ../nbs/00_dataset.ipynb #ff9326f7
-class Episodes(NamedTuple):
+@dataclass(frozen=True)
+class Episodes:
     "A batch of episodes: visible context, hidden queries and the true mixtures they came from."
     context:Tensor                # (B, Nc, D)
     query:Tensor                  # (B, Nq, D)
     mixture:MixtureSameFamily     # batch shape (B,), event shape (D,)
+    def __iter__(self): return iter((self.context, self.query, self.mixture))   # unpacks as (context, query, mixture)
+    def __len__(self): return len(self.context)
 
 def sample_episodes(prior:GMMPrior,    # the prior over mixtures
                     n_episodes:int,    # B, episodes in the batch
@@ -167,9 +160,7 @@ class EpisodicGMM(torch.utils.data.Dataset):
         if b not in self._cache:
             g = torch.Generator().manual_seed(_block_seed(self.seed, self.split, b))
             ep = sample_episodes(self.prior, self.block, self.n_context, self.n_query, g)
-            comp = ep.mixture.component_distribution.base_dist
-            self._cache[b] = dict(context=ep.context, query=ep.query, weights=ep.mixture.mixture_distribution.probs,
-                                  means=comp.loc, stds=comp.scale)
+            self._cache[b] = dict(context=ep.context, query=ep.query, **mixture_params(ep.mixture))
         return self._cache[b]
 
     def __getitem__(self, i:int)->dict: # context (Nc, D), query (Nq, D), weights (K,), means (K, D), stds (K, D)
@@ -178,15 +169,14 @@ class EpisodicGMM(torch.utils.data.Dataset):
         blk = self._block(i // self.block)
         return {k: v[i % self.block] for k, v in blk.items()}
 
+    def episodes(self, idx=None)->Episodes:
+        "The items `idx` (default: all) as one batch of `Episodes`."
+        idx = range(self.n) if idx is None else idx
+        items = [self[i] for i in idx]
+        batch = {k: torch.stack([it[k] for it in items]) for k in items[0]}
+        return Episodes(batch['context'], batch['query'], episode_mixture(batch))
+
 # %% ../nbs/00_dataset.ipynb #921d7f5d
 def episode_mixture(batch:dict)->MixtureSameFamily:
     "The true mixtures of a (collated) batch of `EpisodicGMM` items."
     return gmm(batch['weights'], batch['means'], batch['stds'])
-
-def _episodes(self:EpisodicGMM, idx=None)->Episodes:
-    "The items `idx` (default: all) as one batch of `Episodes`."
-    idx = range(self.n) if idx is None else idx
-    items = [self[i] for i in idx]
-    batch = {k: torch.stack([it[k] for it in items]) for k in items[0]}
-    return Episodes(batch['context'], batch['query'], episode_mixture(batch))
-EpisodicGMM.episodes = _episodes

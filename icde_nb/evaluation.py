@@ -1,4 +1,4 @@
-"""The dissertation's baselines and metrics, the fair context-only references it lacked, and an honest benchmark of the Transformer-MDN by context size.
+"""Every metric of `04_metrics` applied to any set of estimators on the same test episodes, the dissertation's tables, and an honest benchmark of the Transformer-MDN against the classical baselines by context size.
 
 Docs: https://icde-nb.github.io/icde_nb/evaluation.html.md"""
 
@@ -6,102 +6,32 @@ Docs: https://icde-nb.github.io/icde_nb/evaluation.html.md"""
 
 # %% ../nbs/05_evaluation.ipynb #b20894e5
 from __future__ import annotations
-import math, time, warnings
+import os, time
+from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
-from torch.distributions import MultivariateNormal, MixtureSameFamily, Categorical
-from sklearn.mixture import GaussianMixture, BayesianGaussianMixture
-from sklearn.exceptions import ConvergenceWarning
-from .dataset import GMMPrior, EpisodicGMM, Episodes, gmm, select_episodes
-from .masking import as_points
+from fastcore.script import call_parse
+from .core import (Table, as_estimator, fmt_pm, log_prob_points, parallel_map, seeded, select_episodes,
+                          UsageError, check_out_path)
+from .dataset import GMMPrior, EpisodicGMM, Episodes
+from .metrics import wasserstein, mmd2, kl_mc, nll_gap, hdr_coverage, calibration_error
+from .baselines import baselines, fit_em_bic, fit_global_gaussian, fit_episode_gmm, LABELS
 
 # %% auto #0
-__all__ = ['BASELINES', 'METRICS', 'MODEL', 'REFERENCES', 'SETTINGS', 'fit_em_bic', 'fit_dpgmm', 'fit_kde', 'fit_gaussian',
-           'fit_baseline', 'fit_global_gaussian', 'fit_episode_gmm', 'score_episode', 'parallel_map', 'Evaluation',
-           'evaluate', 'Table', 'table_3_1', 'kl_summary', 'metrics_table', 'by_context_size', 'size_table',
-           'test_episodes', 'evaluation_tables', 'icde_evaluate']
+__all__ = ['METRICS', 'REFERENCES', 'SETTINGS', 'score_episode', 'Evaluation', 'evaluate', 'table_3_1', 'kl_summary',
+           'metrics_table', 'by_context_size', 'size_table', 'test_episodes', 'evaluation_tables', 'parse_sizes',
+           'load_checkpoint_arg', 'icde_evaluate']
 
 # %% ../nbs/05_evaluation.ipynb #1a73c0a5
-def _fit_points(points, name)->np.ndarray:
-    "Validated (N, D) float64 points of one episode."
-    x = as_points(points, name)
-    if x.shape[0] != 1: raise ValueError(f"{name} must hold one episode, shape (N, D); got {tuple(x.shape)}")
-    if x.shape[1] < 2: raise ValueError(f"{name} needs at least 2 points, got {x.shape[1]}")
-    return x[0].double().numpy()
-
-def _from_sklearn(m)->MixtureSameFamily:
-    "A fitted diagonal scikit-learn mixture as a torch mixture with batch shape (1,)."
-    w, mu, var = (torch.as_tensor(a, dtype=torch.float32)[None] for a in (m.weights_, m.means_, m.covariances_))
-    return gmm(w / w.sum(-1, keepdim=True), mu, var.sqrt())
-
-def fit_em_bic(points,            # (N, D) points of one episode
-               k_max:int=6,       # largest K tried (K = 1..k_max, and at most N)
-               seed:int=0,        # random state of EM's initialisation
-              )->MixtureSameFamily:
-    "Diagonal GMM fitted by EM, K chosen by BIC."
-    x = _fit_points(points, 'points')
-    best, best_bic = None, np.inf
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', ConvergenceWarning)
-        for k in range(1, min(k_max, len(x)) + 1):
-            m = GaussianMixture(k, covariance_type='diag', random_state=seed).fit(x)
-            b = m.bic(x)
-            if b < best_bic: best, best_bic = m, b
-    return _from_sklearn(best)
-
-def fit_dpgmm(points, n_components:int=6, seed:int=0)->MixtureSameFamily:
-    "Variational Dirichlet-process GMM with diagonal components (scikit-learn)."
-    x = _fit_points(points, 'points')
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', ConvergenceWarning)
-        m = BayesianGaussianMixture(n_components=min(n_components, len(x)), covariance_type='diag',
-                                    weight_concentration_prior_type='dirichlet_process', random_state=seed, max_iter=200).fit(x)
-    return _from_sklearn(m)
-
-def fit_kde(points)->MixtureSameFamily:
-    "Gaussian KDE with Scott's bandwidth, as scipy's gaussian_kde: one component per point."
-    x = _fit_points(points, 'points')
-    n, d = x.shape
-    cov = np.atleast_2d(np.cov(x.T)) * n ** (-2 / (d + 4)) + 1e-9 * np.eye(d)     # data covariance * Scott factor^2
-    loc = torch.as_tensor(x, dtype=torch.float32)[None]                            # (1, N, D)
-    comp = MultivariateNormal(loc, torch.as_tensor(cov, dtype=torch.float32).expand(1, n, d, d))
-    return MixtureSameFamily(Categorical(logits=torch.zeros(1, n)), comp)
-
-def fit_gaussian(points)->MultivariateNormal:
-    "One full-covariance Gaussian, maximum likelihood."
-    x = _fit_points(points, 'points')
-    cov = np.atleast_2d(np.cov(x.T, bias=True)) + 1e-6 * np.eye(x.shape[1])
-    return MultivariateNormal(torch.as_tensor(x.mean(0), dtype=torch.float32)[None], torch.as_tensor(cov, dtype=torch.float32)[None])
-
-BASELINES = {'EM-BIC': fit_em_bic, 'DP-GMM': fit_dpgmm, 'KDE': fit_kde, 'Gaussian': fit_gaussian}
-
-def fit_baseline(name:str, points):
-    "Fit the context-only baseline `name` (a key of `BASELINES`) to one episode's points."
-    if name not in BASELINES: raise ValueError(f"unknown baseline {name!r}; choose from {list(BASELINES)}")
-    return BASELINES[name](points)
-
-# %% ../nbs/05_evaluation.ipynb #e362779c
-def fit_global_gaussian(query:Tensor)->MultivariateNormal:
-    "The dissertation's lower reference: one Gaussian fitted to all queries of all episodes, pooled."
-    q = as_points(query, 'query')
-    return fit_gaussian(q.reshape(-1, q.shape[-1]))
-
-def fit_episode_gmm(query)->MixtureSameFamily:
-    "The dissertation's upper reference: a BIC-selected GMM (K = 1..6) fitted to one episode's own queries."
-    return fit_em_bic(query)
-
-# %% ../nbs/05_evaluation.ipynb #0ef34668
-from .metrics import wasserstein, mmd2, kl_mc, nll_gap, hdr_coverage, calibration_error
-
 METRICS = ('nll_gap', 'wd', 'mmd', 'kl_true', 'kl_epgmm', 'kl_glob', 'calib')
 
 @torch.no_grad()
-def score_episode(q,              # predicted density of one episode, batch shape (1,)
-                  true,           # true mixture of the episode, batch shape (1,)
+def score_episode(true,           # true mixture of the episode, batch shape (1,)
+                  q,              # predicted density of the episode, batch shape (1,)
                   query:Tensor,   # (Nq, D) true queries
-                  epgmm=None,     # the episode's query-fitted GMM (for kl_epgmm)
-                  glob=None,      # the pooled Gaussian (for kl_glob)
+                  upper=None,     # the episode's query-fitted GMM (for kl_epgmm)
+                  lower=None,     # the pooled Gaussian (for kl_glob)
                   metrics=METRICS, # which scores to compute
                   bandwidth:float=1.0, # MMD kernel bandwidth
                   kl_samples:int=2048, # Monte-Carlo samples of each KL
@@ -110,152 +40,120 @@ def score_episode(q,              # predicted density of one episode, batch shap
     "Every metric of one predicted density against the truth and the references."
     out = {}
     if 'wd' in metrics or 'mmd' in metrics:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed); s = q.sample((len(query),))[:, 0]               # (Nq, D) one sample per query
+        with seeded(seed): s = q.sample((len(query),))[:, 0]                          # (Nq, D) one sample per query
         if 'wd' in metrics: out['wd'] = wasserstein(s, query)
-        if 'mmd' in metrics: out['mmd'] = mmd2(s, query, bandwidth)
+        if 'mmd' in metrics: out['mmd'] = mmd2(s, query, bandwidth).item()
     if 'nll_gap' in metrics: out['nll_gap'] = nll_gap(true, q, query[None]).item()
-    for name, ref in (('kl_true', true), ('kl_epgmm', epgmm), ('kl_glob', glob)):
+    for name, ref in (('kl_true', true), ('kl_epgmm', upper), ('kl_glob', lower)):
         if name in metrics and ref is not None: out[name] = kl_mc(q, ref, kl_samples, seed)[0].item()
     if 'calib' in metrics: out['calib'] = calibration_error(hdr_coverage(q, query[None], seed=seed)).item()
     return out
 
-# %% ../nbs/05_evaluation.ipynb #693f1674
-from concurrent.futures import ProcessPoolExecutor
-import os
-from tqdm.auto import tqdm
-
-MODEL = 'Transformer-MDN'
-REFERENCES = {'Upper (Ep-GMM on queries)': 'epgmm', 'Lower (global Gaussian)': 'glob', 'True GMM': 'true'}
-
-def parallel_map(fn,                    # a picklable function of one job
-                 jobs:list,             # its arguments
-                 workers:int|None=None, # worker processes, one torch thread each (None: CPU count; 0 or 1: in this process)
-                 desc:str='',           # progress-bar label
-                 progress:bool=True,    # show a progress bar
-                 chunksize:int=1,       # jobs sent to a worker at a time
-                )->list:                # [fn(job) for job in jobs], in order
-    "`[fn(j) for j in jobs]`, spread over worker processes, with a progress bar."
-    workers = os.cpu_count() if workers is None else workers
-    bar = dict(total=len(jobs), disable=not progress, desc=desc, dynamic_ncols=True)
-    if not workers or workers < 2: return [fn(j) for j in tqdm(jobs, **bar)]
-    with ProcessPoolExecutor(workers, initializer=torch.set_num_threads, initargs=(1,)) as ex:
-        return list(tqdm(ex.map(fn, jobs, chunksize=chunksize), **bar))
+# %% ../nbs/05_evaluation.ipynb #35188b2c
+REFERENCES = ('upper', 'lower', 'true')
 
 def _episode_job(args)->dict:
-    "Fit the baselines of one episode and score every method (runs in a worker process)."
-    i, context, query, true, preds, glob, methods, metrics, kw = args
-    dists, secs = dict(preds), {}
-    needs_ep = 'kl_epgmm' in metrics or 'Upper (Ep-GMM on queries)' in methods
-    epgmm = fit_episode_gmm(query) if needs_ep else None
-    for m in methods:
-        if m in BASELINES:
-            t = time.perf_counter(); dists[m] = BASELINES[m](context); secs[m] = time.perf_counter() - t
-    refs = {'epgmm': epgmm, 'glob': glob, 'true': true}
-    for m, key in REFERENCES.items():
-        if m in methods: dists[m] = refs[key]
-    return dict(i=i, secs=secs, scores={m: score_episode(dists[m], true, query, epgmm, glob, metrics, **kw) for m in methods})
+    "Score every prediction of one episode, with the references it needs (runs in a worker process)."
+    query, true, preds, lower, references, metrics, kw = args
+    upper = fit_episode_gmm(query) if 'kl_epgmm' in metrics or 'upper' in references else None
+    dists = dict(preds) | {r: {'upper': upper, 'lower': lower, 'true': true}[r] for r in references}
+    return {m: score_episode(true, q, query, upper, lower, metrics, **kw) for m, q in dists.items()}
 
 class Evaluation:
-    "Per-episode scores of several methods: `scores[method][metric]` is an array over episodes."
+    "Per-episode scores of several estimators: `scores[identifier][metric]` is an array over episodes."
     def __init__(self, scores:dict, seconds:dict, n_context:int, n_query:int):
         self.scores, self.seconds, self.n_context, self.n_query = scores, seconds, n_context, n_query
     @property
-    def methods(self): return list(self.scores)
-    def mean(self, method, metric)->float: return float(np.mean(self.scores[method][metric]))
+    def methods(self)->list: return list(self.scores)
+    def mean(self, method:str, metric:str)->float: return float(np.mean(self.scores[method][metric]))
     def __repr__(self): return f"Evaluation(Nc={self.n_context}, Nq={self.n_query}, methods={self.methods})"
 
-def evaluate(model,                         # a TransformerMDN (or None to score only the baselines)
-             episodes:Episodes,             # test episodes (context, query, true mixture)
-             methods=(MODEL, 'EM-BIC', 'DP-GMM', 'KDE', 'Gaussian', *REFERENCES), # what to score
-             metrics=METRICS,               # which scores
-             refine:int|None=None,          # the model's EM refinement steps (None: its config's)
-             workers:int|None=None,         # worker processes for the per-episode work (None: CPU count; 0: none)
-             progress:bool=True,            # show a progress bar
-             **kw,                          # passed to `score_episode` (bandwidth, kl_samples, seed)
+def evaluate(estimators:dict,              # identifier -> Estimator (or a model): what to score
+             episodes:Episodes,            # test episodes (context, query, true mixture)
+             metrics=METRICS,              # which scores
+             references=REFERENCES,        # query-based rows to add: 'upper', 'lower', 'true'
+             workers:int|None=None,        # worker processes for the per-episode scoring (None: CPU count; 0: none)
+             progress:bool=True,           # show a progress bar
+             **kw,                         # passed to `score_episode` (bandwidth, kl_samples, seed)
             )->Evaluation:
-    "Score the model and the baselines on a batch of episodes with every metric."
-    B, Nc, D = episodes.context.shape
-    methods = [m for m in methods if m != MODEL or model is not None]
-    unknown = [m for m in methods if m not in (MODEL, *BASELINES, *REFERENCES)]
-    if unknown: raise ValueError(f"unknown methods {unknown}; choose from {[MODEL, *BASELINES, *REFERENCES]}")
-    preds, t_model = [{} for _ in range(B)], None
-    if MODEL in methods:
+    "Score several estimators and the references on a batch of episodes with every metric."
+    unknown = [r for r in references if r not in REFERENCES] + [m for m in metrics if m not in METRICS]
+    if unknown: raise ValueError(f"unknown references or metrics {unknown}; references: {list(REFERENCES)}, metrics: {list(METRICS)}")
+    clash = [k for k in estimators if k in references]
+    if clash: raise ValueError(f"estimator identifiers {clash} are reserved for the references")
+    B, Nc, _ = episodes.context.shape
+    preds, seconds = {}, {}
+    for name, est in estimators.items():
+        f = as_estimator(est)
         t = time.perf_counter()
-        q = model.predict(episodes.context, refine=refine)
-        q.log_prob(episodes.query.transpose(0, 1))                                # timed as a user would use it
-        t_model = (time.perf_counter() - t) / B
-        for i in range(B): preds[i][MODEL] = select_episodes(q, i)
-    glob = fit_global_gaussian(episodes.query)
-    jobs = [(i, episodes.context[i], episodes.query[i], select_episodes(episodes.mixture, i), preds[i], glob, methods, metrics, kw)
-            for i in range(B)]
-    results = parallel_map(_episode_job, jobs, workers, f'evaluating Nc={Nc}', progress, chunksize=max(1, B // (8 * (workers or os.cpu_count()))))
-    scores = {m: {k: np.array([r['scores'][m][k] for r in results]) for k in results[0]['scores'][m]} for m in methods}
-    seconds = {m: float(np.mean([r['secs'][m] for r in results])) for m in methods if m in BASELINES}
-    if t_model is not None: seconds[MODEL] = t_model
+        q = f(episodes.context)
+        log_prob_points(q, episodes.query)                                        # timed as a user would use it
+        t = (time.perf_counter() - t) / B
+        fits = getattr(f, 'last_seconds', None)                                   # a Baseline: one fit on one thread
+        preds[name], seconds[name] = q, float(np.mean(fits)) if fits is not None else t
+    lower = fit_global_gaussian(episodes.query)
+    jobs = [(episodes.query[i], select_episodes(episodes.mixture, i), {m: select_episodes(q, i) for m, q in preds.items()},
+             lower, tuple(references), tuple(metrics), kw) for i in range(B)]
+    chunk = max(1, B // (8 * (workers or os.cpu_count())))
+    results = parallel_map(_episode_job, jobs, workers, f'evaluating Nc={Nc}', progress, chunksize=chunk)
+    scores = {m: {k: np.array([r[m][k] for r in results]) for k in results[0][m]} for m in results[0]}
     return Evaluation(scores, seconds, Nc, episodes.query.shape[1])
 
-# %% ../nbs/05_evaluation.ipynb #fac7d20e
-class Table:
-    "A small table that renders as markdown and saves as markdown or CSV."
-    def __init__(self, header:list, rows:list, title:str=''): self.header, self.rows, self.title = header, rows, title
-    def markdown(self)->str:
-        lines = ([f'**{self.title}**', ''] if self.title else []) + ['| ' + ' | '.join(map(str, self.header)) + ' |',
-                 '|' + '---|' * len(self.header)] + ['| ' + ' | '.join(map(str, r)) + ' |' for r in self.rows]
-        return '\n'.join(lines)
-    def _repr_markdown_(self): return self.markdown()
-    def __repr__(self): return self.markdown()
-    def save(self, path):
-        "Write `path.md` and `path.csv`."
-        import csv
-        from pathlib import Path
-        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-        path.with_suffix('.md').write_text(self.markdown() + '\n')
-        with open(path.with_suffix('.csv'), 'w', newline='') as f: csv.writer(f).writerows([self.header, *self.rows])
+# %% ../nbs/05_evaluation.ipynb #0ef34668
+def _label(m:str, labels:dict|None)->str: return (labels or LABELS).get(m, m)
 
-def _pm(a)->str: return f'{np.mean(a):.3f} ± {np.std(a):.3f}'
-
-def table_3_1(ev:Evaluation, paper:bool=False)->Table:
+def table_3_1(ev:Evaluation, paper:bool=False, model:str='mdn', labels:dict|None=None)->Table:
     "The dissertation's Table 3.1: WD and MMD (mean ± std over episodes) for the lower bound, the model and the upper bound."
-    rows = [[m, _pm(ev.scores[m]['wd']), _pm(ev.scores[m]['mmd'])] for m in ('Lower (global Gaussian)', MODEL, 'Upper (Ep-GMM on queries)') if m in ev.scores]
+    rows = [[_label(m, labels), fmt_pm(ev.scores[m]['wd'], 'std'), fmt_pm(ev.scores[m]['mmd'], 'std')] for m in ('lower', model, 'upper') if m in ev.scores]
     header = ['Method', 'WD', 'MMD²']
     if paper:
-        ref = {'Lower (global Gaussian)': ('6.70 ± 2.20', '0.171 ± 0.088'), MODEL: ('2.09 ± 1.05', '0.060 ± 0.030'),
-               'Upper (Ep-GMM on queries)': ('0.79 ± 0.29', '0.017 ± 0.007')}
-        rows = [r + list(ref[r[0]]) for r in rows]; header += ['WD (dissertation)', 'MMD² (dissertation)']
-    return Table(header, rows, f'Table 3.1: {len(ev.scores[MODEL]["wd"])} test episodes, Nc = {ev.n_context}, Nq = {ev.n_query}')
+        ref = {'lower': ('6.70 ± 2.20', '0.171 ± 0.088'), model: ('2.09 ± 1.05', '0.060 ± 0.030'), 'upper': ('0.79 ± 0.29', '0.017 ± 0.007')}
+        rows = [r + list(ref[m]) for r, m in zip(rows, [m for m in ('lower', model, 'upper') if m in ev.scores])]
+        header += ['WD (dissertation)', 'MMD² (dissertation)']
+    return Table(header, rows, f'Table 3.1: {len(ev.scores[model]["wd"])} test episodes, Nc = {ev.n_context}, Nq = {ev.n_query}')
 
-def kl_summary(ev:Evaluation, method:str=MODEL)->Table:
+def kl_summary(ev:Evaluation, method:str='mdn', labels:dict|None=None)->Table:
     "The dissertation's KL summary (§3.3.1): KL(q || reference) for the three references, and our KL(true || q)."
     s = ev.scores[method]
-    rows = [[f'KL(Pred ‖ {n})', _pm(s[k]), f'{np.median(s[k]):.3f}'] for n, k in
+    rows = [[f'KL(Pred ‖ {n})', fmt_pm(s[k], 'std'), f'{np.median(s[k]):.3f}'] for n, k in
             (('True', 'kl_true'), ('Ep-GMM', 'kl_epgmm'), ('Glob-Gauss', 'kl_glob')) if k in s]
-    rows.append(['KL(True ‖ Pred) (NLL gap)', _pm(s['nll_gap']), f"{np.median(s['nll_gap']):.3f}"])
-    return Table(['Divergence', 'mean ± std', 'median'], rows, f'KL summary for {method}, Nc = {ev.n_context}')
+    rows.append(['KL(True ‖ Pred) (NLL gap)', fmt_pm(s['nll_gap'], 'std'), f"{np.median(s['nll_gap']):.3f}"])
+    return Table(['Divergence', 'mean ± std', 'median'], rows, f'KL summary for {_label(method, labels)}, Nc = {ev.n_context}')
 
-def metrics_table(ev:Evaluation)->Table:
-    "Every metric for every method: mean over episodes."
+def metrics_table(ev:Evaluation, labels:dict|None=None)->Table:
+    "Every metric for every row: mean over episodes, and the time per episode."
     ms = [k for k in METRICS if k in next(iter(ev.scores.values()))]
-    rows = [[m] + [f'{ev.mean(m, k):.3f}' if k in ev.scores[m] else '' for k in ms] + [f"{ev.seconds[m] * 1e3:.2f}" if m in ev.seconds else ''] for m in ev.methods]
+    rows = [[_label(m, labels)] + [f'{ev.mean(m, k):.3f}' if k in ev.scores[m] else '' for k in ms]
+            + [f"{ev.seconds[m] * 1e3:.2f}" if m in ev.seconds else ''] for m in ev.methods]
     return Table(['Method', *ms, 'ms / episode'], rows, f'All metrics, mean over episodes, Nc = {ev.n_context}, Nq = {ev.n_query}')
 
 # %% ../nbs/05_evaluation.ipynb #0ba22b94
-def by_context_size(model, sizes=(16, 32, 64, 128, 256), n_episodes:int=200, n_query:int=512, prior:GMMPrior=GMMPrior(),
-                    methods=(MODEL, 'EM-BIC', 'DP-GMM', 'KDE', 'Gaussian'), seed:int=0, workers=None, progress=True)->dict:
-    "Evaluate the NLL gap of every context-only method at each context size: {Nc: Evaluation}."
-    return {nc: evaluate(model, EpisodicGMM(prior, n_episodes, nc, n_query, split='test', seed=seed).episodes(), methods,
-                         metrics=('nll_gap',), workers=workers, progress=progress) for nc in sizes}
+def by_context_size(estimators:dict,        # identifier -> Estimator
+                    sizes=(16, 32, 64, 128, 256), # context sizes
+                    n_episodes:int=200,     # test episodes per size
+                    n_query:int=512,        # query points per episode
+                    prior:GMMPrior=GMMPrior(), # the prior of the test episodes
+                    seed:int=0,             # seed of the test episodes
+                    workers:int|None=None,  # worker processes for the scoring
+                    progress:bool=True,     # show progress bars
+                   )->dict:                 # Nc -> Evaluation (NLL gap only)
+    "Evaluate the NLL gap of every estimator at each context size: {Nc: Evaluation}."
+    return {nc: evaluate(estimators, EpisodicGMM(prior, n_episodes, nc, n_query, split='test', seed=seed).episodes(),
+                         metrics=('nll_gap',), references=(), workers=workers, progress=progress) for nc in sizes}
 
-def size_table(evs:dict)->Table:
-    "Mean NLL gap ± standard error by context size for every method, time per episode, and whether the model beats EM-BIC."
-    sizes = list(evs); methods = evs[sizes[0]].methods
-    se = lambda a: np.std(a) / math.sqrt(len(a))
-    rows = [[m] + [f"{np.mean(evs[n].scores[m]['nll_gap']):.3f} ± {se(evs[n].scores[m]['nll_gap']):.3f}" for n in sizes]
-            + [f"{evs[sizes[len(sizes) // 2]].seconds.get(m, float('nan')) * 1e3:.2f}"] for m in methods]
-    if MODEL in methods and 'EM-BIC' in methods:
-        rows.append(['model beats EM-BIC?'] + ['yes' if evs[n].mean(MODEL, 'nll_gap') < evs[n].mean('EM-BIC', 'nll_gap') else 'no' for n in sizes] + [''])
-    return Table(['Method', *[f'Nc = {n}' for n in sizes], f'ms / episode (Nc = {sizes[len(sizes) // 2]})'], rows,
-                 'KL(true ‖ q) estimated by the NLL gap (nats), mean ± standard error over test episodes')
+def size_table(evs:dict,                  # Nc -> Evaluation, from `by_context_size`
+               labels:dict|None=None,     # identifier -> label (default: `LABELS`)
+               model:str='mdn',           # the row compared with `rival`
+               rival:str='em_bic',        # the row it must beat
+               title:str='KL(true ‖ q) estimated by the NLL gap (nats), mean ± standard error over test episodes',
+              )->Table:
+    "Mean NLL gap ± standard error by context size for every estimator, time per episode, and whether the model beats its rival."
+    sizes = list(evs); methods = evs[sizes[0]].methods; mid = sizes[len(sizes) // 2]
+    rows = [[_label(m, labels)] + [fmt_pm(evs[n].scores[m]['nll_gap']) for n in sizes]
+            + [f"{evs[mid].seconds.get(m, float('nan')) * 1e3:.2f}"] for m in methods]
+    if model in methods and rival in methods:
+        rows.append([f'model beats {_label(rival, labels)}?'] + ['yes' if evs[n].mean(model, 'nll_gap') < evs[n].mean(rival, 'nll_gap') else 'no' for n in sizes] + [''])
+    return Table(['Method', *[f'Nc = {n}' for n in sizes], f'ms / episode (Nc = {mid})'], rows, title)
 
 # %% ../nbs/05_evaluation.ipynb #b5a46c3f
 SETTINGS = dict(
@@ -265,13 +163,11 @@ SETTINGS = dict(
 
 def test_episodes(setting:str='default', n_episodes:int=100, seed:int=0)->Episodes:
     "Held-out test episodes of one of the `SETTINGS`."
+    if setting not in SETTINGS: raise ValueError(f"unknown setting {setting!r}; choose from {list(SETTINGS)}")
     s = SETTINGS[setting]
     return EpisodicGMM(s['prior'], n_episodes, s['n_context'], s['n_query'], split='test', seed=seed).episodes()
 
 # %% ../nbs/05_evaluation.ipynb #cb2f1a02
-from fastcore.script import call_parse
-from pathlib import Path
-
 def evaluation_tables(evs_setting:dict, # setting name (a key of `SETTINGS`) -> its Evaluation
                       evs_size:dict,    # Nc -> Evaluation, from `by_context_size`
                      )->dict:           # file name -> Table
@@ -280,6 +176,21 @@ def evaluation_tables(evs_setting:dict, # setting name (a key of `SETTINGS`) -> 
     for s, ev in evs_setting.items():
         tables |= {f'table_3_1_{s}': table_3_1(ev, paper=s == 'dissertation'), f'kl_summary_{s}': kl_summary(ev), f'metrics_{s}': metrics_table(ev)}
     return tables | {'kl_by_context_size': size_table(evs_size)}
+
+def parse_sizes(sizes:str)->list:
+    "Context sizes given as '16,64,256' on a command line: integers >= 2, or a `UsageError`."
+    try: out = [int(s) for s in str(sizes).split(',')]
+    except ValueError: raise UsageError(f"--sizes must be comma-separated integers such as 16,64,256, got {sizes!r}") from None
+    if any(n < 2 for n in out): raise UsageError(f"--sizes: every context size must be >= 2, got {sizes!r}")
+    return out
+
+def load_checkpoint_arg(checkpoint:str):
+    "The model a command's `--checkpoint` names: 'default' (the shipped model) or a checkpoint path, or a `UsageError`."
+    from icde_nb.model import load_pretrained, load_model
+    if checkpoint == 'default': return load_pretrained()
+    if not Path(checkpoint).is_file(): raise UsageError(f"--checkpoint: no checkpoint at {checkpoint} (give a path, or 'default')")
+    try: return load_model(checkpoint)
+    except ValueError as e: raise UsageError(f"--checkpoint: {e}") from None
 
 @call_parse
 def icde_evaluate(checkpoint:str='default', # 'default' (the shipped model) or a checkpoint path
@@ -291,11 +202,12 @@ def icde_evaluate(checkpoint:str='default', # 'default' (the shipped model) or a
                   progress:bool=True,       # show progress bars
                  )->dict:
     "Evaluate a model against the baselines and write Table 3.1, the KL summaries and the by-size table."
-    from icde_nb.model import load_pretrained, load_model
-    model = load_pretrained() if checkpoint == 'default' else load_model(checkpoint)
-    out = Path(out)
-    evs = {s: evaluate(model, test_episodes(s, episodes, seed), workers=workers, progress=progress) for s in SETTINGS}
-    tables = evaluation_tables(evs, by_context_size(model, [int(s) for s in sizes.split(',')], episodes, seed=seed, workers=workers, progress=progress))
+    if episodes < 1: raise UsageError(f"--episodes must be >= 1, got {episodes}")
+    if workers is not None and workers < 0: raise UsageError(f"--workers must be >= 0, got {workers}")
+    size_list, out = parse_sizes(sizes), check_out_path(out, folder=True)
+    ests = {'mdn': load_checkpoint_arg(checkpoint), **baselines(workers)}
+    evs = {s: evaluate(ests, test_episodes(s, episodes, seed), workers=workers, progress=progress) for s in SETTINGS}
+    tables = evaluation_tables(evs, by_context_size(ests, size_list, episodes, seed=seed, workers=workers, progress=progress))
     for name, t in tables.items():
         t.save(out / name); print(t.markdown(), end='\n\n')
     print(f'tables written to {out}/')

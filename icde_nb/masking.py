@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/masking.html.md"""
 
 # %% ../nbs/01_masking.ipynb #433be8e9
 from __future__ import annotations
-from typing import NamedTuple
+from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import Tensor
@@ -108,7 +108,8 @@ def denormalise(x:Tensor, mean:Tensor, std:Tensor)->Tensor:
     return x * std + mean
 
 # %% ../nbs/01_masking.ipynb #9cdbe573
-class Tokens(NamedTuple):
+@dataclass(frozen=True)
+class Tokens:
     "Model inputs for a batch of episodes, with the statistics needed to go back to raw units."
     tokens:Tensor        # (B, Nc + Nq, 4D): context tokens first, then query tokens
     segment:Tensor       # (B, Nc + Nq) long: 0 for context, 1 for queries

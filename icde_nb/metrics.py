@@ -13,6 +13,7 @@ from torch import Tensor
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import cdist
 from scipy.stats import wasserstein_distance_nd
+from .core import seeded, log_prob_points
 
 # %% auto #0
 __all__ = ['wasserstein', 'mmd2', 'energy_distance', 'kl_mc', 'nll_gap', 'hdr_coverage', 'calibration_error']
@@ -43,7 +44,7 @@ def mmd2(x,                  # (N, D) or (B, N, D) points
          y,                  # (M, D) or (B, M, D) points
          bandwidth:float=1.0, # h, the RBF kernel's length scale
          unbiased:bool=False, # False: the dissertation's biased estimator; True: the unbiased one
-        ):                   # float, or (B,) tensor for batches
+        )->Tensor:           # () for one pair of sets, (B,) for batches; float64
     "Squared maximum mean discrepancy with an RBF kernel."
     x, y = torch.as_tensor(x, dtype=torch.float64), torch.as_tensor(y, dtype=torch.float64)
     single = x.ndim == 2
@@ -58,7 +59,7 @@ def mmd2(x,                  # (N, D) or (B, N, D) points
         syy = (kyy.sum((1, 2)) - kyy.diagonal(dim1=1, dim2=2).sum(1)) / (m * (m - 1))
     else: sxx, syy = kxx.mean((1, 2)), kyy.mean((1, 2))
     out = sxx + syy - 2 * kxy.mean((1, 2))
-    return out[0].item() if single else out
+    return out[0] if single else out
 
 # %% ../nbs/04_metrics.ipynb #c225ddda
 def energy_distance(x, # (N, D) points
@@ -79,9 +80,7 @@ def kl_mc(p,                 # distribution to sample from, batch shape (B,) or 
          )->tuple:           # (estimate, standard error), each (B,) or scalar
     "Monte-Carlo estimate of KL(p || q) and its standard error."
     if n < 2: raise ValueError(f"n must be >= 2, got {n}")
-    with torch.random.fork_rng(devices=[]):
-        if seed is not None: torch.manual_seed(seed)
-        x = p.sample((n,))                                                         # (n, B, D)
+    with seeded(seed): x = p.sample((n,))                                          # (n, B, D)
     r = p.log_prob(x) - q.log_prob(x)                                              # (n, B)
     if not torch.isfinite(r).all(): raise ValueError("log p - log q is not finite on some samples of p (q has no mass there)")
     return r.mean(0), r.std(0) / math.sqrt(n)
@@ -92,8 +91,7 @@ def nll_gap(true,            # true distribution, batch shape (B,)
             x:Tensor,        # (B, N, D) points drawn from `true` (the queries)
            )->Tensor:        # (B,) nats
     "Per-episode mean of log p_true(x) - log q(x): an unbiased estimate of KL(true || q)."
-    x = torch.as_tensor(x).transpose(0, 1)                                         # (N, B, D)
-    with torch.no_grad(): return (true.log_prob(x) - q.log_prob(x)).mean(0)
+    with torch.no_grad(): return (log_prob_points(true, x) - log_prob_points(q, x)).mean(1)
 
 # %% ../nbs/04_metrics.ipynb #cb557ef6
 @torch.no_grad()
@@ -104,14 +102,12 @@ def hdr_coverage(q,                            # predicted distribution, batch s
                  seed:int|None=0,              # seed of those samples
                 )->Tensor:                     # (B, len(levels)) fraction of x inside each HDR
     "Fraction of true points inside q's highest-density regions at the given levels."
-    with torch.random.fork_rng(devices=[]):
-        if seed is not None: torch.manual_seed(seed)
-        s = q.sample((n_samples,))                                                 # (S, B, D)
+    with seeded(seed): s = q.sample((n_samples,))                                  # (S, B, D)
     lq_s = q.log_prob(s)                                                           # (S, B)
     lv = torch.as_tensor(levels, dtype=lq_s.dtype)
     thr = torch.quantile(lq_s, 1 - lv, dim=0)                                      # (L, B)
-    lq_x = q.log_prob(torch.as_tensor(x).transpose(0, 1))                          # (N, B)
-    return (lq_x[None] >= thr[:, None]).float().mean(1).T                          # (B, L)
+    lq_x = log_prob_points(q, x)                                                   # (B, N)
+    return (lq_x[:, None] >= thr.T[..., None]).float().mean(-1)                    # (B, L)
 
 def calibration_error(coverage:Tensor,           # (B, L) from `hdr_coverage`
                       levels=(0.5, 0.8, 0.95),   # the nominal levels

@@ -8,21 +8,23 @@ Docs: https://icde-nb.github.io/icde_nb/model.html.md"""
 from __future__ import annotations
 import math
 from dataclasses import dataclass, asdict, replace
+from functools import partial
 from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 from torch.distributions import Categorical, Independent, MixtureSameFamily, MultivariateNormal, Normal
-from .dataset import GMMPrior, sample_episodes, gmm
-from .masking import Tokens, tokenise, check_context, denormalise_distribution, as_points
+from .core import save_checkpoint, load_checkpoint, config_from_dict, mixture_params, log_prob_points
+from .masking import Tokens, tokenise, check_context
 
 # %% auto #0
-__all__ = ['MODEL_PRESETS', 'CPU_TOKENS', 'WEIGHTS', 'ModelConfig', 'attention_mask', 'SelfAttention', 'Block', 'MDNHead',
-           'TransformerMDN', 'em_refine', 'load_model', 'save_model', 'load_pretrained']
+__all__ = ['MODEL_PRESETS', 'CPU_TOKENS', 'WEIGHTS', 'ModelConfig', 'Refinement', 'attention_mask', 'SelfAttention', 'Block',
+           'MDNHead', 'TransformerMDN', 'em_refine', 'save_model', 'model_from_checkpoint', 'load_model',
+           'load_pretrained']
 
 # %% ../nbs/02_model.ipynb #13f810bf
-@dataclass
+@dataclass(frozen=True)
 class ModelConfig:
     "Architecture of the Transformer-MDN."
     dim:int=2                 # D, dimension of the points
@@ -35,13 +37,20 @@ class ModelConfig:
     min_std:float=0.01        # smallest component std, in normalised units (bounds sigma from below)
     max_std:float=5.0         # largest component std, in normalised units (bounds sigma from above)
     dropout:float=0.0         # dropout in attention and MLP (fresh data each step: none needed)
-    refine_steps:int=0        # MAP-EM steps on the context after the network (0: purely amortized; see `refine`)
-    refine_strength:float=32.0 # weight, in pseudo-points, of the network's mixture as the prior of those steps
 
     def __post_init__(self):
         if self.head not in ('diag', 'full'): raise ValueError(f"head must be 'diag' or 'full', got {self.head!r}")
         if self.d_model % self.n_heads: raise ValueError(f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}")
         if not 0 < self.min_std < self.max_std: raise ValueError(f"need 0 < min_std < max_std, got {self.min_std}, {self.max_std}")
+
+@dataclass(frozen=True)
+class Refinement:
+    "An inference setting, not architecture: MAP-EM steps on the context after the network (see `em_refine`)."
+    steps:int=0               # EM steps (0: purely amortized)
+    strength:float=32.0       # tau, the weight in pseudo-points of the network's mixture as the prior of those steps
+
+    def __post_init__(self):
+        if self.steps < 0 or self.strength <= 0: raise ValueError(f"need steps >= 0 and strength > 0, got {self.steps}, {self.strength}")
 
 MODEL_PRESETS = dict(
     tiny=ModelConfig(d_model=16, n_layers=1, n_heads=2, d_ff=32, n_components=3),  # seconds to train: for tests
@@ -62,10 +71,10 @@ def attention_mask(context_mask:Tensor, # (B, Nc) True for real context points
 # %% ../nbs/02_model.ipynb #c76848a0
 class SelfAttention(nn.Module):
     "Multi-head self-attention with a boolean attention mask."
-    def __init__(self, c:ModelConfig):
+    def __init__(self, d_model:int, n_heads:int, dropout:float=0.0):
         super().__init__()
-        self.n_heads, self.dropout = c.n_heads, c.dropout
-        self.qkv, self.proj = nn.Linear(c.d_model, 3 * c.d_model), nn.Linear(c.d_model, c.d_model)
+        self.n_heads, self.dropout = n_heads, dropout
+        self.qkv, self.proj = nn.Linear(d_model, 3 * d_model), nn.Linear(d_model, d_model)
 
     def forward(self, x:Tensor, mask:Tensor, start:int=0)->Tensor:  # x (B, N, d), mask (B, 1, N, N) -> (B, N - start, d)
         "Attention outputs of the tokens from `start` on (every token is still a key and a value)."
@@ -77,10 +86,15 @@ class SelfAttention(nn.Module):
 
 class Block(nn.Module):
     "Pre-LayerNorm transformer block: attention then MLP, each with a residual connection."
-    def __init__(self, c:ModelConfig):
+    def __init__(self,
+                 d_model:int,        # token width
+                 n_heads:int,        # attention heads
+                 d_ff:int,           # hidden width of the MLP
+                 dropout:float=0.0,  # dropout in attention and MLP
+                ):
         super().__init__()
-        self.ln1, self.attn, self.ln2 = nn.LayerNorm(c.d_model), SelfAttention(c), nn.LayerNorm(c.d_model)
-        self.mlp = nn.Sequential(nn.Linear(c.d_model, c.d_ff), nn.GELU(), nn.Linear(c.d_ff, c.d_model), nn.Dropout(c.dropout))
+        self.ln1, self.attn, self.ln2 = nn.LayerNorm(d_model), SelfAttention(d_model, n_heads, dropout), nn.LayerNorm(d_model)
+        self.mlp = nn.Sequential(nn.Linear(d_model, d_ff), nn.GELU(), nn.Linear(d_ff, d_model), nn.Dropout(dropout))
 
     def forward(self, x:Tensor, mask:Tensor, start:int=0)->Tensor:  # (B, N, d) -> (B, N - start, d)
         x = x[:, start:] + self.attn(self.ln1(x), mask, start)
@@ -128,14 +142,20 @@ class MDNHead(nn.Module):
         return MixtureSameFamily(mix, MultivariateNormal(means, scale_tril=L, validate_args=False), validate_args=False)
 
 # %% ../nbs/02_model.ipynb #82c4fa6e
+CPU_TOKENS = 4096   # tokens per forward pass of `predict` on a CPU (cache-sized chunks)
+
 class TransformerMDN(nn.Module):
     "Transformer encoder over [context | queries] tokens with a mixture-density head on the query tokens."
-    def __init__(self, config:ModelConfig=ModelConfig()):
+    checkpoint_kind = 'mdn'   # what `save_model` and the training loop write (see Saving and loading)
+    def __init__(self,
+                 config:ModelConfig=ModelConfig(),       # the architecture
+                 refinement:Refinement=Refinement(),     # the inference-time EM refinement used by `predict` by default
+                ):
         super().__init__()
-        self.config = c = replace(config)                   # a copy: tuning the refinement must not touch presets
+        self.config, self.refinement = c, _ = config, refinement
         self.embed = nn.Linear(4 * c.dim, c.d_model)        # token features z -> d_model
         self.segment = nn.Embedding(2, c.d_model)           # 0: context, 1: query
-        self.blocks = nn.ModuleList([Block(c) for _ in range(c.n_layers)])
+        self.blocks = nn.ModuleList([Block(c.d_model, c.n_heads, c.d_ff, c.dropout) for _ in range(c.n_layers)])
         self.ln_f = nn.LayerNorm(c.d_model)
         self.head = MDNHead(c)
 
@@ -150,43 +170,48 @@ class TransformerMDN(nn.Module):
         p = self.head.params(h.reshape(B * (N - Nc), -1))
         return {k: v.view(B, N - Nc, *v.shape[1:]) for k, v in p.items()}
 
-# %% ../nbs/02_model.ipynb #2f983f8c
-CPU_TOKENS = 4096   # tokens per forward pass of `predict` on a CPU (cache-sized chunks)
+    @torch.no_grad()
+    def predict(self,
+                context,                  # (B, Nc, D) or (Nc, D) raw context points, tensor or array
+                context_mask=None,        # (B, Nc) bool, True for real points, for batches of unequal context sizes
+                refine:int|None=None,     # MAP-EM steps on the context (None: `self.refinement.steps`; 0: none)
+                strength:float|None=None, # the refinement's prior strength (None: `self.refinement.strength`)
+               ):                         # distribution over raw points, batch shape (B,), event shape (D,)
+        "The predictive density of the queries given the context, in raw units: the model as an `Estimator`."
+        p, mean, std = self.predict_params(context, context_mask, refine, strength)
+        return self.head.distribution(p, mean, std)
 
-def _predict_params(self:TransformerMDN, context, context_mask=None, refine:int|None=None)->tuple:
-    "Mixture parameters in normalised units (for one query token per episode) and the context mean and std, (B, 1, D)."
-    dev = next(self.parameters()).device
-    context, context_mask = check_context(context, context_mask, dim=self.config.dim)
-    steps = self.config.refine_steps if refine is None else refine
-    B, Nc, _ = context.shape
-    chunk = max(1, CPU_TOKENS // (Nc + 1)) if dev.type == 'cpu' else B          # episodes per forward pass
-    out = []
-    for i in range(0, B, chunk):
-        tk = tokenise(context[i:i + chunk].to(dev), n_query=1, context_mask=context_mask[i:i + chunk].to(dev))
-        p = {k: v[:, 0] for k, v in self(tk).items()}                             # (b, ...) the one query token
-        if steps: p = em_refine(p, tk.tokens[:, :Nc, :self.config.dim], tk.context_mask, steps,
-                                self.config.refine_strength, self.config.min_std, self.config.max_std)
-        out.append((p, tk.mean, tk.std))
-    if len(out) == 1: return out[0]
-    return {k: torch.cat([o[0][k] for o in out]) for k in out[0][0]}, torch.cat([o[1] for o in out]), torch.cat([o[2] for o in out])
+    @torch.no_grad()
+    def predict_normalised(self, context, context_mask=None, refine:int|None=None, strength:float|None=None)->tuple:
+        "The predictive over normalised points, and the context mean and std (B, 1, D)."
+        p, mean, std = self.predict_params(context, context_mask, refine, strength)
+        return self.head.distribution(p), mean, std
 
-@torch.no_grad()
-def _predict(self:TransformerMDN,
-             context,              # (B, Nc, D) or (Nc, D) raw context points, tensor or array
-             context_mask=None,    # (B, Nc) bool, True for real points, for batches of unequal context sizes
-             refine:int|None=None, # MAP-EM steps on the context (None: the config's `refine_steps`; 0: none)
-            ):                     # distribution over raw points, batch shape (B,), event shape (D,)
-    "The predictive density of the queries given the context, in raw units."
-    p, mean, std = self._predict_params(context, context_mask, refine)
-    return self.head.distribution(p, mean, std)
+    def checkpoint_entries(self)->dict:
+        "What, beside the weights, a checkpoint needs to rebuild this model: its config and refinement as plain dicts."
+        return dict(config=asdict(self.config), refinement=asdict(self.refinement))
 
-@torch.no_grad()
-def _predict_norm(self:TransformerMDN, context, context_mask=None, refine:int|None=None)->tuple:
-    "The predictive over normalised points, and the context mean and std (B, 1, D)."
-    p, mean, std = self._predict_params(context, context_mask, refine)
-    return self.head.distribution(p), mean, std
+    def estimator(self, refine:int|None=None, strength:float|None=None):
+        "`predict` with a fixed refinement, as an `Estimator` (e.g. `model.estimator(refine=0)`: the network alone)."
+        return partial(self.predict, refine=refine, strength=strength)
 
-TransformerMDN._predict_params, TransformerMDN.predict, TransformerMDN._predict_norm = _predict_params, _predict, _predict_norm
+    def predict_params(self, context, context_mask=None, refine:int|None=None, strength:float|None=None)->tuple:
+        "Mixture parameters in normalised units (one query token per episode) and the context mean and std, (B, 1, D)."
+        dev = next(self.parameters()).device
+        context, context_mask = check_context(context, context_mask, dim=self.config.dim)
+        steps = self.refinement.steps if refine is None else refine
+        tau = self.refinement.strength if strength is None else strength
+        B, Nc, _ = context.shape
+        chunk = max(1, CPU_TOKENS // (Nc + 1)) if dev.type == 'cpu' else B          # episodes per forward pass
+        out = []
+        for i in range(0, B, chunk):
+            tk = tokenise(context[i:i + chunk].to(dev), n_query=1, context_mask=context_mask[i:i + chunk].to(dev))
+            p = {k: v[:, 0] for k, v in self(tk).items()}                             # (b, ...) the one query token
+            if steps: p = em_refine(p, tk.tokens[:, :Nc, :self.config.dim], tk.context_mask, steps, tau,
+                                    self.config.min_std, self.config.max_std)
+            out.append((p, tk.mean, tk.std))
+        if len(out) == 1: return out[0]
+        return {k: torch.cat([o[0][k] for o in out]) for k in out[0][0]}, torch.cat([o[1] for o in out]), torch.cat([o[2] for o in out])
 
 # %% ../nbs/02_model.ipynb #e2f06c3b
 def em_refine(p:dict,               # the head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D)
@@ -219,20 +244,29 @@ def em_refine(p:dict,               # the head's parameters: logits (B, K), mean
 # %% ../nbs/02_model.ipynb #cb01e05a
 WEIGHTS = Path(__file__).parent / 'weights' if '__file__' in globals() else Path('../icde_nb/weights')
 
+def save_model(model:TransformerMDN, # the model to save
+               path,                 # file to write
+               **extra,              # plain entries to keep beside it (training history, validation scores, ...)
+              )->Path:
+    "Save a model's config, refinement and weights (and any `extra` entries) as an 'mdn' checkpoint."
+    return save_checkpoint(path, model.checkpoint_kind, **model.checkpoint_entries(), model=model.state_dict(), **extra)
+
+def model_from_checkpoint(ck:dict)->TransformerMDN:
+    "Rebuild a `TransformerMDN` from a loaded 'mdn' checkpoint dict."
+    if 'model' not in ck or 'config' not in ck: raise ValueError("not a TransformerMDN checkpoint (needs 'model' and 'config')")
+    config = dict(ck['config'])
+    legacy = {k[len('refine_'):]: config.pop(k) for k in ('refine_steps', 'refine_strength') if k in config}  # first-release layout
+    model = TransformerMDN(config_from_dict(ModelConfig, config), Refinement(**(ck.get('refinement') or legacy)))
+    model.load_state_dict(ck['model'])
+    return model.eval()
+
 def load_model(path,                 # a checkpoint written by `save_model` or `fit`
                device='cpu',         # where to put the model
               )->TransformerMDN:
     "Rebuild a `TransformerMDN` from a checkpoint file, in eval mode."
-    ck = torch.load(path, map_location=device, weights_only=False)
-    if 'model' not in ck or 'config' not in ck: raise ValueError(f"{path} is not a TransformerMDN checkpoint (needs 'model' and 'config')")
-    model = TransformerMDN(ModelConfig(**ck['config']))
-    model.load_state_dict(ck['model'])
-    return model.to(device).eval()
-
-def save_model(model:TransformerMDN, path, **extra):
-    "Save a model's weights and config (and any `extra` entries) to `path`."
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    torch.save(dict(config=asdict(model.config), model=model.state_dict(), **extra), path)
+    ck = load_checkpoint(path, 'mdn')
+    try: return model_from_checkpoint(ck).to(device)
+    except ValueError as e: raise ValueError(f"{path}: {e}") from None
 
 def load_pretrained(name:str='default')->TransformerMDN:
     "The pretrained model shipped with the package, on the CPU, in eval mode."

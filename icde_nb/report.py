@@ -19,31 +19,40 @@ from .dataset import GMMPrior, Episodes, select_episodes, density_grid
 from .model import load_pretrained, load_model
 from .training import plot_history
 from .metrics import hdr_coverage
+from .core import seeded, select_episodes, load_checkpoint, UsageError, check_out_path
+from .baselines import baselines, LABELS
 from .evaluation import (evaluate, test_episodes, by_context_size, table_3_1, kl_summary, metrics_table, size_table,
-                                evaluation_tables, Table, MODEL, BASELINES, fit_baseline)
+                                evaluation_tables, load_checkpoint_arg)
 
 # %% auto #0
 __all__ = ['COLORS', 'THREE', 'plot_scatter', 'plot_contours', 'plot_marginals', 'plot_per_episode', 'plot_kl_references',
-           'training_history', 'plot_by_size', 'plot_calibration', 'stack_baseline', 'icde_reproduce']
+           'training_history', 'plot_by_size', 'plot_calibration', 'icde_reproduce']
 
 # %% ../nbs/06_report.ipynb #1c2d3ed5
 COLORS = dict(true='tab:blue', pred='tab:orange', ctx='tab:red')
 
 def _samples(q, i:int, n:int, seed:int=0)->torch.Tensor:
     "n samples of episode i's predictive, reproducibly."
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed); return select_episodes(q, i).sample((n,))[:, 0]
+    with seeded(seed): return select_episodes(q, i).sample((n,))[:, 0]
+
+def _panels(n:int, size:float=3.2)->tuple:
+    "A figure with n square panels, at most three a row (readable in an ~800 px column); the unused axes hidden."
+    cols = n if n <= 3 else (2 if n == 4 else 3)
+    rows = -(-n // cols)
+    fig, axs = plt.subplots(rows, cols, figsize=(size * cols, (size + 0.1) * rows), squeeze=False)
+    for ax in axs.flat[n:]: ax.set_visible(False)
+    return fig, list(axs.flat[:n])
 
 def plot_scatter(q, ep:Episodes, idx=range(5), title:bool=True):
     "Figure 3.1: samples of the predictive (orange) against the true queries (blue), one panel per episode."
     idx = list(idx)
-    fig, axs = plt.subplots(1, len(idx), figsize=(3.2 * len(idx), 3.3), squeeze=False)
-    for ax, i in zip(axs[0], idx):
+    fig, axs = _panels(len(idx))
+    for ax, i in zip(axs, idx):
         s = _samples(q, i, ep.query.shape[1])
         ax.scatter(*ep.query[i].T, s=8, color=COLORS['true'], alpha=0.7, label='true queries')
         ax.scatter(*s.T, s=8, color=COLORS['pred'], alpha=0.7, label='predicted samples')
         ax.set_title(f'episode {i}', fontsize=9); ax.tick_params(labelsize=7)
-    axs[0, 0].legend(fontsize=7, loc='best')
+    axs[0].legend(fontsize=7, loc='best')
     if title: fig.suptitle('Figure 3.1: predicted samples vs true queries', y=1.02)
     fig.tight_layout(); return fig
 
@@ -51,8 +60,8 @@ def plot_scatter(q, ep:Episodes, idx=range(5), title:bool=True):
 def plot_contours(q, ep:Episodes, idx=range(5), n_samples:int=200, title:bool=True):
     "Figure 3.2: true mixture (blue) and predicted mixture (red, dashed) density contours, with predicted samples (grey)."
     idx = list(idx)
-    fig, axs = plt.subplots(1, len(idx), figsize=(3.2 * len(idx), 3.3), squeeze=False)
-    for ax, i in zip(axs[0], idx):
+    fig, axs = _panels(len(idx))
+    for ax, i in zip(axs, idx):
         pts = torch.cat([ep.context[i], ep.query[i]])
         lo, hi = pts.min(0).values - 1.5, pts.max(0).values + 1.5
         lim = ((lo[0].item(), hi[0].item()), (lo[1].item(), hi[1].item()))
@@ -63,7 +72,7 @@ def plot_contours(q, ep:Episodes, idx=range(5), n_samples:int=200, title:bool=Tr
         ax.contour(xx, yy, dt[0], levels=levels, colors=COLORS['true'], linewidths=1)
         ax.contour(xx, yy, dp[0], levels=levels, colors='tab:red', linestyles='--', linewidths=1)
         ax.set_xlim(*lim[0]); ax.set_ylim(*lim[1]); ax.set_title(f'episode {i}', fontsize=9); ax.tick_params(labelsize=7)
-    if title: fig.suptitle('Figure 3.2: true density (blue) vs predicted density (red, dashed); grey: predicted samples', y=1.02)
+    if title: fig.suptitle('Figure 3.2: true density (blue) vs predicted (red, dashed)\ngrey: predicted samples', y=1.04)
     fig.tight_layout(); return fig
 
 # %% ../nbs/06_report.ipynb #affc5711
@@ -86,23 +95,23 @@ def plot_marginals(q, ep:Episodes, idx=range(3), bins:int=30, title:str|None='Fi
     fig.tight_layout(); return fig
 
 # %% ../nbs/06_report.ipynb #0646ee2b
-THREE = ('Lower (global Gaussian)', MODEL, 'Upper (Ep-GMM on queries)')
+THREE = ('lower', 'mdn', 'upper')
 
-def plot_per_episode(ev, metrics=('wd', 'mmd'), methods=THREE, title:str='Figure 3.4: per-episode scores'):
+def plot_per_episode(ev, metrics=('wd', 'mmd'), methods=THREE, title:str='Figure 3.4: per-episode scores', labels:dict|None=None):
     "Figure 3.4: a metric per test episode for three methods, episodes sorted by the model's score."
     names = dict(wd='Wasserstein distance', mmd='MMD² (bandwidth 1)', kl_true='KL(Pred ‖ True)', kl_epgmm='KL(Pred ‖ Ep-GMM)',
                  kl_glob='KL(Pred ‖ Glob-Gauss)', nll_gap='KL(True ‖ Pred)')
     fig, axs = plt.subplots(1, len(metrics), figsize=(6 * len(metrics), 3.4), squeeze=False)
     for ax, k in zip(axs[0], metrics):
-        order = np.argsort(ev.scores[MODEL][k])
+        order = np.argsort(ev.scores['mdn'][k])
         for m, c in zip(methods, ('tab:blue', 'tab:orange', 'tab:green', 'tab:red')):
-            ax.plot(ev.scores[m][k][order], '.', ms=4, color=c, label=f'{m} (mean {ev.mean(m, k):.3f})')
+            ax.plot(ev.scores[m][k][order], '.', ms=4, color=c, label=f'{(labels or LABELS).get(m, m)} (mean {ev.mean(m, k):.3f})')
         ax.set_yscale('log'); ax.set_xlabel("episode (sorted by the model's score)"); ax.set_title(names.get(k, k), fontsize=10)
         ax.legend(fontsize=7)
     fig.suptitle(title, y=1.02); fig.tight_layout(); return fig
 
 # %% ../nbs/06_report.ipynb #f74a456b
-def plot_kl_references(ev, method:str=MODEL):
+def plot_kl_references(ev, method:str='mdn'):
     "Figure 3.5: KL(Pred ‖ reference) per episode for the true mixture, the query-fitted GMM and the pooled Gaussian."
     fig, ax = plt.subplots(figsize=(9, 3.4))
     s = ev.scores[method]
@@ -110,24 +119,25 @@ def plot_kl_references(ev, method:str=MODEL):
                       ('kl_epgmm', 'KL(Pred ‖ Ep-GMM, BIC)', 'tab:green')):
         ax.plot(s[k], '.-', lw=0.6, ms=3, color=c, label=f'{lab}: mean {np.mean(s[k]):.2f}')
     ax.set_xlabel('test episode'); ax.set_ylabel('nats'); ax.set_yscale('symlog', linthresh=0.1); ax.legend(fontsize=8)
-    ax.set_title(f'Figure 3.5: per-episode KL divergences of the {method}'); fig.tight_layout(); return fig
+    ax.set_title(f'Figure 3.5: per-episode KL divergences of the {LABELS.get(method, method)}'); fig.tight_layout(); return fig
 
 # %% ../nbs/06_report.ipynb #66ee26f0
 def training_history(name:str='default')->dict:
     "The training history stored in a shipped checkpoint."
     from icde_nb.model import WEIGHTS
-    return torch.load(WEIGHTS / f'{name}.pt', weights_only=False)['history']
+    return load_checkpoint(WEIGHTS / f'{name}.pt', 'mdn')['history']
 
 # %% ../nbs/06_report.ipynb #99d9e9d8
-def plot_by_size(evs:dict):
+def plot_by_size(evs:dict, labels:dict|None=None):
     "KL(true ‖ q) (left) and inference time per episode (right) against context size, for every method."
     sizes = list(evs); methods = evs[sizes[0]].methods
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8))
     for m in methods:
         mean = [evs[n].mean(m, 'nll_gap') for n in sizes]
         se = [np.std(evs[n].scores[m]['nll_gap']) / math.sqrt(len(evs[n].scores[m]['nll_gap'])) for n in sizes]
-        a1.errorbar(sizes, mean, se, marker='o', ms=4, capsize=2, label=m, lw=2.5 if m == MODEL else 1.2)
-        if all(m in evs[n].seconds for n in sizes): a2.plot(sizes, [evs[n].seconds[m] * 1e3 for n in sizes], marker='o', ms=4, label=m)
+        lab = (labels or LABELS).get(m, m)
+        a1.errorbar(sizes, mean, se, marker='o', ms=4, capsize=2, label=lab, lw=2.5 if m == 'mdn' else 1.2)
+        if all(m in evs[n].seconds for n in sizes): a2.plot(sizes, [evs[n].seconds[m] * 1e3 for n in sizes], marker='o', ms=4, label=lab)
     for a in (a1, a2): a.set_xscale('log', base=2); a.set_yscale('log'); a.set_xlabel('context size $N_c$'); a.set_xticks(sizes, sizes)
     a1.set_ylabel('KL(true ‖ q), nats'); a1.set_title('density error'); a1.legend(fontsize=8)
     a2.set_ylabel('ms per episode'); a2.set_title('inference time (model: batched; baselines: one fit each)'); a2.legend(fontsize=8)
@@ -146,65 +156,56 @@ def plot_calibration(ev_q:dict,                     # method -> predictive (batc
     ax.set_xlabel('nominal HDR mass'); ax.set_ylabel('fraction of true queries inside'); ax.legend(fontsize=7)
     ax.set_title('calibration'); fig.tight_layout(); return fig
 
-# %% ../nbs/06_report.ipynb #5ae308d8
-def stack_baseline(name:str, ep:Episodes):
-    "Fit a diagonal-GMM baseline to every episode's context and stack the fits into one batched mixture."
-    from icde_nb.dataset import gmm
-    fits = [fit_baseline(name, ep.context[i]) for i in range(len(ep.context))]
-    K = max(f.mixture_distribution.probs.shape[-1] for f in fits)
-    pad = lambda t, k: torch.cat([t, t.new_zeros(*t.shape[:1], k - t.shape[1], *t.shape[2:])], 1)
-    w = torch.cat([pad(f.mixture_distribution.probs, K) for f in fits])
-    mu = torch.cat([pad(f.component_distribution.base_dist.loc, K) for f in fits])
-    sd = torch.cat([pad(f.component_distribution.base_dist.scale, K) + (torch.arange(K) >= f.mixture_distribution.probs.shape[-1])[None, :, None] for f in fits])
-    return gmm(w, mu, sd)
-
 # %% ../nbs/06_report.ipynb #71f123fb
 @call_parse
 def icde_reproduce(out:str='results',   # folder for figures, tables and report.md
                    train:bool=False,    # retrain the default preset from scratch first
-                   quick:bool=False,    # a one-minute version (few episodes) for smoke tests
-                   device:str=None,     # 'cuda', 'mps' or 'cpu' for training (default: automatic)
+                   quick:bool=False,    # a quick version (few episodes; with --train, the tiny preset) for smoke tests
+                   checkpoint:str='default', # 'default' (the shipped model) or a checkpoint path (ignored with --train)
+                   device:str='auto',   # 'auto', 'cpu', 'cuda' or 'mps' for training
                    episodes:int=100,    # test episodes for the figures and Tables 3.1 / KL summary
                    size_episodes:int=200, # test episodes per context size for the by-size figure
                    workers:int=None,    # worker processes for the baselines (default: CPU count)
+                   progress:bool=True,  # show a progress bar over the steps
                   )->Path:
     "Reproduce every figure and table of the report from the shipped (or a retrained) model."
+    out = check_out_path(out, folder=True)
+    if episodes < 1 or size_episodes < 1: raise UsageError(f"--episodes and --size-episodes must be >= 1, got {episodes}, {size_episodes}")
+    if workers is not None and workers < 0: raise UsageError(f"--workers must be >= 0, got {workers}")
+    from icde_nb.training import fit, PRESETS, resolve_device
+    dev = resolve_device(device)
+    model = None if train else load_checkpoint_arg(checkpoint)
     matplotlib.use('Agg')
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    if quick: episodes, size_episodes = 8, 8
+    out.mkdir(parents=True, exist_ok=True)
+    if quick: episodes, size_episodes = min(episodes, 8), min(size_episodes, 8)
     steps = ['load model', 'evaluate (default setting)', 'evaluate (dissertation setting)', 'by context size', 'figures', 'report']
-    bar = tqdm(steps, desc='icde-reproduce', dynamic_ncols=True)
-    it = iter(bar)
-    next(it)
-    if train:
-        from icde_nb.training import icde_train
-        ckpt = out / 'default.pt'
-        icde_train.__wrapped__(preset='tiny' if quick else 'default', out=str(ckpt), device=device)
-        model = load_model(ckpt)
-    else: model = load_pretrained()
-    hist = torch.load(out / 'default.pt', weights_only=False)['history'] if train else training_history()
-    next(it); ep = test_episodes('default', episodes)
-    ev = evaluate(model, ep, workers=workers, progress=False)
-    next(it); ev_d = evaluate(model, test_episodes('dissertation', episodes), workers=workers, progress=False)
-    next(it)
-    evs = by_context_size(model, (16, 64) if quick else (16, 32, 64, 128, 256), size_episodes, workers=workers, progress=False)
-    next(it)
-    q = model.predict(ep.context)
-    n5 = min(5, episodes)
-    figs = {'fig3_1_scatter': plot_scatter(q, ep, range(n5)), 'fig3_2_contours': plot_contours(q, ep, range(n5)),
-            'fig3_3_marginals': plot_marginals(q, ep, range(min(3, episodes))), 'fig3_4_per_episode': plot_per_episode(ev),
-            'fig3_5_kl_references': plot_kl_references(ev), 'figA_1_marginals': plot_marginals(q, ep, range(min(8, episodes)), title='Figure A.1'),
-            'training_curve': plot_history(hist), 'kl_and_time_by_context_size': plot_by_size(evs),
-            'calibration': plot_calibration({MODEL: q, 'EM-BIC': stack_baseline('EM-BIC', ep), 'True GMM': ep.mixture}, ep)}
-    for name, f in figs.items(): f.savefig(out / f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(f)
-    tables = evaluation_tables({'default': ev, 'dissertation': ev_d}, evs)
-    for name, t in tables.items(): t.save(out / name)
-    next(it)
-    lines = ['# icde_nb report', '', f'Model: {"retrained" if train else "shipped default"}; {episodes} test episodes '
-             f'(Nc = {ep.context.shape[1]}, Nq = {ep.query.shape[1]}); by-size table on {size_episodes} episodes per size.', '']
-    for name, t in tables.items(): lines += [t.markdown(), '', f'([csv]({name}.csv))', '']
-    for name in figs: lines += [f'![{name}]({name}.png)', '']
-    (out / 'report.md').write_text('\n'.join(lines))
-    for _ in it: pass
-    bar.close(); print(f'report written to {out / "report.md"}')
+    with tqdm(total=len(steps), desc='icde-reproduce', dynamic_ncols=True, disable=not progress) as bar:
+        if train:
+            model, hist = fit(*PRESETS['tiny' if quick else 'default'], out=out / 'default.pt', device=dev, progress=progress)
+        else: hist = load_checkpoint(checkpoint, 'mdn')['history'] if checkpoint != 'default' else training_history()
+        estimators = {'mdn': model, **baselines(workers)}
+        bar.update(); ep = test_episodes('default', episodes)
+        ev = evaluate(estimators, ep, workers=workers, progress=False)
+        bar.update(); ev_d = evaluate(estimators, test_episodes('dissertation', episodes), workers=workers, progress=False)
+        bar.update()
+        evs = by_context_size(estimators, (16, 64) if quick else (16, 32, 64, 128, 256), size_episodes, workers=workers, progress=False)
+        bar.update()
+        q = model.predict(ep.context)
+        n5 = min(5, episodes)
+        figs = {'fig3_1_scatter': plot_scatter(q, ep, range(n5)), 'fig3_2_contours': plot_contours(q, ep, range(n5)),
+                'fig3_3_marginals': plot_marginals(q, ep, range(min(3, episodes))), 'fig3_4_per_episode': plot_per_episode(ev),
+                'fig3_5_kl_references': plot_kl_references(ev), 'figA_1_marginals': plot_marginals(q, ep, range(min(8, episodes)), title='Figure A.1'),
+                'training_curve': plot_history(hist), 'kl_and_time_by_context_size': plot_by_size(evs),
+                'calibration': plot_calibration({'Transformer-MDN': q, 'EM-BIC': estimators['em_bic'](ep.context), 'True GMM': ep.mixture}, ep)}
+        for name, f in figs.items(): f.savefig(out / f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(f)
+        tables = evaluation_tables({'default': ev, 'dissertation': ev_d}, evs)
+        for name, t in tables.items(): t.save(out / name)
+        bar.update()
+        lines = ['# icde_nb report', '', f'Model: {"retrained" if train else checkpoint}; {episodes} test episodes '
+                 f'(Nc = {ep.context.shape[1]}, Nq = {ep.query.shape[1]}); by-size table on {size_episodes} episodes per size.', '']
+        for name, t in tables.items(): lines += [t.markdown(), '', f'([csv]({name}.csv))', '']
+        for name in figs: lines += [f'![{name}]({name}.png)', '']
+        (out / 'report.md').write_text('\n'.join(lines))
+        bar.update()
+    print(f'report written to {out / "report.md"}')
     return out

@@ -6,21 +6,26 @@ Docs: https://icde-nb.github.io/icde_nb/training.html.md"""
 
 # %% ../nbs/03_training.ipynb #5cfed77b
 from __future__ import annotations
-import math, time, os
+import math, time
 from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
+from typing import Callable
 import torch
+import torch.nn as nn
 from torch import Tensor
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
 from fastcore.script import call_parse
-from .dataset import GMMPrior, sample_episodes, EpisodicGMM, Episodes, select_episodes
+from .core import (as_estimator, log_prob_points, select_episodes, save_checkpoint, load_checkpoint, config_from_dict,
+                          UsageError, check_choice, check_out_path)
+from .dataset import GMMPrior, sample_episodes, EpisodicGMM
 from .masking import tokenise, normalise
-from .model import ModelConfig, TransformerMDN, MODEL_PRESETS, save_model, load_model, WEIGHTS
+from .model import ModelConfig, Refinement, TransformerMDN, MODEL_PRESETS, save_model
 
 # %% auto #0
-__all__ = ['PRESETS', 'mdn_loss', 'TrainConfig', 'lr_factor', 'validation_sets', 'validate', 'tune_refinement', 'default_device',
-           'fit', 'plot_history', 'icde_train']
+__all__ = ['PRESETS', 'mdn_loss', 'LoopConfig', 'TrainConfig', 'lr_factor', 'validation_sets', 'validate', 'tune_refinement',
+           'default_device', 'resolve_device', 'last_path', 'make_optimizer', 'train_step', 'train', 'fit',
+           'plot_history', 'icde_train']
 
 # %% ../nbs/03_training.ipynb #cade778d
 def mdn_loss(model:TransformerMDN,  # the model being trained
@@ -32,32 +37,36 @@ def mdn_loss(model:TransformerMDN,  # the model being trained
     tk = tokenise(context, n_query=1)
     p = {k: v[:, 0].float() for k, v in model(tk).items()}                      # (B, ...) one query token per episode
     q = model.head.distribution(p)                                              # batch (B,), normalised units
-    nll = -q.log_prob(normalise(query, tk.mean, tk.std).transpose(0, 1)).mean()  # x (Nq, B, D) -> (Nq, B)
+    nll = -log_prob_points(q, normalise(query, tk.mean, tk.std)).mean()           # (B, Nq) log densities
     return nll - entropy_weight * p['log_stds'].mean(), nll
 
 # %% ../nbs/03_training.ipynb #7c89db85
-@dataclass
-class TrainConfig:
-    "Settings of a training run."
-    steps:int=16_000          # optimisation steps, one fresh batch of episodes each
-    batch_size:int=64         # episodes per step
-    nc_min:int=16             # smallest context size drawn for a step
-    nc_max:int=256            # largest context size drawn for a step
-    n_query:int=256           # query points scoring each training episode
+@dataclass(frozen=True)
+class LoopConfig:
+    "Optimisation settings every training run shares: AdamW, its schedule, clipping, validation, early stopping, seed."
+    steps:int=16_000          # optimisation steps, one fresh batch each
     lr:float=1e-3             # peak learning rate of AdamW (the dissertation's)
     weight_decay:float=1e-4   # AdamW weight decay (the dissertation's)
     warmup:int=500            # linear warm-up steps before the cosine decay
     lr_min_ratio:float=0.05   # final learning rate as a fraction of `lr`
     grad_clip:float=1.0       # max global gradient norm
+    val_every:int=250         # steps between validations and checkpoints (0: never validate)
+    patience:int=16           # validations without improvement before stopping early
+    seed:int=0                # seeds the initial weights, the training data and the validation set
+    max_minutes:float|None=None # stop after this much wall time (the best checkpoint is kept)
+    bf16:bool=False           # bf16 autocast of the forward pass on CUDA
+
+@dataclass(frozen=True)
+class TrainConfig(LoopConfig):
+    "Settings of a Transformer-MDN run: the loop's, plus its episodes and validation sets."
+    batch_size:int=64         # episodes per step
+    nc_min:int=16             # smallest context size drawn for a step
+    nc_max:int=256            # largest context size drawn for a step
+    n_query:int=256           # query points scoring each training episode
     entropy_weight:float=1e-3 # lambda, the variance bonus
-    val_every:int=250         # steps between validations (and checkpoints)
     val_episodes:int=256      # validation episodes per context size
     val_sizes:tuple=(16, 64, 256) # validation context sizes
     val_queries:int=256       # query points per validation episode
-    patience:int=16           # validations without improvement before stopping early
-    seed:int=0                # seeds the initial weights, the training episodes and the validation set
-    max_minutes:float|None=None # stop after this much wall time (the best checkpoint is kept)
-    bf16:bool=False           # bf16 autocast of the forward pass on CUDA
     tune_refine:bool=True     # after training, choose the EM refinement (steps, strength) on the validation episodes
     prior:GMMPrior=field(default_factory=GMMPrior) # the prior of training and validation episodes
 
@@ -68,7 +77,7 @@ PRESETS = dict(
 )
 
 # %% ../nbs/03_training.ipynb #2fd0528c
-def lr_factor(step:int, c:TrainConfig)->float:
+def lr_factor(step:int, c:LoopConfig)->float:
     "Learning-rate multiplier at `step`: linear warm-up, then cosine decay."
     if step < c.warmup: return (step + 1) / c.warmup
     t = min(1.0, (step - c.warmup) / max(1, c.steps - c.warmup))
@@ -80,49 +89,154 @@ def validation_sets(c:TrainConfig)->dict:
     return {nc: EpisodicGMM(c.prior, c.val_episodes, nc, c.val_queries, split='valid', seed=c.seed).episodes() for nc in c.val_sizes}
 
 @torch.no_grad()
-def validate(model:TransformerMDN, sets:dict, batch_size:int=256)->dict:
-    "Mean NLL gap (nats) of `model` on each validation set, keyed by context size."
-    was_training = model.training; model.eval()
-    out = {}
+def validate(estimator,             # an Estimator, or a model (its `predict`)
+             sets:dict,             # validation episodes by context size, from `validation_sets`
+             batch_size:int=256,    # episodes per call of the estimator
+            )->dict:                # {Nc: mean NLL gap in nats}
+    "Mean NLL gap (nats) of an estimator on each validation set, keyed by context size."
+    est, out = as_estimator(estimator), {}
     for nc, ep in sets.items():
         gaps = []
         for i in range(0, len(ep.context), batch_size):
             sl = slice(i, i + batch_size)
-            x = ep.query[sl].transpose(0, 1)                                      # (Nq, b, D)
-            q = model.predict(ep.context[sl])
-            gaps.append((select_episodes(ep.mixture, sl).log_prob(x) - q.log_prob(x.to(q.mean.device)).cpu()).mean(0))  # the NLL gap of 04_metrics
+            lq = log_prob_points(est(ep.context[sl]), ep.query[sl]).cpu()                        # (b, Nq)
+            gaps.append((log_prob_points(select_episodes(ep.mixture, sl), ep.query[sl]) - lq).mean(1))  # the NLL gap of 04_metrics
         out[nc] = torch.cat(gaps).mean().item()
-    model.train(was_training)
     return out
 
 # %% ../nbs/03_training.ipynb #a04ee8f2
 @torch.no_grad()
-def tune_refinement(model:TransformerMDN,   # a trained model with a 'diag' head (its config is updated in place)
+def tune_refinement(model:TransformerMDN,   # a trained model with a 'diag' head (its `refinement` is replaced)
                     sets:dict,              # validation episodes by context size, from `validation_sets`
                     steps=(0, 2, 3, 5, 10, 20),      # EM steps tried
                     strengths=(2., 4., 8., 16., 32.), # prior strengths (pseudo-points) tried
                    )->dict:                 # {(steps, strength): {Nc: mean NLL gap}}
-    "Pick the refinement (steps, strength) with the lowest mean validation NLL gap; set it in `model.config`."
+    "Pick the refinement (steps, strength) with the lowest mean validation NLL gap and give it to the model."
     if model.config.head != 'diag': return {}
-    table = {}
-    for n in steps:
-        for tau in (strengths if n else strengths[:1]):
-            model.config.refine_steps, model.config.refine_strength = n, tau
-            table[(n, tau)] = validate(model, sets)
-    best = min(table, key=lambda k: sum(table[k].values()))
-    model.config.refine_steps, model.config.refine_strength = best
+    table = {(n, tau): validate(model.estimator(refine=n, strength=tau), sets)
+             for n in steps for tau in (strengths if n else strengths[:1])}
+    model.refinement = Refinement(*min(table, key=lambda k: sum(table[k].values())))
     return table
 
 # %% ../nbs/03_training.ipynb #989c5bc3
+def _mps_available()->bool: return getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
+
 def default_device()->torch.device:
     "CUDA if available, then Apple's MPS, then the CPU."
     if torch.cuda.is_available(): return torch.device('cuda')
-    if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
+    if _mps_available(): return torch.device('mps')
     return torch.device('cpu')
 
-def _last_path(out)->Path: return Path(out).with_suffix('.last.pt')
+def resolve_device(device:str|torch.device|None=None, # 'auto' or None (the best available), 'cpu', 'cuda', 'cuda:1', 'mps'
+                  )->torch.device:
+    "The device asked for, or a clear error if this machine does not have it."
+    if device is None or device == 'auto': return default_device()
+    try: dev = torch.device(device)
+    except RuntimeError: raise UsageError(f"--device: {device!r} is not a device; use auto, cpu, cuda or mps") from None
+    if dev.type not in ('cpu', 'cuda', 'mps'): raise UsageError(f"--device: {device!r} is not supported; use auto, cpu, cuda or mps")
+    if dev.type == 'cuda' and not torch.cuda.is_available(): raise UsageError("--device: cuda was asked for but this machine has no usable CUDA GPU")
+    if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise UsageError(f"--device: {device} was asked for but this machine has {torch.cuda.device_count()} CUDA GPU(s)")
+    if dev.type == 'mps' and not _mps_available(): raise UsageError("--device: mps was asked for but Apple's MPS backend is not available here")
+    return dev
+
+def last_path(out)->Path:
+    "Where the resumable state of a run writing `out` goes: `<out>.last.pt`."
+    return Path(out).with_suffix('.last.pt')
+
+def make_optimizer(model:nn.Module, c:LoopConfig)->tuple:
+    "AdamW with the run's weight decay and a LambdaLR schedule of warm-up and cosine decay."
+    opt = torch.optim.AdamW(model.parameters(), lr=c.lr, weight_decay=c.weight_decay)
+    return opt, torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, c))
+
+def train_step(model:nn.Module, opt, sched, loss_fn:Callable, batch, c:LoopConfig, step:int, amp:dict)->float:
+    "One optimisation step on one batch; returns the value to log. Raises on a non-finite loss or weights."
+    with torch.autocast(**amp):
+        out = loss_fn(model, batch)
+    loss, logged = out if isinstance(out, tuple) else (out, out)
+    if not torch.isfinite(loss): raise FloatingPointError(f"non-finite training loss ({loss.item()}) at step {step}; lower lr or check the data")
+    opt.zero_grad(set_to_none=True); loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), c.grad_clip)
+    opt.step(); sched.step()
+    if not all(torch.isfinite(w).all() for w in model.parameters()):
+        raise FloatingPointError(f"non-finite training loss: weights became NaN/inf at step {step}; lower lr")
+    return logged.item()
 
 # %% ../nbs/03_training.ipynb #5a3d47fb
+def train(build:Callable,           # () -> the initial model (called under the run's seed)
+          loss:Callable,            # (model, batch) -> loss, or (loss, value to log)
+          sample:Callable,          # (generator) -> one training batch, moved to the device by `loss`' inputs below
+          config:LoopConfig,        # the loop's settings (a TrainConfig, a PosteriorConfig, ...)
+          validate:Callable|None=None, # (model) -> {name: score}, lower is better (None: no validation, no early stopping)
+          out:str|Path|None=None,   # best checkpoint path; the resumable state goes to <out>.last.pt (None: keep nothing)
+          resume:str|Path|None=None, # a <out>.last.pt to continue from
+          until:int|None=None,      # stop after this step (an interruption: the schedule still runs to config.steps)
+          device:str|torch.device|None=None, # 'cuda', 'mps', 'cpu' (None: automatic)
+          progress:bool=True,       # show a progress bar
+          desc:str='training',      # progress-bar label
+         )->tuple:                  # (best model in eval mode, history dict)
+    "The training loop of every model of the library: fresh batches, AdamW, validation, early stopping, checkpoints, exact resume."
+    c, dev = config, resolve_device(device)
+    ck = load_checkpoint(resume, 'train-state') if resume else None
+    with torch.random.fork_rng(devices=[dev] if dev.type == 'cuda' else []):   # the caller's random state is left alone
+        torch.manual_seed(c.seed)
+        model = build().to(dev)
+        opt, sched = make_optimizer(model, c)
+        gen = torch.Generator().manual_seed(c.seed)
+        hist = dict(train_loss=[], val_step=[], val=[], lr=[], seconds=0.0)
+        step, best, best_state, stale = 0, float('inf'), None, 0
+        if ck:
+            model.load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
+            gen.set_state(ck['rng']['data']); torch.set_rng_state(ck['rng']['torch'])
+            step, best, stale, hist, best_state = ck['step'], ck['best_val'], ck['stale'], ck['history'], ck.get('best_model')
+        amp = dict(device_type='cuda', dtype=torch.bfloat16, enabled=c.bf16 and dev.type == 'cuda')
+        t0, t_prev = time.time(), hist['seconds']
+        seconds = lambda: t_prev + time.time() - t0
+        end = c.steps if until is None else min(until, c.steps)
+        entries = lambda: dict(model.checkpoint_entries(), train_config=asdict(c))
+
+        def save_state():
+            if out is None: return
+            hist['seconds'] = seconds()
+            save_checkpoint(last_path(out), 'train-state', **entries(), model=model.state_dict(), optimizer=opt.state_dict(),
+                            scheduler=sched.state_dict(), step=step, best_val=best, stale=stale, history=hist, best_model=best_state,
+                            rng=dict(data=gen.get_state(), torch=torch.get_rng_state()))
+
+        model.train(); stop = 'until' if step >= end else None
+        with tqdm(total=c.steps, initial=step, disable=not progress, desc=desc, dynamic_ncols=True) as bar:
+            while step < end:
+                hist['train_loss'].append(train_step(model, opt, sched, loss, sample(gen), c, step, amp))
+                hist['lr'].append(sched.get_last_lr()[0]); step += 1; bar.update(1)
+                timed_out = c.max_minutes is not None and seconds() > 60 * c.max_minutes
+                if validate is not None and c.val_every and (step % c.val_every == 0 or step == c.steps or timed_out):
+                    model.eval(); v = validate(model); model.train()
+                    score = sum(v.values()) / len(v)
+                    hist['val_step'].append(step); hist['val'].append(v)
+                    if score < best:
+                        best, stale = score, 0
+                        best_state = {k: t.detach().cpu().clone() for k, t in model.state_dict().items()}
+                        if out is not None:
+                            hist['seconds'] = seconds()
+                            save_checkpoint(out, model.checkpoint_kind, **entries(), model=model.state_dict(),
+                                            best_val=best, val=v, step=step, history=hist)
+                    else: stale += 1
+                    recent = hist['train_loss'][-c.val_every:]
+                    bar.set_postfix(train=f'{sum(recent) / len(recent):.3f}', val=' / '.join(f'{x:.3f}' for x in v.values()), best=f'{best:.3f}')
+                    save_state()
+                    if stale >= c.patience: stop = 'patience'; break
+                if timed_out: stop = 'time'; break
+        if step == end and (not hist['val_step'] or hist['val_step'][-1] != step): save_state()
+        if stop is None: stop = 'steps' if step >= c.steps else 'until'
+        hist['seconds'], hist['stopped'] = seconds(), stop
+        if best_state is not None: model.load_state_dict(best_state)
+    return model.eval(), hist
+
+# %% ../nbs/03_training.ipynb #4aa34870
+def _resume_configs(resume)->tuple:
+    "The model and run configs stored in a resumable state file."
+    ck = load_checkpoint(resume, 'train-state')
+    return config_from_dict(ModelConfig, ck['config']), config_from_dict(TrainConfig, ck['train_config'])
+
 def fit(model_config:ModelConfig=ModelConfig(), # architecture (ignored when resuming: the checkpoint's is used)
         train_config:TrainConfig=TrainConfig(),  # run settings (ignored when resuming)
         out:str|Path|None=None,   # best checkpoint path; the resumable state goes to <out>.last.pt (None: keep nothing)
@@ -132,80 +246,23 @@ def fit(model_config:ModelConfig=ModelConfig(), # architecture (ignored when res
         progress:bool=True,       # show a progress bar
        )->tuple:                  # (best model in eval mode, history dict)
     "Train a Transformer-MDN on fresh GMM episodes with early stopping on held-out episodes."
-    dev = torch.device(device) if device else default_device()
-    ck = torch.load(resume, map_location='cpu', weights_only=False) if resume else None
-    if ck:
-        model_config = ModelConfig(**ck['config'])
-        tc = ck['train_config']; train_config = TrainConfig(**{**tc, 'prior': GMMPrior(**tc['prior']), 'val_sizes': tuple(tc['val_sizes'])})
-    c = train_config
-    torch.manual_seed(c.seed)
-    model = TransformerMDN(model_config).to(dev)
-    opt = torch.optim.AdamW(model.parameters(), lr=c.lr, weight_decay=c.weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, c))
-    gen = torch.Generator().manual_seed(c.seed)
-    hist = dict(train_loss=[], val_step=[], val=[], lr=[], seconds=0.0)
-    step, best, best_state, stale = 0, float('inf'), None, 0
-    if ck:
-        model.load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
-        gen.set_state(ck['rng']['data']); torch.set_rng_state(ck['rng']['torch'])
-        step, best, stale, hist = ck['step'], ck['best_val'], ck['stale'], ck['history']
-        best_state = ck.get('best_model')
+    if resume: model_config, train_config = _resume_configs(resume)
+    c, dev = train_config, resolve_device(device)
     sets = validation_sets(c)
-    amp = dict(device_type='cuda', dtype=torch.bfloat16, enabled=c.bf16 and dev.type == 'cuda')
-    t0, t_prev = time.time(), hist['seconds']
-    end = c.steps if until is None else min(until, c.steps)
-    bar = tqdm(total=c.steps, initial=step, disable=not progress, desc='training', dynamic_ncols=True)
 
-    def save_state():
-        if out is None: return
-        hist['seconds'] = t_prev + time.time() - t0
-        torch.save(dict(config=asdict(model.config), model=model.state_dict(), optimizer=opt.state_dict(),
-                        scheduler=sched.state_dict(), step=step, best_val=best, stale=stale, history=hist,
-                        train_config=asdict(c), best_model=best_state,
-                        rng=dict(data=gen.get_state(), torch=torch.get_rng_state())), _last_path(out))
-
-    model.train(); timed_out = False
-    while step < end:
+    def sample(gen):
         nc = int(torch.randint(c.nc_min, c.nc_max + 1, (1,), generator=gen))
         ep = sample_episodes(c.prior, c.batch_size, nc, c.n_query, gen)
-        with torch.autocast(**amp):
-            loss, nll = mdn_loss(model, ep.context.to(dev), ep.query.to(dev), c.entropy_weight)
-        if not torch.isfinite(loss):
-            bar.close(); raise FloatingPointError(f"non-finite training loss ({loss.item()}) at step {step}; lower lr or check the data")
-        opt.zero_grad(set_to_none=True); loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), c.grad_clip)
-        opt.step(); sched.step(); step += 1
-        if not all(torch.isfinite(w).all() for w in model.parameters()):
-            bar.close(); raise FloatingPointError(f"non-finite training loss: weights became NaN/inf at step {step - 1}; lower lr")
-        hist['train_loss'].append(nll.item()); hist['lr'].append(sched.get_last_lr()[0])
-        bar.update(1)
-        timed_out = c.max_minutes is not None and (t_prev + time.time() - t0) > 60 * c.max_minutes
-        if step % c.val_every == 0 or step == c.steps or timed_out:
-            v = validate(model, sets)
-            score = sum(v.values()) / len(v)
-            hist['val_step'].append(step); hist['val'].append(v)
-            if score < best:
-                best, stale = score, 0
-                best_state = {k: t.detach().cpu().clone() for k, t in model.state_dict().items()}
-                if out is not None:
-                    hist['seconds'] = t_prev + time.time() - t0
-                    save_model(model, out, best_val=best, val=v, step=step, history=hist, train_config=asdict(c))
-            else: stale += 1
-            bar.set_postfix(train=f"{sum(hist['train_loss'][-c.val_every:]) / len(hist['train_loss'][-c.val_every:]):.3f}",
-                            val_gap=' / '.join(f'{x:.3f}' for x in v.values()), best=f'{best:.3f}')
-            save_state()
-            if stale >= c.patience or timed_out: break
-    bar.close()
-    if step == end and (not hist['val_step'] or hist['val_step'][-1] != step): save_state()
-    hist['seconds'] = t_prev + time.time() - t0
-    if best_state is not None: model.load_state_dict(best_state)
-    finished = step >= c.steps or stale >= c.patience or timed_out                # not merely interrupted by `until`
-    if c.tune_refine and finished:
-        hist['refine_table'] = {f'{n} steps, strength {tau:g}': v for (n, tau), v in tune_refinement(model.eval(), sets).items()}
+        return ep.context.to(dev), ep.query.to(dev)
+
+    model, hist = train(lambda: TransformerMDN(model_config), lambda m, b: mdn_loss(m, *b, c.entropy_weight), sample, c,
+                        validate=lambda m: validate(m, sets), out=out, resume=resume, until=until, device=dev, progress=progress)
+    if c.tune_refine and hist['stopped'] != 'until':
+        hist['refine_table'] = {f'{n} steps, strength {tau:g}': v for (n, tau), v in tune_refinement(model, sets).items()}
         if out is not None and Path(out).exists():
-            ck = torch.load(out, weights_only=False)
-            save_model(model, out, **{k: v for k, v in ck.items() if k not in ('config', 'model')} | dict(history=hist))
-    return model.eval(), hist
+            ck = load_checkpoint(out, 'mdn')
+            save_model(model, out, **{k: v for k, v in ck.items() if k not in ('kind', 'config', 'refinement', 'model')} | dict(history=hist))
+    return model, hist
 
 # %% ../nbs/03_training.ipynb #4cad7e74
 def plot_history(hist:dict, # the history returned by `fit` (or stored in a checkpoint)
@@ -228,22 +285,29 @@ def plot_history(hist:dict, # the history returned by `fit` (or stored in a chec
 # %% ../nbs/03_training.ipynb #b8887672
 @call_parse
 def icde_train(preset:str='default',  # 'tiny' or 'default'
-               out:str='runs/default.pt', # where to write the best checkpoint
+               out:str='runs/default.pt', # where to write the best checkpoint (a file; its folder is created)
                steps:int=None,         # override the preset's number of steps
                max_minutes:float=None, # override the preset's wall-time limit
-               device:str=None,        # 'cuda', 'mps' or 'cpu' (default: automatic)
+               device:str='auto',      # 'auto', 'cpu', 'cuda' or 'mps'
                resume:str=None,        # a .last.pt checkpoint to continue
                seed:int=0,             # seed of the run
                threads:int=None,       # CPU threads for PyTorch (default: PyTorch's choice)
+               progress:bool=True,     # show a progress bar
               ):
     "Train a Transformer-MDN preset on fresh GMM episodes and save the best checkpoint."
-    if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose from {list(PRESETS)}")
+    check_choice('preset', preset, PRESETS)
+    check_out_path(out)
+    if steps is not None and steps < 1: raise UsageError(f"--steps must be >= 1, got {steps}")
+    if max_minutes is not None and max_minutes <= 0: raise UsageError(f"--max-minutes must be > 0, got {max_minutes}")
+    if threads is not None and threads < 1: raise UsageError(f"--threads must be >= 1, got {threads}")
+    if resume is not None and not Path(resume).is_file(): raise UsageError(f"--resume: no checkpoint at {resume}")
+    dev = resolve_device(device)
     if threads: torch.set_num_threads(threads)
     mc, tc = PRESETS[preset]
     tc = replace(tc, seed=seed, **({'steps': steps} if steps else {}), **({'max_minutes': max_minutes} if max_minutes else {}))
     t = time.time()
-    model, hist = fit(mc, tc, out=out, resume=resume, device=device)
+    model, hist = fit(mc, tc, out=out, resume=resume, device=dev, progress=progress)
     best = min(hist['val'], key=lambda v: sum(v.values()))
-    print(f"trained {len(hist['train_loss'])} steps in {(time.time() - t) / 60:.1f} min on {device or default_device()}; "
+    print(f"trained {len(hist['train_loss'])} steps in {(time.time() - t) / 60:.1f} min on {dev}; "
           f"best validation NLL gap " + ', '.join(f'Nc={k}: {v:.3f}' for k, v in best.items()) + f"; saved {out}")
     return hist
