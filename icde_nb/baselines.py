@@ -13,7 +13,7 @@ from torch import Tensor
 from torch.distributions import MultivariateNormal, MixtureSameFamily, Categorical
 from sklearn.mixture import GaussianMixture, BayesianGaussianMixture
 from sklearn.exceptions import ConvergenceWarning
-from .core import StackedDistribution, parallel_map, log_prob_points
+from .core import StackedDistribution, parallel_map
 from .dataset import gmm
 from .masking import as_points, check_context
 

@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #30e93834
 from __future__ import annotations
-import contextlib, csv, dataclasses, math, os, pickle, typing
+import contextlib, csv, dataclasses, math, os, pickle, shutil, subprocess, typing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -21,7 +21,7 @@ from fastcore.script import CliError
 # %% auto #0
 __all__ = ['Estimator', 'as_estimator', 'log_prob_points', 'seeded', 'StackedDistribution', 'select_episodes', 'mixture_params',
            'mean_se', 'fmt_pm', 'Table', 'parallel_map', 'save_checkpoint', 'load_checkpoint', 'config_from_dict',
-           'UsageError', 'check_choice', 'check_out_path']
+           'UsageError', 'check_choice', 'check_out_path', 'command_error']
 
 # %% ../nbs/00_core.ipynb #04de3407
 @runtime_checkable
@@ -222,3 +222,16 @@ def check_out_path(out, # the path a command will write
     for p in out.parents:
         if p.exists() and not p.is_dir(): raise UsageError(f"--out: {p} is a file, so {out} cannot be created")
     return out
+
+# %% ../nbs/00_core.ipynb #a8349358
+def command_error(*args:str,          # the command and its arguments, e.g. 'icde-train', '--preset', 'huge'
+                  timeout:float=120,  # seconds before giving up
+                 )->str:              # the one line the command wrote on stderr
+    "Run an installed command that must refuse its arguments; check the refusal is one clear line, no traceback."
+    exe = shutil.which(args[0])
+    if exe is None: raise FileNotFoundError(f"{args[0]} is not installed: run `pip install -e .` in the repository")
+    r = subprocess.run([exe, *args[1:]], capture_output=True, text=True, timeout=timeout)
+    err = r.stderr.strip()
+    if r.returncode == 0: raise AssertionError(f"{' '.join(args)} exited with status 0; stderr: {err!r}")
+    if 'Traceback' in err or len(err.splitlines()) != 1: raise AssertionError(f"{' '.join(args)} should fail with one line, got:\n{err}")
+    return err

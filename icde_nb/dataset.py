@@ -6,14 +6,13 @@ Docs: https://icde-nb.github.io/icde_nb/dataset.html.md"""
 
 # %% ../nbs/00_dataset.ipynb #1badf705
 from __future__ import annotations
-import math
 from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import Tensor
-from torch.distributions import Categorical, Independent, MixtureSameFamily, MultivariateNormal, Normal
+from torch.distributions import Categorical, Independent, MixtureSameFamily, Normal
 import matplotlib.pyplot as plt
-from .core import select_episodes, mixture_params
+from .core import mixture_params
 
 # %% auto #0
 __all__ = ['GMMPrior', 'gmm', 'sample_mixtures', 'sample_points', 'Episodes', 'sample_episodes', 'density_grid', 'plot_episode',

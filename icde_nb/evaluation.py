@@ -16,7 +16,7 @@ from .core import (Table, as_estimator, fmt_pm, log_prob_points, parallel_map, s
                           UsageError, check_out_path)
 from .dataset import GMMPrior, EpisodicGMM, Episodes
 from .metrics import wasserstein, mmd2, kl_mc, nll_gap, hdr_coverage, calibration_error
-from .baselines import baselines, fit_em_bic, fit_global_gaussian, fit_episode_gmm, LABELS
+from .baselines import baselines, fit_global_gaussian, fit_episode_gmm, LABELS
 
 # %% auto #0
 __all__ = ['METRICS', 'REFERENCES', 'SETTINGS', 'score_episode', 'Evaluation', 'evaluate', 'table_3_1', 'kl_summary',

@@ -12,7 +12,6 @@ import torch
 from torch import Tensor
 from torch.distributions import AffineTransform, Distribution, TransformedDistribution
 import matplotlib.pyplot as plt
-from .dataset import GMMPrior, sample_episodes
 
 # %% auto #0
 __all__ = ['as_points', 'full_mask', 'random_mask', 'apply_mask', 'check_context', 'context_stats', 'normalise', 'denormalise',

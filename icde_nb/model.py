@@ -7,7 +7,7 @@ Docs: https://icde-nb.github.io/icde_nb/model.html.md"""
 # %% ../nbs/02_model.ipynb #22821ab5
 from __future__ import annotations
 import math
-from dataclasses import dataclass, asdict, replace
+from dataclasses import dataclass, asdict
 from functools import partial
 from pathlib import Path
 import torch
@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 from torch.distributions import Categorical, Independent, MixtureSameFamily, MultivariateNormal, Normal
-from .core import save_checkpoint, load_checkpoint, config_from_dict, mixture_params, log_prob_points
+from .core import save_checkpoint, load_checkpoint, config_from_dict
 from .masking import Tokens, tokenise, check_context
 
 # %% auto #0

@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/report.html.md"""
 
 # %% ../nbs/06_report.ipynb #e950192d
 from __future__ import annotations
-import math, os, time
+import math
 from pathlib import Path
 import numpy as np
 import torch
@@ -15,14 +15,12 @@ import matplotlib.pyplot as plt
 from scipy.stats import gaussian_kde
 from tqdm.auto import tqdm
 from fastcore.script import call_parse
-from .dataset import GMMPrior, Episodes, select_episodes, density_grid
-from .model import load_pretrained, load_model
+from .dataset import Episodes, density_grid
 from .training import plot_history
 from .metrics import hdr_coverage
 from .core import seeded, select_episodes, load_checkpoint, UsageError, check_out_path
 from .baselines import baselines, LABELS
-from .evaluation import (evaluate, test_episodes, by_context_size, table_3_1, kl_summary, metrics_table, size_table,
-                                evaluation_tables, load_checkpoint_arg)
+from .evaluation import evaluate, test_episodes, by_context_size, evaluation_tables, load_checkpoint_arg
 
 # %% auto #0
 __all__ = ['COLORS', 'THREE', 'plot_scatter', 'plot_contours', 'plot_marginals', 'plot_per_episode', 'plot_kl_references',

@@ -1,0 +1,39 @@
+"""Execute notebooks in place and save their outputs: the outputs are the documentation site (nbdev-docs renders them).
+
+Run from the repository root:  python tools/execute_nbs.py nbs/05_evaluation.ipynb [more notebooks] [--flags slow]
+
+Unlike `nbdev-test --save`, this runs with IN_TEST unset, so notebooks take their full-size branches (the documented runs);
+cells flagged with a test flag (`#| slow`, `#| cuda`) are skipped unless named in --flags, and then keep their saved outputs.
+Execution stops at the first error and leaves the notebook untouched.
+"""
+import argparse, os, re, sys, time
+from pathlib import Path
+from fastcore.nbio import read_nb, write_nb
+from execnb.shell import CaptureShell
+
+FLAGS = ('slow', 'cuda')
+
+def flagged(cell, run_flags)->bool:
+    "True for a code cell carrying a test flag that is not being run."
+    if cell.cell_type != 'code': return False
+    for line in cell.source.splitlines():
+        m = re.match(r'\s*#\|\s*(\w+)\s*$', line)
+        if m and m.group(1) in FLAGS and m.group(1) not in run_flags: return True
+    return False
+
+def execute(path:Path, run_flags=()):
+    os.environ.pop('IN_TEST', None)
+    nb = read_nb(path)
+    shell = CaptureShell(path)
+    t = time.time()
+    cwd = os.getcwd(); os.chdir(path.parent)
+    try: shell.run_all(nb, exc_stop=True, preproc=lambda c: flagged(c, run_flags))
+    finally: os.chdir(cwd)
+    write_nb(nb, path)
+    print(f'{path}: executed in {time.time() - t:.0f} s')
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('notebooks', nargs='+'); ap.add_argument('--flags', default='', help='test flags to run, e.g. "slow"')
+    a = ap.parse_args()
+    for nb in a.notebooks: execute(Path(nb), a.flags.split())
