@@ -9,25 +9,32 @@ from icde_nb.dataset import GMMPrior, sample_episodes
 torch.set_num_threads(1)
 P, NC, NQ = GMMPrior(), 128, 128
 
+def random_mixture(rng):
+    "One mixture of the prior, drawn with numpy: K, weights, means, stds."
+    K = rng.integers(P.k_min, P.k_max + 1)
+    return K, rng.dirichlet(np.ones(K)), rng.normal(0, P.mean_scale, (K, P.dim)), rng.uniform(P.std_low, P.std_high, (K, P.dim))
+
+def stack(pairs):
+    "(context, query) arrays of each episode -> (B, Nc, D), (B, Nq, D) tensors."
+    return tuple(torch.stack([torch.tensor(a, dtype=torch.float32) for a in side]) for side in zip(*pairs))
+
 def loop_points(n, rng):
     "Per-episode loop drawing each point on its own (a literal `__getitem__` with a per-point `_sample_points`)."
     out = []
     for _ in range(n):
-        K = rng.integers(P.k_min, P.k_max + 1); pis = rng.dirichlet(np.ones(K))
-        means = rng.normal(0, P.mean_scale, (K, P.dim)); sigs = rng.uniform(P.std_low, P.std_high, (K, P.dim))
+        K, pis, means, sigs = random_mixture(rng)
         draw = lambda m: np.stack([rng.normal(means[k], sigs[k]) for k in rng.choice(K, size=m, p=pis)])
-        out.append((torch.tensor(draw(NC), dtype=torch.float32), torch.tensor(draw(NQ), dtype=torch.float32)))
-    return torch.stack([c for c, _ in out]), torch.stack([q for _, q in out])
+        out.append((draw(NC), draw(NQ)))
+    return stack(out)
 
 def loop_episodes(n, rng):
     "Per-episode loop, points of an episode drawn in one numpy call (the strongest loop)."
     out = []
     for _ in range(n):
-        K = rng.integers(P.k_min, P.k_max + 1); pis = rng.dirichlet(np.ones(K))
-        means = rng.normal(0, P.mean_scale, (K, P.dim)); sigs = rng.uniform(P.std_low, P.std_high, (K, P.dim))
+        K, pis, means, sigs = random_mixture(rng)
         k = rng.choice(K, size=NC + NQ, p=pis); x = means[k] + sigs[k] * rng.standard_normal((NC + NQ, P.dim))
-        out.append((torch.tensor(x[:NC], dtype=torch.float32), torch.tensor(x[NC:], dtype=torch.float32)))
-    return torch.stack([c for c, _ in out]), torch.stack([q for _, q in out])
+        out.append((x[:NC], x[NC:]))
+    return stack(out)
 
 def rate(f, n, reps=3):
     "Best-of-`reps` episodes per second of `f(n)`."

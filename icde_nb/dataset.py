@@ -150,6 +150,7 @@ class EpisodicGMM(torch.utils.data.Dataset):
                 ):
         if split not in _SPLITS: raise ValueError(f"split must be one of {list(_SPLITS)}, got {split!r}")
         if n_context < 2 or n_query < 1: raise ValueError(f"need n_context >= 2 and n_query >= 1, got {n_context}, {n_query}")
+        if n_episodes < 1: raise ValueError(f"n_episodes must be >= 1, got {n_episodes}")
         self.prior, self.n, self.n_context, self.n_query, self.split, self.seed = prior, n_episodes, n_context, n_query, split, seed
         self._cache = {}
 

@@ -235,7 +235,8 @@ def train(build:Callable,           # () -> the initial model (called under the 
 def _resume_configs(resume)->tuple:
     "The model and run configs stored in a resumable state file."
     ck = load_checkpoint(resume, 'train-state')
-    return config_from_dict(ModelConfig, ck['config']), config_from_dict(TrainConfig, ck['train_config'])
+    arch = {k: v for k, v in ck['config'].items() if not k.startswith('refine_')}   # first-release files kept the refinement there
+    return config_from_dict(ModelConfig, arch), config_from_dict(TrainConfig, ck['train_config'])
 
 def fit(model_config:ModelConfig=ModelConfig(), # architecture (ignored when resuming: the checkpoint's is used)
         train_config:TrainConfig=TrainConfig(),  # run settings (ignored when resuming)

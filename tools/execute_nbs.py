@@ -24,7 +24,7 @@ def flagged(cell, run_flags)->bool:
 def execute(path:Path, run_flags=()):
     os.environ.pop('IN_TEST', None)
     nb = read_nb(path)
-    shell = CaptureShell(path)
+    shell = CaptureShell(path, mpl_format='png')                  # 1x PNGs: the notebooks stay small
     t = time.time()
     cwd = os.getcwd(); os.chdir(path.parent)
     try: shell.run_all(nb, exc_stop=True, preproc=lambda c: flagged(c, run_flags))
