@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/baselines.html.md"""
 
 # %% ../nbs/04a_baselines.ipynb #d716f881
 from __future__ import annotations
-import time, warnings
+import math, time, warnings
 import numpy as np
 import torch
 from torch import Tensor
@@ -16,10 +16,11 @@ from sklearn.exceptions import ConvergenceWarning
 from .core import StackedDistribution, parallel_map
 from .dataset import gmm
 from .masking import as_points, check_context
+from .conditional import MixtureConditional
 
 # %% auto #0
-__all__ = ['LABELS', 'fit_em_bic', 'fit_dpgmm', 'fit_kde', 'fit_gaussian', 'fit_global_gaussian', 'fit_episode_gmm', 'Baseline',
-           'baselines']
+__all__ = ['LABELS', 'fit_em_bic', 'fit_dpgmm', 'fit_kde', 'fit_gaussian', 'fit_global_gaussian', 'fit_episode_gmm',
+           'fit_gmm_missing', 'Baseline', 'baselines']
 
 # %% ../nbs/04a_baselines.ipynb #ad3c542a
 def _fit_points(points, name)->np.ndarray:
@@ -85,6 +86,57 @@ def fit_global_gaussian(query:Tensor)->MultivariateNormal:
 def fit_episode_gmm(query)->MixtureSameFamily:
     "The dissertation's upper reference: a BIC-selected GMM (K = 1..6) fitted to one episode's own queries."
     return fit_em_bic(query)
+
+# %% ../nbs/04a_baselines.ipynb #f646e7b1
+def _em_missing(x:Tensor, k:int, seed:int, max_iter:int, tol:float, reg:float)->tuple:
+    "EM for a full-covariance GMM on (N, D) float64 points with NaN entries: (mixture, observed-data log-likelihood)."
+    N, D = x.shape
+    filled = torch.where(torch.isnan(x), torch.nanmean(x, 0), x).numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', ConvergenceWarning)
+        init = GaussianMixture(k, covariance_type='full', random_state=seed, reg_covar=reg, max_iter=20).fit(filled)
+    pi, mu, S = (torch.as_tensor(a, dtype=torch.float64) for a in (init.weights_, init.means_, init.covariances_))
+    prev = -float('inf')
+    for _ in range(max_iter):
+        mix = MixtureSameFamily(Categorical(probs=pi[None]), MultivariateNormal(mu[None], S[None]), validate_args=False)
+        c = MixtureConditional(mix, x[None])
+        ll = c.log_observed.sum().item()
+        r = c.log_weights[0].exp()                                                    # (N, K) responsibilities
+        xh = c.means[0]                                                                # (N, K, D) conditional means
+        C = c.scale_tril[0] @ c.scale_tril[0].transpose(-1, -2) - torch.diag_embed((~torch.isnan(x)).double())[:, None]  # (N, K, D, D)
+        nk = r.sum(0).clamp_min(1e-10)                                                 # (K,)
+        pi, mu = nk / N, torch.einsum('nk,nkd->kd', r, xh) / nk[:, None]
+        dx = xh - mu[None]                                                             # (N, K, D)
+        S = (torch.einsum('nk,nkd,nke->kde', r, dx, dx) + torch.einsum('nk,nkde->kde', r, C)) / nk[:, None, None]
+        S = 0.5 * (S + S.transpose(-1, -2)) + reg * torch.eye(D, dtype=x.dtype)
+        if ll - prev < tol * N: break
+        prev = ll
+    mix = MixtureSameFamily(Categorical(probs=pi[None].float()), MultivariateNormal(mu[None].float(), S[None].float()))
+    return mix, ll
+
+def fit_gmm_missing(points,            # (N, D) points of one episode, NaN where an entry is missing
+                    k_max:int=6,       # largest K tried (K = 1..k_max, and at most the number of complete-enough rows)
+                    seed:int=0,        # random state of the initialisation
+                    max_iter:int=100,  # EM iterations per K
+                    tol:float=1e-5,    # stop when the log-likelihood per point improves by less
+                    reg:float=1e-6,    # added to the covariances' diagonals
+                   )->MixtureSameFamily:
+    "Full-covariance GMM fitted by EM on the observed-data likelihood (NaN = missing), K chosen by BIC."
+    x = as_points(points, 'points', finite=False)
+    if x.shape[0] != 1: raise ValueError(f"points must hold one episode, shape (N, D); got {tuple(x.shape)}")
+    x = x[0].double()
+    if torch.isinf(x).any(): raise ValueError("points contain inf; mark missing entries with NaN")
+    x = x[~torch.isnan(x).all(1)]                                                     # an all-missing row says nothing
+    N, D = x.shape
+    if N < 2: raise ValueError(f"points needs at least 2 rows with an observed entry, got {N}")
+    if torch.isnan(x).all(0).any(): raise ValueError(f"column(s) {torch.isnan(x).all(0).nonzero()[:, 0].tolist()} have no observed entry")
+    n_obs = (~torch.isnan(x)).sum().item()
+    best, best_bic = None, float('inf')
+    for k in range(1, min(k_max, N) + 1):
+        mix, ll = _em_missing(x, k, seed, max_iter, tol, reg)
+        bic = -2 * ll + (k - 1 + k * D + k * D * (D + 1) / 2) * math.log(n_obs / D)
+        if bic < best_bic: best, best_bic = mix, bic
+    return best
 
 # %% ../nbs/04a_baselines.ipynb #e389de8d
 def _timed_fit(job)->tuple:

@@ -50,7 +50,9 @@ class MixtureConditional(Distribution):
         self.means = torch.where(o[:, :, None], x[:, :, None], mu[:, None] + (S_mo @ alpha[..., None])[..., 0])  # (B, Nr, K, D)
         cov = S * mm - S_mo @ torch.cholesky_solve(S_mo.transpose(-1, -2), LA)     # Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om
         self.scale_tril = torch.linalg.cholesky(cov * mm + torch.diag_embed(ob.expand_as(self.means)))  # unit variance on observed
-        self.log_weights = (logpi[:, None] + log_obs).log_softmax(-1)             # (B, Nr, K)
+        joint = logpi[:, None] + log_obs                                          # (B, Nr, K) log pi_k N(x_o; ...)
+        self.log_weights = joint.log_softmax(-1)                                  # (B, Nr, K) the conditional's weights
+        self.log_observed = torch.logsumexp(joint, -1)                            # (B, Nr) log p(x_o): the row's observed entries
         self.observed, self.rows, self._n_obs = o, rows, n_obs[..., 0]
         super().__init__(torch.Size([B, rows.shape[1]]), torch.Size([D]), validate_args=False)
 
