@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import Tensor
-from torch.distributions import Categorical, Independent, MixtureSameFamily, Normal
+from torch.distributions import Categorical, Independent, MixtureSameFamily, MultivariateNormal, Normal
 import matplotlib.pyplot as plt
 from .core import mixture_params
 
 # %% auto #0
-__all__ = ['GMMPrior', 'gmm', 'sample_mixtures', 'sample_points', 'Episodes', 'sample_episodes', 'density_grid', 'plot_episode',
-           'EpisodicGMM', 'episode_mixture']
+__all__ = ['GENERAL', 'GMMPrior', 'gmm', 'gmm_full', 'sample_mixtures', 'sample_points', 'Episodes', 'sample_episodes',
+           'hide_entries', 'density_grid', 'plot_episode', 'EpisodicGMM', 'episode_mixture']
 
 # %% ../nbs/00_dataset.ipynb #5a1ab965
 @dataclass(frozen=True)
@@ -28,9 +28,17 @@ class GMMPrior:
     mean_scale:float=3.0  # sigma_mu, the std of the component means around the origin
     std_low:float=0.3     # smallest per-dimension component std
     std_high:float=2.0    # largest per-dimension component std
+    dim_min:int|None=None # smallest D: each batch draws its D uniformly in dim_min..dim (None: always dim)
+    full_cov:bool=False   # rotate every component by a random orthogonal matrix: full covariances
+    missing_max:float=0.0 # each episode's context misses each entry at a rate drawn uniformly in [0, missing_max]
+    block_prob:float=0.0  # probability that an episode's context also loses some columns together on a share of its rows
 
     def __post_init__(self):
         if self.dim < 1: raise ValueError(f"GMMPrior: dim must be >= 1, got {self.dim}")
+        if self.dim_min is not None and not 1 <= self.dim_min <= self.dim:
+            raise ValueError(f"GMMPrior: need 1 <= dim_min <= dim, got dim_min={self.dim_min}, dim={self.dim}")
+        if not (0 <= self.missing_max < 1 and 0 <= self.block_prob <= 1):
+            raise ValueError(f"GMMPrior: need 0 <= missing_max < 1 and 0 <= block_prob <= 1, got {self.missing_max}, {self.block_prob}")
         if not 1 <= self.k_min <= self.k_max:
             raise ValueError(f"GMMPrior: need 1 <= k_min <= k_max, got k_min={self.k_min}, k_max={self.k_max}")
         if self.mean_scale < 0: raise ValueError(f"GMMPrior: mean_scale must be >= 0, got {self.mean_scale}")
@@ -45,20 +53,32 @@ def gmm(weights:Tensor, # (B, K) mixture weights, rows summing to 1 (zeros allow
     "A batch of diagonal Gaussian mixtures as one torch distribution."
     return MixtureSameFamily(Categorical(probs=weights), Independent(Normal(means, stds), 1))
 
+def gmm_full(weights:Tensor,    # (B, K) mixture weights, rows summing to 1 (zeros allowed)
+             means:Tensor,      # (B, K, D) component means
+             scale_tril:Tensor, # (B, K, D, D) lower Cholesky factors of the component covariances
+            )->MixtureSameFamily: # batch shape (B,), event shape (D,)
+    "A batch of full-covariance Gaussian mixtures as one torch distribution."
+    return MixtureSameFamily(Categorical(probs=weights), MultivariateNormal(means, scale_tril=scale_tril))
+
 # %% ../nbs/00_dataset.ipynb #cba4690a
 def sample_mixtures(prior:GMMPrior,         # the prior over mixtures
                     n_episodes:int,         # B, how many mixtures to draw
                     generator:torch.Generator|None=None, # source of randomness (None: torch's global one)
+                    dim:int|None=None,      # D of this batch (None: `prior.dim`)
                    )->MixtureSameFamily:     # batch shape (B,), event shape (D,)
     "Draw `n_episodes` random Gaussian mixtures from `prior`, padded to `prior.k_max` components."
-    B, K, D, g = n_episodes, prior.k_max, prior.dim, generator
+    B, K, D, g = n_episodes, prior.k_max, dim or prior.dim, generator
     k = torch.randint(prior.k_min, K + 1, (B,), generator=g)                  # (B,) components in use
     expo = -torch.rand(B, K, generator=g).clamp_min(1e-12).log()              # (B, K) Exp(1) draws
     expo = expo * (torch.arange(K) < k[:, None])                              # padded components get 0
     weights = expo / expo.sum(-1, keepdim=True)                               # (B, K) Dirichlet(1_K), padded
     means = torch.randn(B, K, D, generator=g) * prior.mean_scale              # (B, K, D)
     stds = prior.std_low + (prior.std_high - prior.std_low) * torch.rand(B, K, D, generator=g)  # (B, K, D)
-    return gmm(weights, means, stds)
+    if not prior.full_cov: return gmm(weights, means, stds)
+    Q, R = torch.linalg.qr(torch.randn(B, K, D, D, generator=g))              # Haar-random rotations (sign-fixed QR)
+    Q = Q * torch.sign(torch.diagonal(R, dim1=-2, dim2=-1))[..., None, :]
+    cov = Q @ torch.diag_embed(stds ** 2) @ Q.transpose(-1, -2)               # (B, K, D, D) = Q diag(s^2) Q^T
+    return gmm_full(weights, means, torch.linalg.cholesky(0.5 * (cov + cov.transpose(-1, -2))))
 
 # %% ../nbs/00_dataset.ipynb #4f9a4c06
 def sample_points(mix:MixtureSameFamily, # batch of mixtures, batch shape (B,), event shape (D,)
@@ -67,19 +87,21 @@ def sample_points(mix:MixtureSameFamily, # batch of mixtures, batch shape (B,), 
                  )->Tensor:              # (B, N, D)
     "Draw `n` points from each mixture of a batch, reproducibly from `generator`."
     p = mixture_params(mix)
-    w, loc, scale = p['weights'], p['means'], p['stds']                      # (B, K), (B, K, D), (B, K, D)
+    w, loc = p['weights'], p['means']                                         # (B, K), (B, K, D)
     B, K, D = loc.shape
     u = torch.rand(B, n, generator=generator)                                 # (B, N)
     k = torch.searchsorted(w.cumsum(-1).contiguous(), u, right=True).clamp_max(K - 1)  # (B, N) component of each point
     idx = k[..., None].expand(B, n, D)                                        # (B, N, D)
     eps = torch.randn(B, n, D, generator=generator)                           # (B, N, D)
-    return loc.gather(1, idx) + scale.gather(1, idx) * eps
+    if 'stds' in p: return loc.gather(1, idx) + p['stds'].gather(1, idx) * eps
+    L = p['scale_tril'].gather(1, idx[..., None].expand(B, n, D, D))          # (B, N, D, D) each point's factor
+    return loc.gather(1, idx) + (L @ eps[..., None])[..., 0]
 
 # %% ../nbs/00_dataset.ipynb #ff9326f7
 @dataclass(frozen=True)
 class Episodes:
     "A batch of episodes: visible context, hidden queries and the true mixtures they came from."
-    context:Tensor                # (B, Nc, D)
+    context:Tensor                # (B, Nc, D), NaN where an entry is missing (priors with missingness)
     query:Tensor                  # (B, Nq, D)
     mixture:MixtureSameFamily     # batch shape (B,), event shape (D,)
     def __iter__(self): return iter((self.context, self.query, self.mixture))   # unpacks as (context, query, mixture)
@@ -95,9 +117,33 @@ def sample_episodes(prior:GMMPrior,    # the prior over mixtures
     if n_episodes < 1: raise ValueError(f"n_episodes must be >= 1, got {n_episodes}")
     if n_context < 2: raise ValueError(f"n_context must be >= 2 (a context std needs two points), got {n_context}")
     if n_query < 1: raise ValueError(f"n_query must be >= 1, got {n_query}")
-    mix = sample_mixtures(prior, n_episodes, generator)
+    dim = None if prior.dim_min is None else int(torch.randint(prior.dim_min, prior.dim + 1, (1,), generator=generator))
+    mix = sample_mixtures(prior, n_episodes, generator, dim)
     pts = sample_points(mix, n_context + n_query, generator)                  # (B, Nc+Nq, D)
-    return Episodes(pts[:, :n_context], pts[:, n_context:], mix)
+    context = pts[:, :n_context]
+    if prior.missing_max > 0 or prior.block_prob > 0: context = hide_entries(context, prior, generator)
+    return Episodes(context, pts[:, n_context:], mix)
+
+# %% ../nbs/00_dataset.ipynb #e340af43
+def hide_entries(context:Tensor,       # (B, Nc, D) complete context points
+                 prior:GMMPrior,       # its `missing_max` and `block_prob`
+                 generator:torch.Generator|None=None, # source of randomness
+                )->Tensor:             # (B, Nc, D), NaN where an entry is missing
+    "Hide context entries at random (per-episode MCAR rate, plus column blocks), keeping two observed entries per column."
+    B, N, D = context.shape
+    g = generator
+    rate = prior.missing_max * torch.rand(B, 1, 1, generator=g)               # (B, 1, 1) each episode's rate
+    miss = torch.rand(B, N, D, generator=g) < rate                            # (B, N, D) MCAR
+    if D > 1:
+        block = torch.rand(B, generator=g) < prior.block_prob                 # (B,) episodes with a failed instrument
+        n_cols = torch.randint(1, D, (B,), generator=g)                       # (B,) how many columns fail together
+        cols = torch.rand(B, D, generator=g).argsort(-1) < n_cols[:, None]    # (B, D) which columns
+        rows = torch.rand(B, N, generator=g) < 0.5 * torch.rand(B, 1, generator=g)   # (B, N) on which rows
+        miss |= block[:, None, None] & rows[..., None] & cols[:, None, :]
+    keep = torch.zeros(B, N, D, dtype=torch.bool); keep[:, :2] = True        # two observed entries per column
+    return torch.where(miss & ~keep, torch.tensor(float('nan')), context)
+
+GENERAL = GMMPrior(dim=8, dim_min=1, k_min=1, k_max=8, full_cov=True, missing_max=0.5, block_prob=0.2)
 
 # %% ../nbs/00_dataset.ipynb #8d38369d
 def density_grid(dist,                # a distribution with batch shape (B,) and event shape (2,)

@@ -66,9 +66,8 @@ def check_context(context,                  # (B, Nc, D) or (Nc, D), tensor or a
                   context_mask=None,        # (B, Nc) or (Nc,) bools, True for real points (None: all real)
                   dim:int|None=None,        # required D (None: any)
                  )->tuple:                  # (context (B, Nc, D), context_mask (B, Nc) bool)
-    "Validate a context and its mask: finite points, matching shapes, at least 2 real points per episode."
-    if context_mask is None and not isinstance(context, Tensor): context = as_points(context, 'context', dim, finite=True)
-    else: context = as_points(context, 'context', dim, finite=False)
+    "Validate a context and its mask: matching shapes, no inf, NaN only as missing entries, 2 real points and 2 observed entries per column."
+    context = as_points(context, 'context', dim, finite=False)
     B, Nc, _ = context.shape
     if context_mask is None: context_mask = torch.ones(B, Nc, dtype=torch.bool, device=context.device)
     else:
@@ -77,23 +76,31 @@ def check_context(context,                  # (B, Nc, D) or (Nc, D), tensor or a
         if context_mask.shape != (B, Nc):
             raise ValueError(f"context_mask must have shape (B, Nc) = {(B, Nc)} to match context, got {tuple(context_mask.shape)}")
         context_mask = context_mask.bool()
-    if not torch.isfinite(context[context_mask]).all():
-        raise ValueError("context contains NaN or inf among its real points; points must be finite")
+    if torch.isinf(context[context_mask]).any():
+        raise ValueError("context contains inf among its real points; mark a missing entry with NaN")
+    observed = ~torch.isnan(context) & context_mask[..., None]                # (B, Nc, D)
+    context_mask = context_mask & observed.any(-1)                            # an all-missing row is ignored
     n = context_mask.sum(1)
     if (n < 2).any():
         raise ValueError(f"context needs at least 2 points per episode, got {n.min().item()} in episode {n.argmin().item()} "
                          f"(shape (B, Nc, D) = {tuple(context.shape)})")
+    per_col = observed.sum(1)                                                  # (B, D)
+    if (per_col < 2).any():
+        b, d = (per_col < 2).nonzero()[0].tolist()
+        raise ValueError(f"column {d} of episode {b} has {per_col[b, d].item()} observed entries; each column of a context "
+                         f"needs at least 2 (NaN marks a missing entry)")
     return context, context_mask
 
 def context_stats(context:Tensor,           # (B, Nc, D)
                   context_mask:Tensor|None=None, # (B, Nc) True for real points (None: all)
                   min_std:float=1e-6,       # floor on the std of each dimension
                  )->tuple:                  # (mean (B, 1, D), std (B, 1, D))
-    "Mean and population std of each episode's real context points, per dimension."
+    "Mean and population std of each episode's real context points, per dimension, over the observed entries."
     context, context_mask = check_context(context, context_mask)
-    w = context_mask[..., None].to(context.dtype)                             # (B, Nc, 1)
-    n = w.sum(1, keepdim=True)                                                # (B, 1, 1)
-    x = torch.where(context_mask[..., None], context, 0.)                     # padding may hold anything
+    obs = context_mask[..., None] & ~torch.isnan(context)                     # (B, Nc, D) real and observed
+    w = obs.to(context.dtype)
+    n = w.sum(1, keepdim=True)                                                # (B, 1, D)
+    x = torch.where(obs, context, 0.)                                         # padding and holes may hold anything
     mean = x.sum(1, keepdim=True) / n                                         # (B, 1, D)
     var = (w * (x - mean) ** 2).sum(1, keepdim=True) / n                      # (B, 1, D) population variance
     return mean, var.sqrt().clamp_min(min_std)
@@ -137,9 +144,10 @@ def tokenise(context,                    # (B, Nc, D) or (Nc, D) raw context poi
     except RuntimeError: raise ValueError(f"query_mask must have shape (B, Nq, D) = {(B, Nq, D)} or broadcast to it, got {tuple(query_mask.shape)}") from None
     if not torch.isfinite(query[query_mask]).all(): raise ValueError("query contains NaN or inf in a visible coordinate")
     mean, std = context_stats(context, context_mask, min_std)
-    xc = torch.where(context_mask[..., None], normalise(context, mean, std), 0.)   # (B, Nc, D) padding -> 0
+    obs = context_mask[..., None] & ~torch.isnan(context)                         # (B, Nc, D) real, observed entries
+    xc = torch.where(obs, normalise(context, mean, std), 0.)                       # (B, Nc, D) padding and holes -> 0
     xq = apply_mask(torch.where(query_mask, normalise(query, mean, std), 0.), query_mask)  # (B, Nq, D)
-    m = torch.cat([context_mask[..., None].expand(B, Nc, D), query_mask], 1).to(context.dtype)  # (B, N, D)
+    m = torch.cat([obs, query_mask], 1).to(context.dtype)                          # (B, N, D) per-entry masks
     stats = torch.cat([mean, std], -1).expand(B, Nc + Nq, 2 * D)                  # (B, N, 2D)
     tokens = torch.cat([torch.cat([xc, xq], 1), m, stats], -1)                   # (B, N, 4D)
     segment = torch.cat([torch.zeros(B, Nc), torch.ones(B, Nq)], 1).long().to(context.device)  # (B, N)

@@ -207,7 +207,8 @@ class TransformerMDN(nn.Module):
         for i in range(0, B, chunk):
             tk = tokenise(context[i:i + chunk].to(dev), n_query=1, context_mask=context_mask[i:i + chunk].to(dev))
             p = {k: v[:, 0] for k, v in self(tk).items()}                             # (b, ...) the one query token
-            if steps: p = em_refine(p, tk.tokens[:, :Nc, :self.config.dim], tk.context_mask, steps, tau,
+            D = self.config.dim
+            if steps: p = em_refine(p, tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, D:2 * D] > 0, steps, tau,   # per-entry masks
                                     self.config.min_std, self.config.max_std)
             out.append((p, tk.mean, tk.std))
         if len(out) == 1: return out[0]
@@ -215,8 +216,8 @@ class TransformerMDN(nn.Module):
 
 # %% ../nbs/02_model.ipynb #e2f06c3b
 def em_refine(p:dict,               # the head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D)
-              x:Tensor,             # (B, Nc, D) normalised context
-              context_mask:Tensor,  # (B, Nc) True for real points
+              x:Tensor,             # (B, Nc, D) normalised context (missing entries may hold anything)
+              context_mask:Tensor,  # (B, Nc) True for real points, or (B, Nc, D) True for observed entries of real points
               steps:int=5,          # EM iterations
               strength:float=32.0,  # tau, the prior's weight in pseudo-points
               min_std:float=0.01,   # floor of the refined stds (normalised units)
@@ -224,20 +225,25 @@ def em_refine(p:dict,               # the head's parameters: logits (B, K), mean
              )->dict:               # refined parameters, same keys and shapes
     "MAP-EM steps on the context, starting from and regularised towards the predicted diagonal mixture."
     if 'tril' in p: raise ValueError("em_refine supports the 'diag' head only; use refine=0 with head='full'")
-    w = context_mask[..., None].to(x.dtype)                                       # (B, Nc, 1)
+    o = (context_mask[..., None] if context_mask.ndim == 2 else context_mask).expand_as(x).to(x.dtype)   # (B, Nc, D) observed
+    w = (o.sum(-1, keepdim=True) > 0).to(x.dtype)                                 # (B, Nc, 1) rows with something observed
+    x = torch.where(o > 0, x, 0.)
     pi0 = p['logits'].softmax(-1); mu0 = p['means']; var0 = (2 * p['log_stds']).exp()   # (B, K), (B, K, D), (B, K, D)
     a = strength * pi0                                                            # (B, K) pseudo-points
     n = w.sum(1)                                                                  # (B, 1)
     pi, mu, var = pi0, mu0, var0
     for _ in range(steps):
-        logr = (pi.clamp_min(1e-30).log()[:, None]                                # E-step: (B, Nc, K)
-                - 0.5 * (((x[:, :, None] - mu[:, None]) ** 2 / var[:, None]) + var[:, None].log() + math.log(2 * math.pi)).sum(-1))
+        logr = (pi.clamp_min(1e-30).log()[:, None]                                # E-step over observed entries: (B, Nc, K)
+                - 0.5 * (o[:, :, None] * (((x[:, :, None] - mu[:, None]) ** 2 / var[:, None]) + var[:, None].log() + math.log(2 * math.pi))).sum(-1))
         r = logr.softmax(-1) * w                                                  # (B, Nc, K), padding gets 0
         nk = r.sum(1)                                                             # (B, K)
         den = (nk + a).clamp_min(1e-12)[..., None]                                # (B, K, 1)
         pi = (nk + a) / (n + strength)
-        mu = (torch.einsum('bnk,bnd->bkd', r, x) + a[..., None] * mu0) / den
-        sq = torch.einsum('bnk,bnkd->bkd', r, (x[:, :, None] - mu[:, None]) ** 2)
+        xh = o[:, :, None] * x[:, :, None] + (1 - o[:, :, None]) * mu[:, None]        # (B, Nc, K, D): a missing entry's expectation
+        mu_old, var_old = mu, var
+        mu = (torch.einsum('bnk,bnkd->bkd', r, xh) + a[..., None] * mu0) / den
+        sq = torch.einsum('bnk,bnkd->bkd', r, o[:, :, None] * (x[:, :, None] - mu[:, None]) ** 2
+                          + (1 - o[:, :, None]) * (var_old[:, None] + (mu_old - mu)[:, None] ** 2))
         var = ((sq + a[..., None] * (var0 + (mu - mu0) ** 2)) / den).clamp(min_std ** 2, max_std ** 2)
     return dict(logits=pi.clamp_min(1e-30).log(), means=mu, log_stds=0.5 * var.log())
 
