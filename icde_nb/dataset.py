@@ -197,6 +197,8 @@ class EpisodicGMM(torch.utils.data.Dataset):
         if split not in _SPLITS: raise ValueError(f"split must be one of {list(_SPLITS)}, got {split!r}")
         if n_context < 2 or n_query < 1: raise ValueError(f"need n_context >= 2 and n_query >= 1, got {n_context}, {n_query}")
         if n_episodes < 1: raise ValueError(f"n_episodes must be >= 1, got {n_episodes}")
+        if prior.dim_min is not None and prior.dim_min != prior.dim:
+            raise ValueError("EpisodicGMM needs a fixed dimension: use replace(prior, dim=d, dim_min=None) for each d")
         self.prior, self.n, self.n_context, self.n_query, self.split, self.seed = prior, n_episodes, n_context, n_query, split, seed
         self._cache = {}
 
@@ -225,4 +227,5 @@ class EpisodicGMM(torch.utils.data.Dataset):
 # %% ../nbs/00_dataset.ipynb #921d7f5d
 def episode_mixture(batch:dict)->MixtureSameFamily:
     "The true mixtures of a (collated) batch of `EpisodicGMM` items."
+    if 'scale_tril' in batch: return gmm_full(batch['weights'], batch['means'], batch['scale_tril'])
     return gmm(batch['weights'], batch['means'], batch['stds'])

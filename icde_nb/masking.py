@@ -129,6 +129,7 @@ def tokenise(context,                    # (B, Nc, D) or (Nc, D) raw context poi
              n_query:int=1,              # Nq when `query` is None
              context_mask=None,          # (B, Nc) bool, True for real context points (None: all)
              min_std:float=1e-6,         # floor on the context std
+             max_dim:int|None=None,      # pad the D dimensions to max_dim and add a presence block (variable-dimension models)
             )->Tokens:
     "Normalise an episode batch with its context statistics and build the tokens [x*m, m, mu_c, sigma_c]."
     context, context_mask = check_context(context, context_mask)
@@ -149,9 +150,14 @@ def tokenise(context,                    # (B, Nc, D) or (Nc, D) raw context poi
     xq = apply_mask(torch.where(query_mask, normalise(query, mean, std), 0.), query_mask)  # (B, Nq, D)
     m = torch.cat([obs, query_mask], 1).to(context.dtype)                          # (B, N, D) per-entry masks
     stats = torch.cat([mean, std], -1).expand(B, Nc + Nq, 2 * D)                  # (B, N, 2D)
-    tokens = torch.cat([torch.cat([xc, xq], 1), m, stats], -1)                   # (B, N, 4D)
     segment = torch.cat([torch.zeros(B, Nc), torch.ones(B, Nq)], 1).long().to(context.device)  # (B, N)
-    return Tokens(tokens, segment, context_mask, mean, std)
+    if max_dim is None:
+        return Tokens(torch.cat([torch.cat([xc, xq], 1), m, stats], -1), segment, context_mask, mean, std)   # (B, N, 4D)
+    if D > max_dim: raise ValueError(f"context has D={D} dimensions; this model takes at most {max_dim}")
+    pad = lambda t, v=0.: torch.cat([t, t.new_full((*t.shape[:-1], max_dim - D), v)], -1)   # (..., D) -> (..., max_dim)
+    present = pad(torch.ones(B, Nc + Nq, D, dtype=context.dtype, device=context.device))    # (B, N, max_dim)
+    parts = [pad(torch.cat([xc, xq], 1)), pad(m), present, pad(mean.expand(B, Nc + Nq, D)), pad(std.expand(B, Nc + Nq, D), 1.)]
+    return Tokens(torch.cat(parts, -1), segment, context_mask, mean, std)               # (B, N, 5 max_dim)
 
 # %% ../nbs/01_masking.ipynb #96796f66
 def plot_model_view(context:Tensor,  # (Nc, 2) raw context

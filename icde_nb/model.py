@@ -17,6 +17,7 @@ from torch import Tensor
 from torch.distributions import Categorical, Independent, MixtureSameFamily, MultivariateNormal, Normal
 from .core import save_checkpoint, load_checkpoint, config_from_dict
 from .masking import Tokens, tokenise, check_context
+from .conditional import MixtureConditional
 
 # %% auto #0
 __all__ = ['MODEL_PRESETS', 'CPU_TOKENS', 'WEIGHTS', 'ModelConfig', 'Refinement', 'attention_mask', 'SelfAttention', 'Block',
@@ -37,6 +38,7 @@ class ModelConfig:
     min_std:float=0.01        # smallest component std, in normalised units (bounds sigma from below)
     max_std:float=5.0         # largest component std, in normalised units (bounds sigma from above)
     dropout:float=0.0         # dropout in attention and MLP (fresh data each step: none needed)
+    variable_dim:bool=False   # take any D <= dim: padded tokens with a presence block (`01_masking`), marginal over the first D
 
     def __post_init__(self):
         if self.head not in ('diag', 'full'): raise ValueError(f"head must be 'diag' or 'full', got {self.head!r}")
@@ -126,20 +128,26 @@ class MDNHead(nn.Module):
                     )->MixtureSameFamily:   # batch shape (B,), event shape (D,)
         "The mixture the parameters describe, over normalised points or (given mean and std) over raw points."
         means, log_stds, tril = p['means'], p['log_stds'], p.get('tril')
+        D = means.shape[-1]                                                         # the episode's D (<= config.dim)
         if mean is not None:   # x = std * x_norm + mean maps each component N(mu, L L^T) to N(std*mu + mean, (diag(std) L)(...)^T)
             means, log_stds = mean + std * means, log_stds + std.log()           # (B, K, D): mean, std (B, 1, D) broadcast over K
             if tril is not None:
-                i, j = torch.tril_indices(self.c.dim, self.c.dim, -1)
+                i, j = torch.tril_indices(D, D, -1)
                 tril = tril * std[..., i]                                          # row i of L scales by std_i
         mix = Categorical(logits=p['logits'], validate_args=False)
         if tril is None:
             return MixtureSameFamily(mix, Independent(Normal(means, log_stds.exp(), validate_args=False), 1), validate_args=False)
-        D = self.c.dim
         i, j = torch.tril_indices(D, D, -1)
         low = tril.new_zeros(*tril.shape[:-1], D, D)
         low[..., i, j] = tril                                                       # strictly lower part
         L = low + torch.diag_embed(log_stds.exp())                                  # (B, K, D, D)
         return MixtureSameFamily(mix, MultivariateNormal(means, scale_tril=L, validate_args=False), validate_args=False)
+
+    def marginal(self, p:dict, D:int)->dict:
+        "The parameters of the mixture's marginal over its first D dimensions (slices: L's top-left block is the marginal's factor)."
+        out = dict(p, means=p['means'][..., :D], log_stds=p['log_stds'][..., :D])
+        if 'tril' in p: out['tril'] = p['tril'][..., :D * (D - 1) // 2]             # row-major strictly-lower entries of rows < D come first
+        return out
 
 # %% ../nbs/02_model.ipynb #82c4fa6e
 CPU_TOKENS = 4096   # tokens per forward pass of `predict` on a CPU (cache-sized chunks)
@@ -153,7 +161,7 @@ class TransformerMDN(nn.Module):
                 ):
         super().__init__()
         self.config, self.refinement = c, _ = config, refinement
-        self.embed = nn.Linear(4 * c.dim, c.d_model)        # token features z -> d_model
+        self.embed = nn.Linear((5 if c.variable_dim else 4) * c.dim, c.d_model)  # token features z -> d_model
         self.segment = nn.Embedding(2, c.d_model)           # 0: context, 1: query
         self.blocks = nn.ModuleList([Block(c.d_model, c.n_heads, c.d_ff, c.dropout) for _ in range(c.n_layers)])
         self.ln_f = nn.LayerNorm(c.d_model)
@@ -195,20 +203,41 @@ class TransformerMDN(nn.Module):
         "`predict` with a fixed refinement, as an `Estimator` (e.g. `model.estimator(refine=0)`: the network alone)."
         return partial(self.predict, refine=refine, strength=strength)
 
+    def tokenise(self, context, **kw)->Tokens:
+        "`tokenise` with this model's token layout (padded to `config.dim` with a presence block if `variable_dim`)."
+        return tokenise(context, max_dim=self.config.dim if self.config.variable_dim else None, **kw)
+
+    @torch.no_grad()
+    def conditional(self,
+                    context,             # (B, Nc, D) or (Nc, D) raw context, NaN where an entry is missing
+                    rows,                # (B, Nr, D) or (Nr, D) rows to complete, NaN where an entry is missing
+                    context_mask=None,   # (B, Nc) bool, True for real points
+                    refine:int|None=None, # as in `predict`
+                   )->MixtureConditional: # batch (B, Nr), event (D,): log_prob, sample (imputations), mean
+        "p(x_missing | x_observed, context) for every row: exact conditionals of the predicted joint mixture."
+        q = self.predict(context, context_mask, refine)
+        rows = torch.as_tensor(rows, dtype=torch.float32)
+        if rows.ndim == 2: rows = rows[None]
+        if rows.ndim != 3 or rows.shape[0] != q.batch_shape[0] or rows.shape[-1] != q.event_shape[0]:
+            raise ValueError(f"rows must have shape (B, Nr, D) = ({q.batch_shape[0]}, Nr, {q.event_shape[0]}) to match the context, got {tuple(rows.shape)}")
+        return MixtureConditional(q, rows.to(q.mean.device))
+
     def predict_params(self, context, context_mask=None, refine:int|None=None, strength:float|None=None)->tuple:
         "Mixture parameters in normalised units (one query token per episode) and the context mean and std, (B, 1, D)."
         dev = next(self.parameters()).device
-        context, context_mask = check_context(context, context_mask, dim=self.config.dim)
+        context, context_mask = check_context(context, context_mask, dim=None if self.config.variable_dim else self.config.dim)
+        if context.shape[-1] > self.config.dim: raise ValueError(f"context has D={context.shape[-1]} dimensions; this model takes at most {self.config.dim}")
         steps = self.refinement.steps if refine is None else refine
         tau = self.refinement.strength if strength is None else strength
         B, Nc, _ = context.shape
         chunk = max(1, CPU_TOKENS // (Nc + 1)) if dev.type == 'cpu' else B          # episodes per forward pass
         out = []
         for i in range(0, B, chunk):
-            tk = tokenise(context[i:i + chunk].to(dev), n_query=1, context_mask=context_mask[i:i + chunk].to(dev))
-            p = {k: v[:, 0] for k, v in self(tk).items()}                             # (b, ...) the one query token
-            D = self.config.dim
-            if steps: p = em_refine(p, tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, D:2 * D] > 0, steps, tau,   # per-entry masks
+            tk = self.tokenise(context[i:i + chunk].to(dev), n_query=1, context_mask=context_mask[i:i + chunk].to(dev))
+            D = context.shape[-1]
+            p = self.head.marginal({k: v[:, 0] for k, v in self(tk).items()}, D)     # (b, ...) the one query token, its D dims
+            W = self.config.dim if self.config.variable_dim else D                # where the mask block starts
+            if steps: p = em_refine(p, tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, W:W + D] > 0, steps, tau,   # per-entry masks
                                     self.config.min_std, self.config.max_std)
             out.append((p, tk.mean, tk.std))
         if len(out) == 1: return out[0]

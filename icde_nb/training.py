@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 from fastcore.script import call_parse
 from .core import (as_estimator, log_prob_points, select_episodes, save_checkpoint, load_checkpoint, config_from_dict,
                           UsageError, check_choice, check_out_path)
-from .dataset import GMMPrior, sample_episodes, EpisodicGMM
+from .dataset import GMMPrior, GENERAL, sample_episodes, EpisodicGMM
 from .masking import tokenise, normalise
 from .model import ModelConfig, Refinement, TransformerMDN, MODEL_PRESETS, save_model
 
@@ -34,8 +34,8 @@ def mdn_loss(model:TransformerMDN,  # the model being trained
              entropy_weight:float=1e-3, # lambda, weight of the variance bonus
             )->tuple:               # (loss, nll): scalars, nll in nats per query point, normalised units
     "Mean query NLL under the predicted mixture, minus lambda * E[log sigma]."
-    tk = tokenise(context, n_query=1)
-    p = {k: v[:, 0].float() for k, v in model(tk).items()}                      # (B, ...) one query token per episode
+    tk = model.tokenise(context, n_query=1)
+    p = model.head.marginal({k: v[:, 0].float() for k, v in model(tk).items()}, context.shape[-1])  # (B, ...) one query token per episode
     q = model.head.distribution(p)                                              # batch (B,), normalised units
     nll = -log_prob_points(q, normalise(query, tk.mean, tk.std)).mean()           # (B, Nq) log densities
     return nll - entropy_weight * p['log_stds'].mean(), nll
@@ -69,11 +69,21 @@ class TrainConfig(LoopConfig):
     val_queries:int=256       # query points per validation episode
     tune_refine:bool=True     # after training, choose the EM refinement (steps, strength) on the validation episodes
     prior:GMMPrior=field(default_factory=GMMPrior) # the prior of training and validation episodes
+    val_dims:tuple|None=None  # for a prior of variable D: validate at each of these D (sets keyed 'D=d, Nc=n')
 
 PRESETS = dict(
     tiny=(MODEL_PRESETS['tiny'], TrainConfig(steps=40, batch_size=16, nc_min=8, nc_max=32, n_query=32, warmup=5,
                                              val_every=10, val_episodes=32, val_sizes=(16, 32), val_queries=64, patience=3)),
     default=(MODEL_PRESETS['default'], TrainConfig(steps=12_000, max_minutes=88)),
+    # the reconstruction model (#10): any D <= 8, full covariances, missing entries; no EM refinement (full head)
+    general=(ModelConfig(dim=8, d_model=64, n_layers=3, n_heads=4, d_ff=256, n_components=8, head='full', variable_dim=True),
+             TrainConfig(steps=14_000, batch_size=32, nc_min=16, nc_max=512, n_query=128, warmup=500, val_every=500,
+                         val_episodes=64, val_sizes=(32, 128, 512), val_queries=128, val_dims=(2, 4, 8), tune_refine=False,
+                         prior=GENERAL, max_minutes=115)),
+    tiny_general=(ModelConfig(dim=4, d_model=16, n_layers=1, n_heads=2, d_ff=32, n_components=3, head='full', variable_dim=True),
+                  TrainConfig(steps=30, batch_size=8, nc_min=8, nc_max=32, n_query=16, warmup=5, val_every=10, val_episodes=8,
+                              val_sizes=(16,), val_queries=16, val_dims=(2, 4), tune_refine=False, patience=3,
+                              prior=GMMPrior(dim=4, dim_min=1, k_min=1, k_max=3, full_cov=True, missing_max=0.5, block_prob=0.2))),
 )
 
 # %% ../nbs/03_training.ipynb #2fd0528c
@@ -85,8 +95,11 @@ def lr_factor(step:int, c:LoopConfig)->float:
 
 # %% ../nbs/03_training.ipynb #022364bb
 def validation_sets(c:TrainConfig)->dict:
-    "The fixed validation episodes of a run, one `Episodes` batch per context size."
-    return {nc: EpisodicGMM(c.prior, c.val_episodes, nc, c.val_queries, split='valid', seed=c.seed).episodes() for nc in c.val_sizes}
+    "The fixed validation episodes of a run, one `Episodes` batch per context size (and per D for a variable-D prior)."
+    if c.val_dims is None:
+        return {nc: EpisodicGMM(c.prior, c.val_episodes, nc, c.val_queries, split='valid', seed=c.seed).episodes() for nc in c.val_sizes}
+    return {f'D={d}, Nc={nc}': EpisodicGMM(replace(c.prior, dim=d, dim_min=None), c.val_episodes, nc, c.val_queries, split='valid',
+                                           seed=c.seed).episodes() for d in c.val_dims for nc in c.val_sizes}
 
 @torch.no_grad()
 def validate(estimator,             # an Estimator, or a model (its `predict`)
@@ -277,7 +290,7 @@ def plot_history(hist:dict, # the history returned by `fit` (or stored in a chec
     a1.plot(range(w, w + len(sm)), sm, lw=1)
     a1.set_xlabel('step'); a1.set_ylabel('train NLL (nats/point, normalised units)'); a1.set_title('training loss')
     for nc in hist['val'][0]:
-        a2.plot(hist['val_step'], [v[nc] for v in hist['val']], marker='.', label=f'$N_c$ = {nc}')
+        a2.plot(hist['val_step'], [v[nc] for v in hist['val']], marker='.', label=nc if isinstance(nc, str) else f'$N_c$ = {nc}')
     a2.set_yscale('log'); a2.set_xlabel('step'); a2.set_ylabel('NLL gap (nats) = KL(true || q) estimate')
     a2.set_title('validation'); a2.legend()
     fig.tight_layout()
