@@ -88,13 +88,13 @@ def fit_episode_gmm(query)->MixtureSameFamily:
     return fit_em_bic(query)
 
 # %% ../nbs/04a_baselines.ipynb #f646e7b1
-def _em_missing(x:Tensor, k:int, seed:int, max_iter:int, tol:float, reg:float)->tuple:
+def _em_missing(x:Tensor, k:int, seed:int, max_iter:int, tol:float, reg:Tensor)->tuple:  # reg (D,) added to the diagonals
     "EM for a full-covariance GMM on (N, D) float64 points with NaN entries: (mixture, observed-data log-likelihood)."
     N, D = x.shape
     filled = torch.where(torch.isnan(x), torch.nanmean(x, 0), x).numpy()
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', ConvergenceWarning)
-        init = GaussianMixture(k, covariance_type='full', random_state=seed, reg_covar=reg, max_iter=20).fit(filled)
+        init = GaussianMixture(k, covariance_type='full', random_state=seed, reg_covar=float(reg.mean()), max_iter=20).fit(filled)
     pi, mu, S = (torch.as_tensor(a, dtype=torch.float64) for a in (init.weights_, init.means_, init.covariances_))
     prev = -float('inf')
     for _ in range(max_iter):
@@ -108,7 +108,7 @@ def _em_missing(x:Tensor, k:int, seed:int, max_iter:int, tol:float, reg:float)->
         pi, mu = nk / N, torch.einsum('nk,nkd->kd', r, xh) / nk[:, None]
         dx = xh - mu[None]                                                             # (N, K, D)
         S = (torch.einsum('nk,nkd,nke->kde', r, dx, dx) + torch.einsum('nk,nkde->kde', r, C)) / nk[:, None, None]
-        S = 0.5 * (S + S.transpose(-1, -2)) + reg * torch.eye(D, dtype=x.dtype)
+        S = 0.5 * (S + S.transpose(-1, -2)) + torch.diag_embed(reg)
         if ll - prev < tol * N: break
         prev = ll
     mix = MixtureSameFamily(Categorical(probs=pi[None].float()), MultivariateNormal(mu[None].float(), S[None].float()))
@@ -119,7 +119,7 @@ def fit_gmm_missing(points,            # (N, D) points of one episode, NaN where
                     seed:int=0,        # random state of the initialisation
                     max_iter:int=100,  # EM iterations per K
                     tol:float=1e-5,    # stop when the log-likelihood per point improves by less
-                    reg:float=1e-6,    # added to the covariances' diagonals
+                    reg:float=1e-3,    # added to each covariance's diagonal, as a fraction of each column's observed variance
                    )->MixtureSameFamily:
     "Full-covariance GMM fitted by EM on the observed-data likelihood (NaN = missing), K chosen by BIC."
     x = as_points(points, 'points', finite=False)
@@ -131,6 +131,8 @@ def fit_gmm_missing(points,            # (N, D) points of one episode, NaN where
     if N < 2: raise ValueError(f"points needs at least 2 rows with an observed entry, got {N}")
     if torch.isnan(x).all(0).any(): raise ValueError(f"column(s) {torch.isnan(x).all(0).nonzero()[:, 0].tolist()} have no observed entry")
     n_obs = (~torch.isnan(x)).sum().item()
+    col_var = torch.stack([x[~torch.isnan(x[:, d]), d].var() for d in range(D)])          # (D,) each column's observed variance
+    reg = reg * col_var.clamp_min(1e-12)
     best, best_bic = None, float('inf')
     for k in range(1, min(k_max, N) + 1):
         mix, ll = _em_missing(x, k, seed, max_iter, tol, reg)

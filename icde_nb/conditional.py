@@ -29,8 +29,8 @@ class MixtureConditional(Distribution):
                  mixture:MixtureSameFamily, # batch shape (B,), event shape (D,): diagonal or full-covariance components
                  rows:Tensor,               # (B, Nr, D) rows, NaN where an entry is missing
                 ):
-        logpi, mu, S = _full_params(mixture)                                      # (B, K), (B, K, D), (B, K, D, D)
-        B, K, D = mu.shape
+        logpi, mu, S = (t.double() for t in _full_params(mixture))                # (B, K), (B, K, D), (B, K, D, D); float64:
+        B, K, D = mu.shape                                                        # Schur complements lose precision in float32
         if rows.ndim != 3 or rows.shape[0] != B or rows.shape[-1] != D:
             raise ValueError(f"rows must have shape (B, Nr, D) = ({B}, Nr, {D}) to match the mixture, got {tuple(rows.shape)}")
         if torch.isinf(rows).any(): raise ValueError("rows contain inf; mark missing entries with NaN")
@@ -49,6 +49,7 @@ class MixtureConditional(Distribution):
         S_mo = S * ((1 - ob)[..., :, None] * ob[..., None, :])                    # Sigma_mo embedded in D x D
         self.means = torch.where(o[:, :, None], x[:, :, None], mu[:, None] + (S_mo @ alpha[..., None])[..., 0])  # (B, Nr, K, D)
         cov = S * mm - S_mo @ torch.cholesky_solve(S_mo.transpose(-1, -2), LA)     # Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om
+        cov = 0.5 * (cov + cov.transpose(-1, -2))
         self.scale_tril = torch.linalg.cholesky(cov * mm + torch.diag_embed(ob.expand_as(self.means)))  # unit variance on observed
         joint = logpi[:, None] + log_obs                                          # (B, Nr, K) log pi_k N(x_o; ...)
         self.log_weights = joint.log_softmax(-1)                                  # (B, Nr, K) the conditional's weights
@@ -61,11 +62,12 @@ class MixtureConditional(Distribution):
 
     def log_prob(self, x:Tensor)->Tensor:  # (..., B, Nr, D) -> (..., B, Nr): log density of x's missing entries
         "Log density of each row's missing entries in `x` given the row's observed entries (observed entries of `x` are ignored)."
-        x = torch.where(self.observed, torch.nan_to_num(self.rows), x)          # observed coordinates: exactly the row
+        dtype = x.dtype
+        x = torch.where(self.observed, torch.nan_to_num(self.rows), x).double()  # observed coordinates: exactly the row
         lp = self._components().log_prob(x.unsqueeze(-2))                         # (..., B, Nr, K)
         lp = lp + 0.5 * self._n_obs[..., None] * math.log(2 * math.pi)            # remove the unit-variance observed terms
         out = torch.logsumexp(self.log_weights + lp, -1)
-        return torch.where(self.observed.all(-1), 0., out)                       # nothing missing: exactly 0
+        return torch.where(self.observed.all(-1), 0., out).to(dtype)             # nothing missing: exactly 0
 
     def sample(self, sample_shape=torch.Size())->Tensor:  # (*sample_shape, B, Nr, D): multiple imputations
         "Draws of each row with its missing entries imputed from the conditional and its observed entries kept."
@@ -73,16 +75,24 @@ class MixtureConditional(Distribution):
             k = Categorical(logits=self.log_weights).sample(sample_shape)         # (*S, B, Nr)
             z = self._components().sample(sample_shape)                           # (*S, B, Nr, K, D)
             z = z.gather(-2, k[..., None, None].expand(*k.shape, 1, z.shape[-1]))[..., 0, :]
-            return torch.where(self.observed, torch.nan_to_num(self.rows), z)
+            return torch.where(self.observed, torch.nan_to_num(self.rows), z.to(self.rows.dtype))
 
     @property
     def mean(self)->Tensor:  # (B, Nr, D)
         "The conditional mean: observed entries kept, missing ones at their conditional expectation."
-        return (self.log_weights.exp()[..., None] * self.means).sum(-2)
+        return (self.log_weights.exp()[..., None] * self.means).sum(-2).to(self.rows.dtype)
+
+    def cdf(self, x:Tensor)->Tensor:  # (B, Nr, D) -> (B, Nr, D); NaN on observed entries
+        "The conditional CDF of each missing entry at x (its marginal under the conditional mixture), for interval coverage."
+        sd = self.scale_tril.pow(2).sum(-1).sqrt()                                # (B, Nr, K, D) per-entry component stds
+        z = (x.double().unsqueeze(-2) - self.means) / sd
+        F = (self.log_weights.exp()[..., None] * torch.special.ndtr(z)).sum(-2)   # (B, Nr, D)
+        return torch.where(self.observed, torch.tensor(float('nan')), F.to(x.dtype))
 
     @property
     def variance(self)->Tensor:  # (B, Nr, D), 0 on observed entries
         "Per-entry conditional variance (law of total variance over components)."
         w = self.log_weights.exp()[..., None]
         second = (w * (self.scale_tril.pow(2).sum(-1) + self.means ** 2)).sum(-2)
-        return ((second - self.mean ** 2) * (~self.observed)).clamp_min(0)
+        mean = (w * self.means).sum(-2)
+        return ((second - mean ** 2) * (~self.observed)).clamp_min(0).to(self.rows.dtype)
