@@ -323,5 +323,5 @@ def icde_train(preset:str='default',  # 'tiny' or 'default'
     model, hist = fit(mc, tc, out=out, resume=resume, device=dev, progress=progress)
     best = min(hist['val'], key=lambda v: sum(v.values()))
     print(f"trained {len(hist['train_loss'])} steps in {(time.time() - t) / 60:.1f} min on {dev}; "
-          f"best validation NLL gap " + ', '.join(f'Nc={k}: {v:.3f}' for k, v in best.items()) + f"; saved {out}")
+          f"best validation NLL gap " + ', '.join(f'{k if isinstance(k, str) else f"Nc={k}"}: {v:.3f}' for k, v in best.items()) + f"; saved {out}")
     return hist
