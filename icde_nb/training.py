@@ -19,7 +19,7 @@ from fastcore.script import call_parse
 from .core import (as_estimator, log_prob_points, select_episodes, save_checkpoint, load_checkpoint, config_from_dict,
                           UsageError, check_choice, check_out_path)
 from .dataset import GMMPrior, GENERAL, sample_episodes, EpisodicGMM
-from .masking import tokenise, normalise
+from .masking import normalise
 from .model import ModelConfig, Refinement, TransformerMDN, MODEL_PRESETS, save_model
 
 # %% auto #0
