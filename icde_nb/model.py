@@ -21,8 +21,8 @@ from .conditional import MixtureConditional
 
 # %% auto #0
 __all__ = ['MODEL_PRESETS', 'CPU_TOKENS', 'WEIGHTS', 'ModelConfig', 'Refinement', 'attention_mask', 'SelfAttention', 'Block',
-           'MDNHead', 'TransformerMDN', 'em_refine', 'save_model', 'model_from_checkpoint', 'load_model',
-           'load_pretrained']
+           'MDNHead', 'TransformerMDN', 'em_refine', 'em_refine_full', 'save_model', 'model_from_checkpoint',
+           'load_model', 'load_pretrained']
 
 # %% ../nbs/02_model.ipynb #13f810bf
 @dataclass(frozen=True)
@@ -237,8 +237,8 @@ class TransformerMDN(nn.Module):
             D = context.shape[-1]
             p = self.head.marginal({k: v[:, 0] for k, v in self(tk).items()}, D)     # (b, ...) the one query token, its D dims
             W = self.config.dim if self.config.variable_dim else D                # where the mask block starts
-            if steps: p = em_refine(p, tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, W:W + D] > 0, steps, tau,   # per-entry masks
-                                    self.config.min_std, self.config.max_std)
+            if steps: p = (em_refine_full if 'tril' in p else em_refine)(p, tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, W:W + D] > 0,
+                                                                         steps, tau, self.config.min_std, self.config.max_std)
             out.append((p, tk.mean, tk.std))
         if len(out) == 1: return out[0]
         return {k: torch.cat([o[0][k] for o in out]) for k in out[0][0]}, torch.cat([o[1] for o in out]), torch.cat([o[2] for o in out])
@@ -275,6 +275,43 @@ def em_refine(p:dict,               # the head's parameters: logits (B, K), mean
                           + (1 - o[:, :, None]) * (var_old[:, None] + (mu_old - mu)[:, None] ** 2))
         var = ((sq + a[..., None] * (var0 + (mu - mu0) ** 2)) / den).clamp(min_std ** 2, max_std ** 2)
     return dict(logits=pi.clamp_min(1e-30).log(), means=mu, log_stds=0.5 * var.log())
+
+# %% ../nbs/02_model.ipynb #e0ba5d59
+def em_refine_full(p:dict,              # the full head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D), tril
+                   x:Tensor,            # (B, Nc, D) normalised context (missing entries may hold anything)
+                   observed:Tensor,     # (B, Nc, D) True for observed entries of real points
+                   steps:int=5,         # EM iterations
+                   strength:float=32.0, # tau, the prior's weight in pseudo-points
+                   min_std:float=0.01,  # floor of the diagonal of the refined Cholesky factors
+                   max_std:float=5.0,   # ceiling of it
+                  )->dict:              # refined parameters, same keys and shapes
+    "MAP-EM steps with missing data for full-covariance mixtures, starting from and regularised towards the prediction."
+    B, K, D = p['means'].shape
+    i, j = torch.tril_indices(D, D, -1)
+    def full(q):                                                                  # parameters -> weights, means, covariances
+        L = torch.diag_embed(q['log_stds'].exp()); L[..., i, j] = q['tril']
+        return q['logits'].softmax(-1).double(), q['means'].double(), (L @ L.transpose(-1, -2)).double()
+    pi0, mu0, S0 = full(p)
+    rows = torch.where(observed, x, torch.tensor(float('nan'))).double()          # (B, Nc, D) NaN = missing
+    real = observed.any(-1).double()                                              # (B, Nc) rows with something observed
+    a = strength * pi0                                                            # (B, K)
+    n = real.sum(1, keepdim=True)                                                 # (B, 1)
+    pi, mu, S = pi0, mu0, S0
+    for _ in range(steps):
+        mix = MixtureSameFamily(Categorical(probs=pi.clamp_min(1e-30)), MultivariateNormal(mu, S, validate_args=False), validate_args=False)
+        c = MixtureConditional(mix, rows)
+        r = c.log_weights.exp() * real[..., None]                                 # (B, Nc, K)
+        C = c.scale_tril @ c.scale_tril.transpose(-1, -2) - torch.diag_embed(c.observed.double())[:, :, None]  # (B, Nc, K, D, D)
+        nk = r.sum(1); den = (nk + a).clamp_min(1e-12)                            # (B, K)
+        pi = (nk + a) / (n + strength)
+        mu = (torch.einsum('bnk,bnkd->bkd', r, c.means) + a[..., None] * mu0) / den[..., None]
+        dx, dm = c.means - mu[:, None], mu - mu0                                  # (B, Nc, K, D), (B, K, D)
+        S = (torch.einsum('bnk,bnkd,bnke->bkde', r, dx, dx) + torch.einsum('bnk,bnkde->bkde', r, C)
+             + a[..., None, None] * (S0 + dm[..., :, None] * dm[..., None, :])) / den[..., None, None]
+        S = 0.5 * (S + S.transpose(-1, -2)) + 1e-6 * torch.eye(D, dtype=S.dtype)
+    L = torch.linalg.cholesky(S).float()
+    return dict(logits=pi.clamp_min(1e-30).log().float(), means=mu.float(),
+                log_stds=L.diagonal(dim1=-2, dim2=-1).clamp(min_std, max_std).log(), tril=L[..., i, j])
 
 # %% ../nbs/02_model.ipynb #cb01e05a
 WEIGHTS = Path(__file__).parent / 'weights' if '__file__' in globals() else Path('../icde_nb/weights')

@@ -119,13 +119,12 @@ def validate(estimator,             # an Estimator, or a model (its `predict`)
 
 # %% ../nbs/03_training.ipynb #a04ee8f2
 @torch.no_grad()
-def tune_refinement(model:TransformerMDN,   # a trained model with a 'diag' head (its `refinement` is replaced)
+def tune_refinement(model:TransformerMDN,   # a trained model (its `refinement` is replaced)
                     sets:dict,              # validation episodes by context size, from `validation_sets`
                     steps=(0, 2, 3, 5, 10, 20),      # EM steps tried
                     strengths=(2., 4., 8., 16., 32.), # prior strengths (pseudo-points) tried
                    )->dict:                 # {(steps, strength): {Nc: mean NLL gap}}
     "Pick the refinement (steps, strength) with the lowest mean validation NLL gap and give it to the model."
-    if model.config.head != 'diag': return {}
     table = {(n, tau): validate(model.estimator(refine=n, strength=tau), sets)
              for n in steps for tau in (strengths if n else strengths[:1])}
     model.refinement = Refinement(*min(table, key=lambda k: sum(table[k].values())))
