@@ -18,11 +18,11 @@ from torch.distributions import Categorical, Independent, MixtureSameFamily, Mul
 from .core import save_checkpoint, load_checkpoint, config_from_dict
 from .masking import Tokens, tokenise, check_context
 from .conditional import MixtureConditional
+from .refinement import em_refine, em_refine_full
 
 # %% auto #0
 __all__ = ['MODEL_PRESETS', 'CPU_TOKENS', 'WEIGHTS', 'ModelConfig', 'Refinement', 'attention_mask', 'SelfAttention', 'Block',
-           'MDNHead', 'TransformerMDN', 'em_refine', 'em_refine_full', 'save_model', 'model_from_checkpoint',
-           'load_model', 'load_pretrained']
+           'MDNHead', 'TransformerMDN', 'save_model', 'model_from_checkpoint', 'load_model', 'load_pretrained']
 
 # %% ../nbs/02_model.ipynb #13f810bf
 @dataclass(frozen=True)
@@ -242,76 +242,6 @@ class TransformerMDN(nn.Module):
             out.append((p, tk.mean, tk.std))
         if len(out) == 1: return out[0]
         return {k: torch.cat([o[0][k] for o in out]) for k in out[0][0]}, torch.cat([o[1] for o in out]), torch.cat([o[2] for o in out])
-
-# %% ../nbs/02_model.ipynb #e2f06c3b
-def em_refine(p:dict,               # the head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D)
-              x:Tensor,             # (B, Nc, D) normalised context (missing entries may hold anything)
-              context_mask:Tensor,  # (B, Nc) True for real points, or (B, Nc, D) True for observed entries of real points
-              steps:int=5,          # EM iterations
-              strength:float=32.0,  # tau, the prior's weight in pseudo-points
-              min_std:float=0.01,   # floor of the refined stds (normalised units)
-              max_std:float=5.0,    # ceiling of the refined stds
-             )->dict:               # refined parameters, same keys and shapes
-    "MAP-EM steps on the context, starting from and regularised towards the predicted diagonal mixture."
-    if 'tril' in p: raise ValueError("em_refine supports the 'diag' head only; use refine=0 with head='full'")
-    o = (context_mask[..., None] if context_mask.ndim == 2 else context_mask).expand_as(x).to(x.dtype)   # (B, Nc, D) observed
-    w = (o.sum(-1, keepdim=True) > 0).to(x.dtype)                                 # (B, Nc, 1) rows with something observed
-    x = torch.where(o > 0, x, 0.)
-    pi0 = p['logits'].softmax(-1); mu0 = p['means']; var0 = (2 * p['log_stds']).exp()   # (B, K), (B, K, D), (B, K, D)
-    a = strength * pi0                                                            # (B, K) pseudo-points
-    n = w.sum(1)                                                                  # (B, 1)
-    pi, mu, var = pi0, mu0, var0
-    for _ in range(steps):
-        logr = (pi.clamp_min(1e-30).log()[:, None]                                # E-step over observed entries: (B, Nc, K)
-                - 0.5 * (o[:, :, None] * (((x[:, :, None] - mu[:, None]) ** 2 / var[:, None]) + var[:, None].log() + math.log(2 * math.pi))).sum(-1))
-        r = logr.softmax(-1) * w                                                  # (B, Nc, K), padding gets 0
-        nk = r.sum(1)                                                             # (B, K)
-        den = (nk + a).clamp_min(1e-12)[..., None]                                # (B, K, 1)
-        pi = (nk + a) / (n + strength)
-        xh = o[:, :, None] * x[:, :, None] + (1 - o[:, :, None]) * mu[:, None]        # (B, Nc, K, D): a missing entry's expectation
-        mu_old, var_old = mu, var
-        mu = (torch.einsum('bnk,bnkd->bkd', r, xh) + a[..., None] * mu0) / den
-        sq = torch.einsum('bnk,bnkd->bkd', r, o[:, :, None] * (x[:, :, None] - mu[:, None]) ** 2
-                          + (1 - o[:, :, None]) * (var_old[:, None] + (mu_old - mu)[:, None] ** 2))
-        var = ((sq + a[..., None] * (var0 + (mu - mu0) ** 2)) / den).clamp(min_std ** 2, max_std ** 2)
-    return dict(logits=pi.clamp_min(1e-30).log(), means=mu, log_stds=0.5 * var.log())
-
-# %% ../nbs/02_model.ipynb #e0ba5d59
-def em_refine_full(p:dict,              # the full head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D), tril
-                   x:Tensor,            # (B, Nc, D) normalised context (missing entries may hold anything)
-                   observed:Tensor,     # (B, Nc, D) True for observed entries of real points
-                   steps:int=5,         # EM iterations
-                   strength:float=32.0, # tau, the prior's weight in pseudo-points
-                   min_std:float=0.01,  # floor of the diagonal of the refined Cholesky factors
-                   max_std:float=5.0,   # ceiling of it
-                  )->dict:              # refined parameters, same keys and shapes
-    "MAP-EM steps with missing data for full-covariance mixtures, starting from and regularised towards the prediction."
-    B, K, D = p['means'].shape
-    i, j = torch.tril_indices(D, D, -1)
-    def full(q):                                                                  # parameters -> weights, means, covariances
-        L = torch.diag_embed(q['log_stds'].exp()); L[..., i, j] = q['tril']
-        return q['logits'].softmax(-1).double(), q['means'].double(), (L @ L.transpose(-1, -2)).double()
-    pi0, mu0, S0 = full(p)
-    rows = torch.where(observed, x, torch.tensor(float('nan'))).double()          # (B, Nc, D) NaN = missing
-    real = observed.any(-1).double()                                              # (B, Nc) rows with something observed
-    a = strength * pi0                                                            # (B, K)
-    n = real.sum(1, keepdim=True)                                                 # (B, 1)
-    pi, mu, S = pi0, mu0, S0
-    for _ in range(steps):
-        mix = MixtureSameFamily(Categorical(probs=pi.clamp_min(1e-30)), MultivariateNormal(mu, S, validate_args=False), validate_args=False)
-        c = MixtureConditional(mix, rows)
-        r = c.log_weights.exp() * real[..., None]                                 # (B, Nc, K)
-        C = c.scale_tril @ c.scale_tril.transpose(-1, -2) - torch.diag_embed(c.observed.double())[:, :, None]  # (B, Nc, K, D, D)
-        nk = r.sum(1); den = (nk + a).clamp_min(1e-12)                            # (B, K)
-        pi = (nk + a) / (n + strength)
-        mu = (torch.einsum('bnk,bnkd->bkd', r, c.means) + a[..., None] * mu0) / den[..., None]
-        dx, dm = c.means - mu[:, None], mu - mu0                                  # (B, Nc, K, D), (B, K, D)
-        S = (torch.einsum('bnk,bnkd,bnke->bkde', r, dx, dx) + torch.einsum('bnk,bnkde->bkde', r, C)
-             + a[..., None, None] * (S0 + dm[..., :, None] * dm[..., None, :])) / den[..., None, None]
-        S = 0.5 * (S + S.transpose(-1, -2)) + 1e-6 * torch.eye(D, dtype=S.dtype)
-    L = torch.linalg.cholesky(S).float()
-    return dict(logits=pi.clamp_min(1e-30).log().float(), means=mu.float(),
-                log_stds=L.diagonal(dim1=-2, dim2=-1).clamp(min_std, max_std).log(), tril=L[..., i, j])
 
 # %% ../nbs/02_model.ipynb #cb01e05a
 WEIGHTS = Path(__file__).parent / 'weights' if '__file__' in globals() else Path('../icde_nb/weights')
