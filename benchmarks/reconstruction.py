@@ -7,19 +7,15 @@ Cells: D x Nc x context missing rate (MCAR). Query rows (64 per episode) miss ab
 one missing). Prints, per cell, mean +- s.e. over episodes of: the conditional NLL gap
 mean_rows[log p_true(x_m | x_o) - log q(x_m | x_o)] (an estimate of the expected conditional KL, nats per row), the RMSE of the
 conditional mean (in units of each column's true spread), and the coverage of central 50% / 90% intervals of each missing entry.
-Then the speed of one table's conditionals (512 rows, Nc = 512, D = 8) against the GaussianMixture-BIC route, one thread each.
 """
-import argparse, math, time, warnings
+import argparse, time, warnings
 import numpy as np, torch
-from sklearn.mixture import GaussianMixture
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers IterativeImputer)
 from sklearn.impute import IterativeImputer, KNNImputer
-from torch.distributions import Categorical, MixtureSameFamily, MultivariateNormal
 from icde_nb.core import parallel_map, fmt_pm, Table, select_episodes
 from icde_nb.dataset import GMMPrior, EpisodicGMM
 from icde_nb.conditional import MixtureConditional
-from icde_nb.baselines import fit_gmm_missing
+from icde_nb.baselines import fit_gmm_missing, fit_em_bic
 from icde_nb.model import load_pretrained, load_model
 
 NAN = float('nan')
@@ -38,17 +34,9 @@ def query_rows(x, g):
     miss.scatter_(2, keep[..., None], False); miss.scatter_(2, drop[..., None], True)
     return torch.where(miss, torch.tensor(NAN), x)
 
-def gmm_bic(x, k_max=6, seed=0):
-    "Full-covariance GaussianMixture, K by BIC, on complete (N, D) float64 points -> torch mixture (batch 1)."
-    best, best_bic = None, np.inf
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', ConvergenceWarning)
-        for k in range(1, min(k_max, len(x) - 1) + 1):
-            m = GaussianMixture(k, covariance_type='full', random_state=seed, reg_covar=1e-6).fit(x)
-            b = m.bic(x)
-            if b < best_bic: best, best_bic = m, b
-    t = lambda a: torch.as_tensor(a, dtype=torch.float32)[None]
-    return MixtureSameFamily(Categorical(probs=t(best.weights_)), MultivariateNormal(t(best.means_), t(best.covariances_)))
+def gmm_bic(x):
+    "scikit-learn's full-covariance GaussianMixture, K by BIC over 1..6 (at most N - 1), on complete (N, D) points."
+    return fit_em_bic(x, k_max=min(6, len(x) - 1), covariance_type='full')
 
 def scores(cond, true_cond, x, spread):
     "Per episode (B,): conditional NLL gap, RMSE of the conditional mean (per true spread), coverage of central 50% / 90% intervals."

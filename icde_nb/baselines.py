@@ -16,7 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from .core import StackedDistribution, parallel_map
 from .dataset import gmm
 from .masking import as_points, check_context
-from .conditional import MixtureConditional
+from .conditional import mixture_em_step
 
 # %% auto #0
 __all__ = ['LABELS', 'fit_em_bic', 'fit_dpgmm', 'fit_kde', 'fit_gaussian', 'fit_global_gaussian', 'fit_episode_gmm',
@@ -31,21 +31,23 @@ def _fit_points(points, name)->np.ndarray:
     return x[0].double().numpy()
 
 def _from_sklearn(m)->MixtureSameFamily:
-    "A fitted diagonal scikit-learn mixture as a torch mixture with batch shape (1,)."
-    w, mu, var = (torch.as_tensor(a, dtype=torch.float32)[None] for a in (m.weights_, m.means_, m.covariances_))
-    return gmm(w / w.sum(-1, keepdim=True), mu, var.sqrt())
+    "A fitted diagonal or full-covariance scikit-learn mixture as a torch mixture with batch shape (1,)."
+    w, mu, cov = (torch.as_tensor(a, dtype=torch.float32)[None] for a in (m.weights_, m.means_, m.covariances_))
+    if m.covariance_type == 'full': return MixtureSameFamily(Categorical(probs=w / w.sum(-1, keepdim=True)), MultivariateNormal(mu, cov))
+    return gmm(w / w.sum(-1, keepdim=True), mu, cov.sqrt())
 
 def fit_em_bic(points,            # (N, D) points of one episode
                k_max:int=6,       # largest K tried (K = 1..k_max, and at most N)
                seed:int=0,        # random state of EM's initialisation
+               covariance_type:str='diag', # 'diag' (the dissertation's components) or 'full'
               )->MixtureSameFamily:
-    "Diagonal GMM fitted by EM, K chosen by BIC."
+    "GMM fitted by EM (diagonal components by default), K chosen by BIC."
     x = _fit_points(points, 'points')
     best, best_bic = None, np.inf
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', ConvergenceWarning)
         for k in range(1, min(k_max, len(x)) + 1):
-            m = GaussianMixture(k, covariance_type='diag', random_state=seed).fit(x)
+            m = GaussianMixture(k, covariance_type=covariance_type, random_state=seed).fit(x)
             b = m.bic(x)
             if b < best_bic: best, best_bic = m, b
     return _from_sklearn(best)
@@ -96,21 +98,14 @@ def _em_missing(x:Tensor, k:int, seed:int, max_iter:int, tol:float, reg:Tensor)-
         warnings.simplefilter('ignore', ConvergenceWarning)
         init = GaussianMixture(k, covariance_type='full', random_state=seed, reg_covar=float(reg.mean()), max_iter=20).fit(filled)
     pi, mu, S = (torch.as_tensor(a, dtype=torch.float64) for a in (init.weights_, init.means_, init.covariances_))
-    prev = -float('inf')
+    pi, mu, S, prev = pi[None], mu[None], S[None], -float('inf')                # a batch of one mixture
     for _ in range(max_iter):
-        mix = MixtureSameFamily(Categorical(probs=pi[None]), MultivariateNormal(mu[None], S[None]), validate_args=False)
-        c = MixtureConditional(mix, x[None])
-        ll = c.log_observed.sum().item()
-        r = c.log_weights[0].exp()                                                    # (N, K) responsibilities
-        xh = c.means[0]                                                                # (N, K, D) conditional means
-        C = c.scale_tril[0] @ c.scale_tril[0].transpose(-1, -2) - torch.diag_embed((~torch.isnan(x)).double())[:, None]  # (N, K, D, D)
-        nk = r.sum(0).clamp_min(1e-10)                                                 # (K,)
-        pi, mu = nk / N, torch.einsum('nk,nkd->kd', r, xh) / nk[:, None]
-        dx = xh - mu[None]                                                             # (N, K, D)
-        S = (torch.einsum('nk,nkd,nke->kde', r, dx, dx) + torch.einsum('nk,nkde->kde', r, C)) / nk[:, None, None]
-        S = 0.5 * (S + S.transpose(-1, -2)) + torch.diag_embed(reg)
+        new_pi, new_mu, new_S, ll = mixture_em_step(pi, mu, S, x[None])
+        ll = ll.item()
+        pi, mu, S = new_pi, new_mu, new_S + torch.diag_embed(reg)
         if ll - prev < tol * N: break
         prev = ll
+    pi, mu, S = pi[0], mu[0], S[0]
     mix = MixtureSameFamily(Categorical(probs=pi[None].float()), MultivariateNormal(mu[None].float(), S[None].float()))
     return mix, ll
 

@@ -13,7 +13,7 @@ from torch.distributions import Categorical, Distribution, MixtureSameFamily, Mu
 from .core import mixture_params
 
 # %% auto #0
-__all__ = ['MixtureConditional']
+__all__ = ['MixtureConditional', 'mixture_em_step']
 
 # %% ../nbs/01a_conditional.ipynb #5fd60e7c
 def _full_params(mix:MixtureSameFamily)->tuple:
@@ -96,3 +96,28 @@ class MixtureConditional(Distribution):
         second = (w * (self.scale_tril.pow(2).sum(-1) + self.means ** 2)).sum(-2)
         mean = (w * self.means).sum(-2)
         return ((second - mean ** 2) * (~self.observed)).clamp_min(0).to(self.rows.dtype)
+
+# %% ../nbs/01a_conditional.ipynb #ddf98922
+def mixture_em_step(pi:Tensor,          # (B, K) weights
+                    mu:Tensor,          # (B, K, D) means
+                    S:Tensor,           # (B, K, D, D) covariances
+                    rows:Tensor,        # (B, N, D) data, NaN where an entry is missing (all-NaN rows are ignored)
+                    prior:tuple|None=None, # (pi0, mu0, S0), the mixture the MAP step is pulled towards (None: the current one)
+                    strength:float=0.,  # tau, the prior's weight in pseudo-points (0: maximum likelihood)
+                   )->tuple:            # (pi, mu, S) after the step, and (B,) the observed-data log-likelihood before it
+    "One EM step with missing data for a batch of full-covariance Gaussian mixtures (MAP with a conjugate prior if strength > 0)."
+    pi, mu, S = pi.double(), mu.double(), S.double()
+    pi0, mu0, S0 = (t.double() for t in prior) if prior is not None else (pi, mu, S)
+    real = (~torch.isnan(rows)).any(-1).double()                                   # (B, N) rows with an observed entry
+    mix = MixtureSameFamily(Categorical(probs=pi.clamp_min(1e-30)), MultivariateNormal(mu, S, validate_args=False), validate_args=False)
+    c = MixtureConditional(mix, rows)
+    r = c.log_weights.exp() * real[..., None]                                      # (B, N, K) responsibilities
+    C = c.scale_tril @ c.scale_tril.transpose(-1, -2) - torch.diag_embed(c.observed.double())[:, :, None]  # (B, N, K, D, D)
+    a = strength * pi0                                                             # (B, K) pseudo-points
+    nk = r.sum(1); den = (nk + a).clamp_min(1e-12)                                 # (B, K)
+    new_pi = (nk + a) / (real.sum(1, keepdim=True) + strength)
+    new_mu = (torch.einsum('bnk,bnkd->bkd', r, c.means) + a[..., None] * mu0) / den[..., None]
+    dx, dm = c.means - new_mu[:, None], new_mu - mu0                               # (B, N, K, D), (B, K, D)
+    new_S = (torch.einsum('bnk,bnkd,bnke->bkde', r, dx, dx) + torch.einsum('bnk,bnkde->bkde', r, C)
+             + a[..., None, None] * (S0 + dm[..., :, None] * dm[..., None, :])) / den[..., None, None]
+    return new_pi, new_mu, 0.5 * (new_S + new_S.transpose(-1, -2)), (c.log_observed * real).sum(1)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 import torch
 from torch import Tensor
-from torch.distributions import Categorical, MixtureSameFamily, MultivariateNormal
-from .conditional import MixtureConditional
+from .conditional import mixture_em_step
 
 # %% auto #0
 __all__ = ['em_refine', 'em_refine_full']
@@ -64,23 +63,11 @@ def em_refine_full(p:dict,              # the full head's parameters: logits (B,
         L = torch.diag_embed(q['log_stds'].exp()); L[..., i, j] = q['tril']
         return q['logits'].softmax(-1).double(), q['means'].double(), (L @ L.transpose(-1, -2)).double()
     pi0, mu0, S0 = full(p)
-    rows = torch.where(observed, x, torch.tensor(float('nan'))).double()          # (B, Nc, D) NaN = missing
-    real = observed.any(-1).double()                                              # (B, Nc) rows with something observed
-    a = strength * pi0                                                            # (B, K)
-    n = real.sum(1, keepdim=True)                                                 # (B, 1)
+    rows = torch.where(observed, x, torch.tensor(float('nan')))                   # (B, Nc, D) NaN = missing
     pi, mu, S = pi0, mu0, S0
     for _ in range(steps):
-        mix = MixtureSameFamily(Categorical(probs=pi.clamp_min(1e-30)), MultivariateNormal(mu, S, validate_args=False), validate_args=False)
-        c = MixtureConditional(mix, rows)
-        r = c.log_weights.exp() * real[..., None]                                 # (B, Nc, K)
-        C = c.scale_tril @ c.scale_tril.transpose(-1, -2) - torch.diag_embed(c.observed.double())[:, :, None]  # (B, Nc, K, D, D)
-        nk = r.sum(1); den = (nk + a).clamp_min(1e-12)                            # (B, K)
-        pi = (nk + a) / (n + strength)
-        mu = (torch.einsum('bnk,bnkd->bkd', r, c.means) + a[..., None] * mu0) / den[..., None]
-        dx, dm = c.means - mu[:, None], mu - mu0                                  # (B, Nc, K, D), (B, K, D)
-        S = (torch.einsum('bnk,bnkd,bnke->bkde', r, dx, dx) + torch.einsum('bnk,bnkde->bkde', r, C)
-             + a[..., None, None] * (S0 + dm[..., :, None] * dm[..., None, :])) / den[..., None, None]
-        S = 0.5 * (S + S.transpose(-1, -2)) + 1e-6 * torch.eye(D, dtype=S.dtype)
+        pi, mu, S, _ = mixture_em_step(pi, mu, S, rows, (pi0, mu0, S0), strength)
+        S = S + 1e-6 * torch.eye(D, dtype=S.dtype)
     L = torch.linalg.cholesky(S).float()
     return dict(logits=pi.clamp_min(1e-30).log().float(), means=mu.float(),
                 log_stds=L.diagonal(dim1=-2, dim2=-1).clamp(min_std, max_std).log(), tril=L[..., i, j])
