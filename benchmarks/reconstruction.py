@@ -76,28 +76,51 @@ def episode_job(args):
     out['mean imputation'] = {k: v.item() for k, v in point_scores(torch.where(torch.isnan(rows), torch.nanmean(ctx, 0), rows), x, rows, spread).items()}
     return out
 
+def cell_data(D, Nc, rate, episodes):
+    "One cell's episodes (full-covariance GMMs, K 1..5), its MCAR context and its query rows: the same for every run."
+    ep = EpisodicGMM(GMMPrior(dim=D, k_min=1, k_max=5, full_cov=True), episodes, Nc, 64, split='test', seed=0).episodes()
+    g = torch.Generator().manual_seed(1000 * D + Nc + int(100 * rate))
+    return ep, mcar(ep.context, rate, g), query_rows(ep.query, g)
+
+def classical_cell(D, Nc, rate, episodes, workers, cache):
+    "Every classical route's per-episode scores on one cell, from `cache` if an earlier run computed them (they do not depend on the model)."
+    from pathlib import Path
+    import pickle
+    f = Path(cache) / f'classical_D{D}_Nc{Nc}_miss{int(100 * rate)}_E{episodes}.pkl'
+    if f.exists(): return pickle.loads(f.read_bytes())
+    ep, ctx, rows = cell_data(D, Nc, rate, episodes)
+    spread = ep.mixture.stddev[:, None]
+    jobs = [(ctx[i], rows[i], ep.query[i], select_episodes(ep.mixture, i), spread[i]) for i in range(episodes)]
+    classical = parallel_map(episode_job, jobs, workers, f'D={D} Nc={Nc} rate={rate}', progress=False)
+    out = {name: {k: np.array([c[name][k] for c in classical]) for k in classical[0][name]} for name in classical[0]}
+    f.parent.mkdir(parents=True, exist_ok=True); f.write_bytes(pickle.dumps(out))
+    return out
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--checkpoint', default='general'); ap.add_argument('--episodes', type=int, default=200)
     ap.add_argument('--dims', default='2,4,8'); ap.add_argument('--sizes', default='32,128,512'); ap.add_argument('--rates', default='0,0.3')
     ap.add_argument('--workers', type=int, default=2); ap.add_argument('--out', default='results/reconstruction')
+    ap.add_argument('--classical-only', action='store_true', help='only fill the cache of classical scores (slow part; reused by later runs)')
     a = ap.parse_args()
+    if a.classical_only:
+        for D in a.dims.split(','):
+            for n in a.sizes.split(','):
+                for r in a.rates.split(','):
+                    t = time.perf_counter(); classical_cell(int(D), int(n), float(r), a.episodes, a.workers, a.out)
+                    print(f'D={D} Nc={n} missing={r}: classical routes cached ({time.perf_counter() - t:.0f} s)', flush=True)
+        raise SystemExit
     model = load_pretrained(a.checkpoint) if a.checkpoint in ('general', 'default') else load_model(a.checkpoint)
     cells = [(int(d), int(n), float(r)) for d in a.dims.split(',') for n in a.sizes.split(',') for r in a.rates.split(',')]
     results = {}
     for D, Nc, rate in cells:
-        ep = EpisodicGMM(GMMPrior(dim=D, k_min=1, k_max=5, full_cov=True), a.episodes, Nc, 64, split='test', seed=0).episodes()
-        g = torch.Generator().manual_seed(1000 * D + Nc + int(100 * rate))
-        ctx, rows = mcar(ep.context, rate, g), query_rows(ep.query, g)
+        ep, ctx, rows = cell_data(D, Nc, rate, a.episodes)
         spread = ep.mixture.stddev[:, None]                                              # (B, 1, D) each column's true spread
         t = time.perf_counter()
         with torch.no_grad():
             ours = {k: v.numpy() for k, v in scores(model.conditional(ctx, rows), MixtureConditional(ep.mixture, rows), ep.query, spread).items()}
         t_ours = (time.perf_counter() - t) / a.episodes
-        jobs = [(ctx[i], rows[i], ep.query[i], select_episodes(ep.mixture, i), spread[i]) for i in range(a.episodes)]
-        classical = parallel_map(episode_job, jobs, a.workers, f'D={D} Nc={Nc} rate={rate}', progress=False)
-        methods = {'reconstruction model (exact conditioning)': ours}
-        for name in classical[0]: methods[name] = {k: np.array([c[name][k] for c in classical]) for k in classical[0][name]}
+        methods = {'reconstruction model (exact conditioning)': ours, **classical_cell(D, Nc, rate, a.episodes, a.workers, a.out)}
         results[(D, Nc, rate)] = methods
         best = min((m for m in methods if m != 'reconstruction model (exact conditioning)' and 'gap' in methods[m]), key=lambda m: methods[m]['gap'].mean())
         d = ours['gap'] - methods[best]['gap']

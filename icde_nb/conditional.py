@@ -17,10 +17,10 @@ __all__ = ['MixtureConditional', 'mixture_em_step']
 
 # %% ../nbs/01a_conditional.ipynb #5fd60e7c
 def _full_params(mix:MixtureSameFamily)->tuple:
-    "Log weights (B, K), means (B, K, D) and covariances (B, K, D, D) of a batch of Gaussian mixtures."
+    "Log weights (B, K), means (B, K, D) and covariances (B, K, D, D) of a batch of Gaussian mixtures, in float64."
     p = mixture_params(mix)
-    L = p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds'])
-    return mix.mixture_distribution.logits, p['means'], L @ L.transpose(-1, -2)
+    L = (p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds'])).double()  # float64 before the product:
+    return mix.mixture_distribution.logits.double(), p['means'].double(), L @ L.transpose(-1, -2)  # a float32 L L^T of a nearly singular fit is not PD
 
 class MixtureConditional(Distribution):
     "p(x_missing | x_observed) of a batch of Gaussian mixtures for every row of a table: batch (B, Nr), event (D,)."
@@ -35,27 +35,42 @@ class MixtureConditional(Distribution):
             raise ValueError(f"rows must have shape (B, Nr, D) = ({B}, Nr, {D}) to match the mixture, got {tuple(rows.shape)}")
         if torch.isinf(rows).any(): raise ValueError("rows contain inf; mark missing entries with NaN")
         o = ~torch.isnan(rows)                                                    # (B, Nr, D) observed
+        Nr = rows.shape[1]
         x = torch.where(o, rows, 0.).to(mu.dtype)
-        ob = o[:, :, None].to(mu.dtype)                                           # (B, Nr, 1, D)
-        oo, mm = ob[..., :, None] * ob[..., None, :], (1 - ob)[..., :, None] * (1 - ob)[..., None, :]   # (B, Nr, 1, D, D)
-        S = S[:, None]                                                            # (B, 1, K, D, D)
-        A = S * oo + torch.diag_embed(1 - ob)                                     # Sigma_oo in the observed block, I elsewhere
-        LA = torch.linalg.cholesky(A)                                             # (B, Nr, K, D, D)
-        r = (x[:, :, None] - mu[:, None]) * ob                                    # (B, Nr, K, D) observed residuals
-        alpha = torch.cholesky_solve(r[..., None], LA)[..., 0]                    # A^-1 r
-        n_obs = ob.sum(-1)                                                        # (B, Nr, 1)
-        log_obs = (-0.5 * (r * alpha).sum(-1) - LA.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-                   - 0.5 * n_obs * math.log(2 * math.pi))                         # (B, Nr, K) log N(x_o; mu_o, Sigma_oo)
-        S_mo = S * ((1 - ob)[..., :, None] * ob[..., None, :])                    # Sigma_mo embedded in D x D
-        self.means = torch.where(o[:, :, None], x[:, :, None], mu[:, None] + (S_mo @ alpha[..., None])[..., 0])  # (B, Nr, K, D)
-        cov = S * mm - S_mo @ torch.cholesky_solve(S_mo.transpose(-1, -2), LA)     # Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om
+        # rows of one episode with one pattern of observed entries share every matrix: factor once per (episode, pattern)
+        if D <= 40:                                                               # the pattern as bits of one integer: a fast unique
+            bits = 2 ** torch.arange(D, device=o.device)
+            code, inv = torch.unique((torch.arange(B, device=o.device)[:, None] << D) + (o.long() * bits).sum(-1), return_inverse=True)
+            uniq = torch.cat([(code >> D)[:, None], (code[:, None] & bits) > 0], -1).long()
+        else: uniq, inv = torch.unique(torch.cat([torch.arange(B, device=o.device)[:, None, None].expand(B, Nr, 1), o.long()], -1).view(-1, D + 1),
+                                       dim=0, return_inverse=True)
+        inv = inv.reshape(-1)                                                     # uniq (U, 1 + D): episode, pattern; inv (B*Nr,)
+        uo = uniq[:, None, 1:].to(mu.dtype)                                       # (U, 1, D) observed entries of each pattern
+        Su = S[uniq[:, 0]]                                                        # (U, K, D, D)
+        oo, mm = uo[..., :, None] * uo[..., None, :], (1 - uo)[..., :, None] * (1 - uo)[..., None, :]   # (U, 1, D, D)
+        LA = torch.linalg.cholesky(Su * oo + torch.diag_embed(1 - uo))            # A = Sigma_oo in the observed block, I elsewhere
+        S_mo = Su * ((1 - uo)[..., :, None] * uo[..., None, :])                   # Sigma_mo embedded in D x D
+        G = S_mo @ torch.cholesky_inverse(LA)                                     # (U, K, D, D) Sigma_mo Sigma_oo^-1
+        cov = Su * mm - G @ S_mo.transpose(-1, -2)                                # Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om
         cov = 0.5 * (cov + cov.transpose(-1, -2))
-        self.scale_tril = torch.linalg.cholesky(cov * mm + torch.diag_embed(ob.expand_as(self.means)))  # unit variance on observed
+        self._tril = torch.linalg.cholesky(cov * mm + torch.diag_embed(uo.expand(-1, K, -1)))   # unit variance on observed
+        r = ((x[:, :, None] - mu[:, None]) * o[:, :, None]).reshape(B * Nr, K, D, 1)          # observed residuals, per row
+        z = torch.linalg.solve_triangular(LA[inv], r, upper=False)                # (B*Nr, K, D, 1) L_A^-1 r
+        n_obs = o.sum(-1, keepdim=True).to(mu.dtype)                              # (B, Nr, 1)
+        log_obs = (-0.5 * z.pow(2).sum((-1, -2)).view(B, Nr, K) - LA.diagonal(dim1=-2, dim2=-1).log().sum(-1)[inv].view(B, Nr, K)
+                   - 0.5 * n_obs * math.log(2 * math.pi))                         # (B, Nr, K) log N(x_o; mu_o, Sigma_oo)
+        self.means = torch.where(o[:, :, None], x[:, :, None], mu[:, None] + (G[inv] @ r).view(B, Nr, K, D))  # (B, Nr, K, D)
         joint = logpi[:, None] + log_obs                                          # (B, Nr, K) log pi_k N(x_o; ...)
         self.log_weights = joint.log_softmax(-1)                                  # (B, Nr, K) the conditional's weights
         self.log_observed = torch.logsumexp(joint, -1)                            # (B, Nr) log p(x_o): the row's observed entries
         self.observed, self.rows, self._n_obs = o, rows, n_obs[..., 0]
+        self._pattern, self._pattern_episode, self._pattern_observed = inv.view(B, Nr), uniq[:, 0], uo[:, 0]
         super().__init__(torch.Size([B, rows.shape[1]]), torch.Size([D]), validate_args=False)
+
+    @property
+    def scale_tril(self)->Tensor:  # (B, Nr, K, D, D)
+        "Cholesky factors of each row's component conditionals (unit variance on observed entries)."
+        return self._tril[self._pattern]
 
     def _components(self)->MultivariateNormal:
         return MultivariateNormal(self.means, scale_tril=self.scale_tril, validate_args=False)   # batch (B, Nr, K)
@@ -112,12 +127,15 @@ def mixture_em_step(pi:Tensor,          # (B, K) weights
     mix = MixtureSameFamily(Categorical(probs=pi.clamp_min(1e-30)), MultivariateNormal(mu, S, validate_args=False), validate_args=False)
     c = MixtureConditional(mix, rows)
     r = c.log_weights.exp() * real[..., None]                                      # (B, N, K) responsibilities
-    C = c.scale_tril @ c.scale_tril.transpose(-1, -2) - torch.diag_embed(c.observed.double())[:, :, None]  # (B, N, K, D, D)
+    B, K, D = mu.shape
+    Cu = c._tril @ c._tril.transpose(-1, -2) - torch.diag_embed(c._pattern_observed)[:, None]   # (U, K, D, D) per pattern
+    ru = r.new_zeros(len(Cu), K).index_add_(0, c._pattern.reshape(-1), r.reshape(-1, K))       # (U, K) its rows' responsibilities
+    rC = r.new_zeros(B, K, D, D).index_add_(0, c._pattern_episode, ru[..., None, None] * Cu)   # sum_i r_ik C_ik
     a = strength * pi0                                                             # (B, K) pseudo-points
     nk = r.sum(1); den = (nk + a).clamp_min(1e-12)                                 # (B, K)
     new_pi = (nk + a) / (real.sum(1, keepdim=True) + strength)
     new_mu = (torch.einsum('bnk,bnkd->bkd', r, c.means) + a[..., None] * mu0) / den[..., None]
     dx, dm = c.means - new_mu[:, None], new_mu - mu0                               # (B, N, K, D), (B, K, D)
-    new_S = (torch.einsum('bnk,bnkd,bnke->bkde', r, dx, dx) + torch.einsum('bnk,bnkde->bkde', r, C)
+    new_S = (torch.einsum('bnkd,bnke->bkde', r[..., None] * dx, dx) + rC
              + a[..., None, None] * (S0 + dm[..., :, None] * dm[..., None, :])) / den[..., None, None]
     return new_pi, new_mu, 0.5 * (new_S + new_S.transpose(-1, -2)), (c.log_observed * real).sum(1)

@@ -50,6 +50,7 @@ class Refinement:
     "An inference setting, not architecture: MAP-EM steps on the context after the network (see `em_refine`)."
     steps:int=0               # EM steps (0: purely amortized)
     strength:float=32.0       # tau, the weight in pseudo-points of the network's mixture as the prior of those steps
+    select:bool=False         # full head only: then choose the number of components by BIC (`select_components`)
 
     def __post_init__(self):
         if self.steps < 0 or self.strength <= 0: raise ValueError(f"need steps >= 0 and strength > 0, got {self.steps}, {self.strength}")
@@ -184,24 +185,25 @@ class TransformerMDN(nn.Module):
                 context_mask=None,        # (B, Nc) bool, True for real points, for batches of unequal context sizes
                 refine:int|None=None,     # MAP-EM steps on the context (None: `self.refinement.steps`; 0: none)
                 strength:float|None=None, # the refinement's prior strength (None: `self.refinement.strength`)
+                select:bool|None=None,    # choose the number of components by BIC after refining (None: `self.refinement.select`)
                ):                         # distribution over raw points, batch shape (B,), event shape (D,)
         "The predictive density of the queries given the context, in raw units: the model as an `Estimator`."
-        p, mean, std = self.predict_params(context, context_mask, refine, strength)
+        p, mean, std = self.predict_params(context, context_mask, refine, strength, select)
         return self.head.distribution(p, mean, std)
 
     @torch.no_grad()
-    def predict_normalised(self, context, context_mask=None, refine:int|None=None, strength:float|None=None)->tuple:
+    def predict_normalised(self, context, context_mask=None, refine:int|None=None, strength:float|None=None, select:bool|None=None)->tuple:
         "The predictive over normalised points, and the context mean and std (B, 1, D)."
-        p, mean, std = self.predict_params(context, context_mask, refine, strength)
+        p, mean, std = self.predict_params(context, context_mask, refine, strength, select)
         return self.head.distribution(p), mean, std
 
     def checkpoint_entries(self)->dict:
         "What, beside the weights, a checkpoint needs to rebuild this model: its config and refinement as plain dicts."
         return dict(config=asdict(self.config), refinement=asdict(self.refinement))
 
-    def estimator(self, refine:int|None=None, strength:float|None=None):
+    def estimator(self, refine:int|None=None, strength:float|None=None, select:bool|None=None):
         "`predict` with a fixed refinement, as an `Estimator` (e.g. `model.estimator(refine=0)`: the network alone)."
-        return partial(self.predict, refine=refine, strength=strength)
+        return partial(self.predict, refine=refine, strength=strength, select=select)
 
     def tokenise(self, context, **kw)->Tokens:
         "`tokenise` with this model's token layout (padded to `config.dim` with a presence block if `variable_dim`)."
@@ -222,13 +224,16 @@ class TransformerMDN(nn.Module):
             raise ValueError(f"rows must have shape (B, Nr, D) = ({q.batch_shape[0]}, Nr, {q.event_shape[0]}) to match the context, got {tuple(rows.shape)}")
         return MixtureConditional(q, rows.to(q.mean.device))
 
-    def predict_params(self, context, context_mask=None, refine:int|None=None, strength:float|None=None)->tuple:
+    @torch.no_grad()
+    def predict_params(self, context, context_mask=None, refine:int|None=None, strength:float|None=None, select:bool|None=None)->tuple:
         "Mixture parameters in normalised units (one query token per episode) and the context mean and std, (B, 1, D)."
         dev = next(self.parameters()).device
         context, context_mask = check_context(context, context_mask, dim=None if self.config.variable_dim else self.config.dim)
         if context.shape[-1] > self.config.dim: raise ValueError(f"context has D={context.shape[-1]} dimensions; this model takes at most {self.config.dim}")
         steps = self.refinement.steps if refine is None else refine
         tau = self.refinement.strength if strength is None else strength
+        sel = self.refinement.select if select is None else select
+        if sel and self.config.head != 'full': raise ValueError("select=True needs the full-covariance head (head='full')")
         B, Nc, _ = context.shape
         chunk = max(1, CPU_TOKENS // (Nc + 1)) if dev.type == 'cpu' else B          # episodes per forward pass
         out = []
@@ -237,8 +242,9 @@ class TransformerMDN(nn.Module):
             D = context.shape[-1]
             p = self.head.marginal({k: v[:, 0] for k, v in self(tk).items()}, D)     # (b, ...) the one query token, its D dims
             W = self.config.dim if self.config.variable_dim else D                # where the mask block starts
-            if steps: p = (em_refine_full if 'tril' in p else em_refine)(p, tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, W:W + D] > 0,
-                                                                         steps, tau, self.config.min_std, self.config.max_std)
+            x, o = tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, W:W + D] > 0                # normalised context, observed entries
+            if 'tril' in p and (steps or sel): p = em_refine_full(p, x, o, steps, tau, self.config.min_std, self.config.max_std, select=sel)
+            elif steps: p = em_refine(p, x, o, steps, tau, self.config.min_std, self.config.max_std)
             out.append((p, tk.mean, tk.std))
         if len(out) == 1: return out[0]
         return {k: torch.cat([o[0][k] for o in out]) for k in out[0][0]}, torch.cat([o[1] for o in out]), torch.cat([o[2] for o in out])

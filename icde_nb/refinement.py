@@ -12,7 +12,7 @@ from torch import Tensor
 from .conditional import mixture_em_step
 
 # %% auto #0
-__all__ = ['em_refine', 'em_refine_full']
+__all__ = ['em_refine', 'em_refine_full', 'select_components']
 
 # %% ../nbs/02a_refinement.ipynb #d01cab97
 def em_refine(p:dict,               # the head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D)
@@ -55,7 +55,9 @@ def em_refine_full(p:dict,              # the full head's parameters: logits (B,
                    strength:float=32.0, # tau, the prior's weight in pseudo-points
                    min_std:float=0.01,  # floor of the diagonal of the refined Cholesky factors
                    max_std:float=5.0,   # ceiling of it
-                  )->dict:              # refined parameters, same keys and shapes
+                   select:bool=False,   # then drop components one at a time and keep the count with the lowest BIC (`select_components`)
+                   sub_steps:int=3,     # EM steps after each drop when `select`
+                  )->dict:              # refined parameters, same keys and shapes (dropped components get weight 0)
     "MAP-EM steps with missing data for full-covariance mixtures, starting from and regularised towards the prediction."
     B, K, D = p['means'].shape
     i, j = torch.tril_indices(D, D, -1)
@@ -68,6 +70,38 @@ def em_refine_full(p:dict,              # the full head's parameters: logits (B,
     for _ in range(steps):
         pi, mu, S, _ = mixture_em_step(pi, mu, S, rows, (pi0, mu0, S0), strength)
         S = S + 1e-6 * torch.eye(D, dtype=S.dtype)
+    if select: pi, mu, S = select_components((pi, mu, S), rows, (pi0, mu0, S0), strength, sub_steps)
     L = torch.linalg.cholesky(S).float()
     return dict(logits=pi.clamp_min(1e-30).log().float(), means=mu.float(),
                 log_stds=L.diagonal(dim1=-2, dim2=-1).clamp(min_std, max_std).log(), tril=L[..., i, j])
+
+# %% ../nbs/02a_refinement.ipynb #41a41c7d
+def select_components(fit:tuple,           # (pi (B, K), mu (B, K, D), S (B, K, D, D)) the refined mixture, float64
+                      rows:Tensor,         # (B, N, D) the context, NaN where an entry is missing
+                      prior:tuple,         # (pi0, mu0, S0) the network's mixture, the MAP steps' prior
+                      strength:float,      # tau, the prior's weight in pseudo-points
+                      sub_steps:int=3,     # EM steps after each drop (at least 1)
+                     )->tuple:             # (pi, mu, S): per episode, the count with the lowest BIC; dropped components get weight 0
+    "Drop components one at a time (smallest weight first), refit by a few EM steps, and keep per episode the count with the lowest BIC."
+    if sub_steps < 1: raise ValueError(f"sub_steps must be at least 1, got {sub_steps}")
+    (pi, mu, S), (pi0, mu0, S0) = fit, prior
+    B, K, D = mu.shape
+    log_n = ((~torch.isnan(rows)).sum((1, 2)).double() / D).clamp_min(1).log()   # (B,) log of the rows' worth of observed entries
+    alive = torch.ones(B, K, dtype=torch.bool, device=mu.device)
+    eye = 1e-6 * torch.eye(D, dtype=S.dtype, device=S.device)
+    keep = lambda m, new, old: torch.where(m.view(*m.shape, *[1] * (new.ndim - m.ndim)), new, old)   # where m is False, old stays
+    best, best_bic = None, None
+    for k in range(K, 0, -1):
+        if k < K:                                                                  # drop the lightest component still alive
+            alive = alive.clone(); alive[torch.arange(B), torch.where(alive, pi, torch.inf).argmin(-1)] = False
+            pi = torch.where(alive, pi, 0.); pi = pi / pi.sum(-1, keepdim=True)
+            pi0 = torch.where(alive, pi0, 0.); pi0 = pi0 / pi0.sum(-1, keepdim=True)
+        for _ in range(sub_steps):
+            cand = (pi, mu, S)
+            p_, m_, s_, ll = mixture_em_step(pi, mu, S, rows, (pi0, mu0, S0), strength)   # ll: the candidate's log-likelihood
+            pi, mu, S = torch.where(alive, p_, 0.), keep(alive, m_, mu), keep(alive, s_ + eye, S)
+        bic = -2 * ll + (k * (D + D * (D + 1) / 2 + 1) - 1) * log_n             # (B,)
+        better = torch.ones_like(bic, dtype=torch.bool) if best is None else bic < best_bic
+        best = cand if best is None else tuple(keep(better, c, b) for c, b in zip(cand, best))
+        best_bic = bic if best_bic is None else torch.where(better, bic, best_bic)
+    return best
