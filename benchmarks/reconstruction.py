@@ -12,13 +12,15 @@ import argparse, time, warnings
 import numpy as np, torch
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers IterativeImputer)
 from sklearn.impute import IterativeImputer, KNNImputer
-from icde_nb.core import parallel_map, fmt_pm, Table, select_episodes
+from icde_nb.core import parallel_map, fmt_pm, mean_se, Table, select_episodes
 from icde_nb.dataset import GMMPrior, EpisodicGMM
 from icde_nb.conditional import MixtureConditional
 from icde_nb.baselines import fit_gmm_missing, fit_em_bic
 from icde_nb.model import load_pretrained, load_model
 
 NAN = float('nan')
+MODEL, NETWORK = 'reconstruction model (default refinement)', 'reconstruction model, network only'
+DEV = 40   # episodes 0-39 of each cell were used to choose the refinement's large-context settings
 
 def mcar(x, rate, g):
     "Hide each entry with probability `rate`, keeping two observed entries per column."
@@ -96,13 +98,46 @@ def classical_cell(D, Nc, rate, episodes, workers, cache):
     f.parent.mkdir(parents=True, exist_ok=True); f.write_bytes(pickle.dumps(out))
     return out
 
+def speed(model, repeats=5):
+    "Seconds for one table's conditionals (512 rows, Nc = 512, D = 8) by each route on one CPU thread, measured side by side."
+    from threadpoolctl import threadpool_limits
+    torch.set_num_threads(1)
+    ep, ctx0, _ = cell_data(8, 512, 0., 1)
+    g = torch.Generator().manual_seed(7)
+    rows = query_rows(EpisodicGMM(GMMPrior(dim=8, k_min=1, k_max=5, full_cov=True), 1, 512, 512, split='test', seed=0).episodes().query, g)
+    out = {}
+    for rate in (0., 0.3):
+        ctx = mcar(ctx0, rate, g)
+        def classical():
+            c = ctx[0].double().numpy(); complete = c[~np.isnan(c).any(1)]
+            return MixtureConditional(gmm_bic(complete), rows).mean
+        routes = {'GaussianMixture-BIC (complete rows) + exact conditioning': classical,
+                  'model, network only (refine=0)': lambda: model.conditional(ctx, rows, refine=0).mean,
+                  'model, default refinement': lambda: model.conditional(ctx, rows).mean}
+        with threadpool_limits(1), warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            for name, f in routes.items():
+                f(); ts = []
+                for _ in range(repeats):
+                    t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
+                out[(rate, name)] = float(np.median(ts))
+    return out
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--checkpoint', default='general'); ap.add_argument('--episodes', type=int, default=200)
     ap.add_argument('--dims', default='2,4,8'); ap.add_argument('--sizes', default='32,128,512'); ap.add_argument('--rates', default='0,0.3')
     ap.add_argument('--workers', type=int, default=2); ap.add_argument('--out', default='results/reconstruction')
+    ap.add_argument('--json', default='results/reconstruction/summary.json', help='where the per-cell means and s.e. go (the notebook reads nbs/results/)')
+    ap.add_argument('--speed', action='store_true', help='only time one table (512 rows, Nc = 512, D = 8) by each route on one thread')
     ap.add_argument('--classical-only', action='store_true', help='only fill the cache of classical scores (slow part; reused by later runs)')
     a = ap.parse_args()
+    if a.speed:
+        model = load_pretrained(a.checkpoint) if a.checkpoint in ('general', 'default') else load_model(a.checkpoint)
+        t = speed(model); base = 'GaussianMixture-BIC (complete rows) + exact conditioning'
+        for rate in (0., 0.3):
+            print(f'context missing {rate:.0%}: ' + '; '.join(f'{n} {t[(rate, n)] * 1e3:.1f} ms ({t[(rate, base)] / t[(rate, n)]:.1f}x)' for r, n in t if r == rate))
+        raise SystemExit
     if a.classical_only:
         for D in a.dims.split(','):
             for n in a.sizes.split(','):
@@ -116,18 +151,25 @@ if __name__ == '__main__':
     for D, Nc, rate in cells:
         ep, ctx, rows = cell_data(D, Nc, rate, a.episodes)
         spread = ep.mixture.stddev[:, None]                                              # (B, 1, D) each column's true spread
+        truth = MixtureConditional(ep.mixture, rows)
         t = time.perf_counter()
-        with torch.no_grad():
-            ours = {k: v.numpy() for k, v in scores(model.conditional(ctx, rows), MixtureConditional(ep.mixture, rows), ep.query, spread).items()}
+        ours = {k: v.numpy() for k, v in scores(model.conditional(ctx, rows), truth, ep.query, spread).items()}
         t_ours = (time.perf_counter() - t) / a.episodes
-        methods = {'reconstruction model (exact conditioning)': ours, **classical_cell(D, Nc, rate, a.episodes, a.workers, a.out)}
+        net = {k: v.numpy() for k, v in scores(model.conditional(ctx, rows, refine=0, select_from=0), truth, ep.query, spread).items()}
+        methods = {MODEL: ours, NETWORK: net, **classical_cell(D, Nc, rate, a.episodes, a.workers, a.out)}
         results[(D, Nc, rate)] = methods
-        best = min((m for m in methods if m != 'reconstruction model (exact conditioning)' and 'gap' in methods[m]), key=lambda m: methods[m]['gap'].mean())
+        best = min((m for m in methods if m not in (MODEL, NETWORK) and 'gap' in methods[m]), key=lambda m: methods[m]['gap'].mean())
         d = ours['gap'] - methods[best]['gap']
         print(f"D={D} Nc={Nc} missing={rate:.0%}: model gap {fmt_pm(ours['gap'])} vs best classical ({best}) {fmt_pm(methods[best]['gap'])}; "
-              f"paired difference {fmt_pm(d)} -> {'model better' if d.mean() < 0 else 'classical better'} ({t_ours * 1e3:.1f} ms/episode)", flush=True)
-    metric_names = dict(gap='conditional NLL gap (nats per row)', rmse='RMSE of the imputation (per true spread)', cov50='coverage of central 50%', cov90='coverage of central 90%')
+              f"paired difference {fmt_pm(d)}{f' (episodes {DEV}+ only: {fmt_pm(d[DEV:])})' if len(d) > DEV + 1 else ''} -> {'model better' if d.mean() < 0 else 'classical better'} "
+              f"({t_ours * 1e3:.1f} ms/episode)", flush=True)
+    import json
+    summary = {f'D={D} Nc={Nc} miss={rate:.0%}': {m: {k: [float(x) for x in mean_se(v)] for k, v in r.items()}
+                                                   for m, r in results[(D, Nc, rate)].items()} for D, Nc, rate in cells}
     from pathlib import Path
+    Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.json).write_text(json.dumps(dict(episodes=a.episodes, checkpoint=a.checkpoint, cells=summary), indent=1))
+    metric_names = dict(gap='conditional NLL gap (nats per row)', rmse='RMSE of the imputation (per true spread)', cov50='coverage of central 50%', cov90='coverage of central 90%')
     for key, title in metric_names.items():
         names = [m for m in results[cells[0]] if key in results[cells[0]][m]]
         rows_ = [[m] + [fmt_pm(results[c][m][key]) if m in results[c] else '' for c in cells] for m in names]

@@ -18,7 +18,7 @@ from torch.distributions import Categorical, Independent, MixtureSameFamily, Mul
 from .core import save_checkpoint, load_checkpoint, config_from_dict
 from .masking import Tokens, tokenise, check_context
 from .conditional import MixtureConditional
-from .refinement import em_refine, em_refine_full
+from .refinement import em_refine, em_refine_full, em_refine_select, pad_components
 
 # %% auto #0
 __all__ = ['MODEL_PRESETS', 'CPU_TOKENS', 'WEIGHTS', 'ModelConfig', 'Refinement', 'attention_mask', 'SelfAttention', 'Block',
@@ -50,7 +50,7 @@ class Refinement:
     "An inference setting, not architecture: MAP-EM steps on the context after the network (see `em_refine`)."
     steps:int=0               # EM steps (0: purely amortized)
     strength:float=32.0       # tau, the weight in pseudo-points of the network's mixture as the prior of those steps
-    select:bool=False         # full head only: then choose the number of components by BIC (`select_components`)
+    select_from:int=0         # full head: contexts with at least this many rows' worth of observed entries take `em_refine_select` (0: never)
 
     def __post_init__(self):
         if self.steps < 0 or self.strength <= 0: raise ValueError(f"need steps >= 0 and strength > 0, got {self.steps}, {self.strength}")
@@ -185,25 +185,25 @@ class TransformerMDN(nn.Module):
                 context_mask=None,        # (B, Nc) bool, True for real points, for batches of unequal context sizes
                 refine:int|None=None,     # MAP-EM steps on the context (None: `self.refinement.steps`; 0: none)
                 strength:float|None=None, # the refinement's prior strength (None: `self.refinement.strength`)
-                select:bool|None=None,    # choose the number of components by BIC after refining (None: `self.refinement.select`)
+                select_from:int|None=None, # context size from which components are selected by BIC (None: `self.refinement.select_from`)
                ):                         # distribution over raw points, batch shape (B,), event shape (D,)
         "The predictive density of the queries given the context, in raw units: the model as an `Estimator`."
-        p, mean, std = self.predict_params(context, context_mask, refine, strength, select)
+        p, mean, std = self.predict_params(context, context_mask, refine, strength, select_from)
         return self.head.distribution(p, mean, std)
 
     @torch.no_grad()
-    def predict_normalised(self, context, context_mask=None, refine:int|None=None, strength:float|None=None, select:bool|None=None)->tuple:
+    def predict_normalised(self, context, context_mask=None, refine:int|None=None, strength:float|None=None, select_from:int|None=None)->tuple:
         "The predictive over normalised points, and the context mean and std (B, 1, D)."
-        p, mean, std = self.predict_params(context, context_mask, refine, strength, select)
+        p, mean, std = self.predict_params(context, context_mask, refine, strength, select_from)
         return self.head.distribution(p), mean, std
 
     def checkpoint_entries(self)->dict:
         "What, beside the weights, a checkpoint needs to rebuild this model: its config and refinement as plain dicts."
         return dict(config=asdict(self.config), refinement=asdict(self.refinement))
 
-    def estimator(self, refine:int|None=None, strength:float|None=None, select:bool|None=None):
+    def estimator(self, refine:int|None=None, strength:float|None=None, select_from:int|None=None):
         "`predict` with a fixed refinement, as an `Estimator` (e.g. `model.estimator(refine=0)`: the network alone)."
-        return partial(self.predict, refine=refine, strength=strength, select=select)
+        return partial(self.predict, refine=refine, strength=strength, select_from=select_from)
 
     def tokenise(self, context, **kw)->Tokens:
         "`tokenise` with this model's token layout (padded to `config.dim` with a presence block if `variable_dim`)."
@@ -215,9 +215,10 @@ class TransformerMDN(nn.Module):
                     rows,                # (B, Nr, D) or (Nr, D) rows to complete, NaN where an entry is missing
                     context_mask=None,   # (B, Nc) bool, True for real points
                     refine:int|None=None, # as in `predict`
+                    select_from:int|None=None, # as in `predict`
                    )->MixtureConditional: # batch (B, Nr), event (D,): log_prob, sample (imputations), mean
         "p(x_missing | x_observed, context) for every row: exact conditionals of the predicted joint mixture."
-        q = self.predict(context, context_mask, refine)
+        q = self.predict(context, context_mask, refine, select_from=select_from)
         rows = torch.as_tensor(rows, dtype=torch.float32)
         if rows.ndim == 2: rows = rows[None]
         if rows.ndim != 3 or rows.shape[0] != q.batch_shape[0] or rows.shape[-1] != q.event_shape[0]:
@@ -225,15 +226,15 @@ class TransformerMDN(nn.Module):
         return MixtureConditional(q, rows.to(q.mean.device))
 
     @torch.no_grad()
-    def predict_params(self, context, context_mask=None, refine:int|None=None, strength:float|None=None, select:bool|None=None)->tuple:
+    def predict_params(self, context, context_mask=None, refine:int|None=None, strength:float|None=None, select_from:int|None=None)->tuple:
         "Mixture parameters in normalised units (one query token per episode) and the context mean and std, (B, 1, D)."
         dev = next(self.parameters()).device
         context, context_mask = check_context(context, context_mask, dim=None if self.config.variable_dim else self.config.dim)
         if context.shape[-1] > self.config.dim: raise ValueError(f"context has D={context.shape[-1]} dimensions; this model takes at most {self.config.dim}")
         steps = self.refinement.steps if refine is None else refine
         tau = self.refinement.strength if strength is None else strength
-        sel = self.refinement.select if select is None else select
-        if sel and self.config.head != 'full': raise ValueError("select=True needs the full-covariance head (head='full')")
+        sel = self.refinement.select_from if select_from is None else select_from
+        if sel and self.config.head != 'full': raise ValueError("select_from > 0 needs the full-covariance head (head='full')")
         B, Nc, _ = context.shape
         chunk = max(1, CPU_TOKENS // (Nc + 1)) if dev.type == 'cpu' else B          # episodes per forward pass
         out = []
@@ -243,8 +244,14 @@ class TransformerMDN(nn.Module):
             p = self.head.marginal({k: v[:, 0] for k, v in self(tk).items()}, D)     # (b, ...) the one query token, its D dims
             W = self.config.dim if self.config.variable_dim else D                # where the mask block starts
             x, o = tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, W:W + D] > 0                # normalised context, observed entries
-            if 'tril' in p and (steps or sel): p = em_refine_full(p, x, o, steps, tau, self.config.min_std, self.config.max_std, select=sel)
-            elif steps: p = em_refine(p, x, o, steps, tau, self.config.min_std, self.config.max_std)
+            lim = self.config.min_std, self.config.max_std
+            q = p if not steps else (em_refine_full if 'tril' in p else em_refine)(p, x, o, steps, tau, *lim)
+            big = o.sum((1, 2)) >= sel * D if sel else None                       # (b,) large contexts (rows' worth of observed entries)
+            if sel and big.any():                                                 # they take MAP-EM + selection of components by BIC
+                s = em_refine_select({k: v[big] for k, v in p.items()}, x[big], o[big], min_std=lim[0], max_std=lim[1])
+                q = pad_components(q, s['means'].shape[1])
+                for k in q: q[k][big] = s[k]
+            p = q
             out.append((p, tk.mean, tk.std))
         if len(out) == 1: return out[0]
         return {k: torch.cat([o[0][k] for o in out]) for k in out[0][0]}, torch.cat([o[1] for o in out]), torch.cat([o[2] for o in out])

@@ -12,7 +12,7 @@ from torch import Tensor
 from .conditional import mixture_em_step
 
 # %% auto #0
-__all__ = ['em_refine', 'em_refine_full', 'select_components']
+__all__ = ['em_refine', 'em_refine_full', 'select_components', 'pad_components', 'em_refine_select']
 
 # %% ../nbs/02a_refinement.ipynb #d01cab97
 def em_refine(p:dict,               # the head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D)
@@ -48,6 +48,30 @@ def em_refine(p:dict,               # the head's parameters: logits (B, K), mean
     return dict(logits=pi.clamp_min(1e-30).log(), means=mu, log_stds=0.5 * var.log())
 
 # %% ../nbs/02a_refinement.ipynb #21c36352
+def _to_full(p:dict)->tuple:
+    "Head parameters -> weights (B, K), means (B, K, D), covariances (B, K, D, D), in float64."
+    D = p['means'].shape[-1]; i, j = torch.tril_indices(D, D, -1)
+    L = torch.diag_embed(p['log_stds'].exp()); L[..., i, j] = p['tril']
+    L = L.double()
+    return p['logits'].softmax(-1).double(), p['means'].double(), L @ L.transpose(-1, -2)
+
+def _from_full(pi:Tensor, mu:Tensor, S:Tensor, min_std:float, max_std:float)->dict:
+    "Weights, means, covariances -> head parameters (float32); zero weights stay (log weight -1e4: no mass)."
+    D = mu.shape[-1]; i, j = torch.tril_indices(D, D, -1)
+    L = torch.linalg.cholesky(S + 1e-6 * torch.eye(D, dtype=S.dtype, device=S.device)).float()
+    return dict(logits=pi.clamp_min(1e-30).log().clamp_min(-1e4).float(), means=mu.float(),
+                log_stds=L.diagonal(dim1=-2, dim2=-1).clamp(min_std, max_std).log(), tril=L[..., i, j])
+
+def _map_em(p:dict, x:Tensor, observed:Tensor, steps:int, strength:float)->tuple:
+    "`steps` MAP-EM steps from the head's mixture: the fit, the prior (the head's mixture) and the context as NaN-marked rows."
+    prior = _to_full(p)
+    rows = torch.where(observed, x, torch.tensor(float('nan')))                   # (B, Nc, D) NaN = missing
+    (pi, mu, S), eye = prior, 1e-6 * torch.eye(x.shape[-1], dtype=torch.float64, device=x.device)
+    for _ in range(steps):
+        pi, mu, S, _ = mixture_em_step(pi, mu, S, rows, prior, strength)
+        S = S + eye
+    return (pi, mu, S), prior, rows
+
 def em_refine_full(p:dict,              # the full head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D), tril
                    x:Tensor,            # (B, Nc, D) normalised context (missing entries may hold anything)
                    observed:Tensor,     # (B, Nc, D) True for observed entries of real points
@@ -55,34 +79,21 @@ def em_refine_full(p:dict,              # the full head's parameters: logits (B,
                    strength:float=32.0, # tau, the prior's weight in pseudo-points
                    min_std:float=0.01,  # floor of the diagonal of the refined Cholesky factors
                    max_std:float=5.0,   # ceiling of it
-                   select:bool=False,   # then drop components one at a time and keep the count with the lowest BIC (`select_components`)
-                   sub_steps:int=3,     # EM steps after each drop when `select`
-                  )->dict:              # refined parameters, same keys and shapes (dropped components get weight 0)
+                  )->dict:              # refined parameters, same keys and shapes
     "MAP-EM steps with missing data for full-covariance mixtures, starting from and regularised towards the prediction."
-    B, K, D = p['means'].shape
-    i, j = torch.tril_indices(D, D, -1)
-    def full(q):                                                                  # parameters -> weights, means, covariances
-        L = torch.diag_embed(q['log_stds'].exp()); L[..., i, j] = q['tril']
-        return q['logits'].softmax(-1).double(), q['means'].double(), (L @ L.transpose(-1, -2)).double()
-    pi0, mu0, S0 = full(p)
-    rows = torch.where(observed, x, torch.tensor(float('nan')))                   # (B, Nc, D) NaN = missing
-    pi, mu, S = pi0, mu0, S0
-    for _ in range(steps):
-        pi, mu, S, _ = mixture_em_step(pi, mu, S, rows, (pi0, mu0, S0), strength)
-        S = S + 1e-6 * torch.eye(D, dtype=S.dtype)
-    if select: pi, mu, S = select_components((pi, mu, S), rows, (pi0, mu0, S0), strength, sub_steps)
-    L = torch.linalg.cholesky(S).float()
-    return dict(logits=pi.clamp_min(1e-30).log().float(), means=mu.float(),
-                log_stds=L.diagonal(dim1=-2, dim2=-1).clamp(min_std, max_std).log(), tril=L[..., i, j])
+    fit, _, _ = _map_em(p, x, observed, steps, strength)
+    return _from_full(*fit, min_std, max_std)
 
 # %% ../nbs/02a_refinement.ipynb #41a41c7d
 def select_components(fit:tuple,           # (pi (B, K), mu (B, K, D), S (B, K, D, D)) the refined mixture, float64
                       rows:Tensor,         # (B, N, D) the context, NaN where an entry is missing
                       prior:tuple,         # (pi0, mu0, S0) the network's mixture, the MAP steps' prior
                       strength:float,      # tau, the prior's weight in pseudo-points
-                      sub_steps:int=3,     # EM steps after each drop (at least 1)
-                     )->tuple:             # (pi, mu, S): per episode, the count with the lowest BIC; dropped components get weight 0
-    "Drop components one at a time (smallest weight first), refit by a few EM steps, and keep per episode the count with the lowest BIC."
+                      sub_steps:int=5,     # EM steps after each drop (at least 1)
+                      top:int=3,           # how many of the best counts are averaged
+                      temperature:float=10., # T: their weights are exp(-(BIC - best BIC) / 2T); T=1 is BIC's model averaging
+                     )->tuple:             # (pi (B, top*K), mu (B, top*K, D), S (B, top*K, D, D)): the averaged mixture
+    "Drop components one at a time (smallest weight first), refit by a few EM steps, and average the counts with the lowest BIC."
     if sub_steps < 1: raise ValueError(f"sub_steps must be at least 1, got {sub_steps}")
     (pi, mu, S), (pi0, mu0, S0) = fit, prior
     B, K, D = mu.shape
@@ -90,7 +101,7 @@ def select_components(fit:tuple,           # (pi (B, K), mu (B, K, D), S (B, K, 
     alive = torch.ones(B, K, dtype=torch.bool, device=mu.device)
     eye = 1e-6 * torch.eye(D, dtype=S.dtype, device=S.device)
     keep = lambda m, new, old: torch.where(m.view(*m.shape, *[1] * (new.ndim - m.ndim)), new, old)   # where m is False, old stays
-    best, best_bic = None, None
+    cands, bics = [], []
     for k in range(K, 0, -1):
         if k < K:                                                                  # drop the lightest component still alive
             alive = alive.clone(); alive[torch.arange(B), torch.where(alive, pi, torch.inf).argmin(-1)] = False
@@ -100,8 +111,32 @@ def select_components(fit:tuple,           # (pi (B, K), mu (B, K, D), S (B, K, 
             cand = (pi, mu, S)
             p_, m_, s_, ll = mixture_em_step(pi, mu, S, rows, (pi0, mu0, S0), strength)   # ll: the candidate's log-likelihood
             pi, mu, S = torch.where(alive, p_, 0.), keep(alive, m_, mu), keep(alive, s_ + eye, S)
-        bic = -2 * ll + (k * (D + D * (D + 1) / 2 + 1) - 1) * log_n             # (B,)
-        better = torch.ones_like(bic, dtype=torch.bool) if best is None else bic < best_bic
-        best = cand if best is None else tuple(keep(better, c, b) for c, b in zip(cand, best))
-        best_bic = bic if best_bic is None else torch.where(better, bic, best_bic)
-    return best
+        cands.append(cand); bics.append(-2 * ll + (k * (D + D * (D + 1) / 2 + 1) - 1) * log_n)
+    bic = torch.stack(bics, 1)                                                    # (B, K) by count K, K-1, ..., 1
+    best = bic.argsort(1)[:, :min(top, K)]                                        # (B, top)
+    w = (-(bic.gather(1, best) - bic.gather(1, best[:, :1])) / (2 * temperature)).softmax(1)   # (B, top)
+    b = torch.arange(B, device=mu.device)[:, None]
+    P, M, C = (torch.stack([c[i] for c in cands], 1)[b, best] for i in range(3))   # (B, top, K, ...)
+    return (P * w[..., None]).flatten(1, 2), M.flatten(1, 2), C.flatten(1, 2)
+
+def pad_components(p:dict, K:int)->dict:
+    "Head parameters padded to K components with weightless copies (so refined and selected episodes share a batch)."
+    n = K - p['logits'].shape[-1]
+    if n <= 0: return p
+    idx = torch.arange(K, device=p['logits'].device) % p['logits'].shape[-1]
+    out = {k: v[:, idx] for k, v in p.items()}
+    out['logits'] = torch.cat([p['logits'], p['logits'].new_full((p['logits'].shape[0], n), -1e4)], -1)
+    return out
+
+def em_refine_select(p:dict,             # the full head's parameters (as `em_refine_full`)
+                     x:Tensor,           # (B, Nc, D) normalised context
+                     observed:Tensor,    # (B, Nc, D) True for observed entries of real points
+                     steps:int=10,       # MAP-EM steps before the selection
+                     strength:float=4.,  # tau of all its steps (large contexts: the data dominate)
+                     min_std:float=0.01, # floor of the diagonal of the refined Cholesky factors
+                     max_std:float=5.0,  # ceiling of it
+                     **kw,               # passed to `select_components` (sub_steps, top, temperature)
+                    )->dict:             # parameters of the averaged mixture: K becomes top*K (unused slots have weight 0)
+    "`em_refine_full` for large contexts: MAP-EM, then the number of components chosen (and averaged) by BIC."
+    fit, prior, rows = _map_em(p, x, observed, steps, strength)
+    return _from_full(*select_components(fit, rows, prior, strength, **kw), min_std, max_std)

@@ -1,0 +1,20 @@
+"""Set the inference-time refinement stored in a checkpoint (weights and every other entry unchanged).
+
+Run: python tools/set_refinement.py icde_nb/weights/general.pt --steps 5 --strength 16 --select-from 256
+(the shipped `general` checkpoint's setting: 5 MAP-EM steps of strength 16 chosen on its validation episodes by `tune_refinement`;
+selection of components by BIC from 256 rows, chosen on episodes 0-39 of benchmarks/reconstruction.py's Nc = 128 and 512 cells.)
+"""
+import argparse
+from dataclasses import asdict
+import torch
+from icde_nb.model import Refinement
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser()
+    ap.add_argument('checkpoint'); ap.add_argument('--steps', type=int, required=True); ap.add_argument('--strength', type=float, required=True)
+    ap.add_argument('--select-from', type=int, default=0)
+    a = ap.parse_args()
+    ck = torch.load(a.checkpoint, weights_only=True)
+    ck['refinement'] = asdict(Refinement(a.steps, a.strength, a.select_from))
+    torch.save(ck, a.checkpoint)
+    print(f"{a.checkpoint}: refinement = {ck['refinement']}")
