@@ -63,7 +63,7 @@ if __name__ == '__main__':
              + (L - 1) * (2 * N * (4 * d * d + 2 * d * c.d_ff) + 4 * N * N * d)   # full blocks: qkv + proj, MLP, attention
              + 2 * N * 3 * d * d + 2 * (d * d + 2 * d * c.d_ff) + 4 * N * d        # last block: keys/values of all, the rest for the query only
              + 2 * d * c.n_components * (1 + 2 * D))                              # MDN head
-    print(f"\nSpeed at Nc = 128, one CPU thread, per episode (batch of 256 episodes, 512 query densities each; median of 5 rounds):")
+    print("\nSpeed at Nc = 128, one CPU thread, per episode (batch of 256 episodes, 512 query densities each; median of 5 rounds):")
     print(f"  model predict + log_prob: {t_model * 1e3:.3f} ms (network only: {t_net * 1e3:.3f} ms; "
           f"in one pass without cache-sized chunks: {t_one * 1e3:.3f} ms, {t_one / t_net:.2f}x slower)")
     print(f"  EM-BIC fit (K = 1..6):    {t_em * 1e3:.3f} ms   -> model is {t_em / t_model:.1f}x faster")
