@@ -21,6 +21,8 @@ from .metrics import hdr_coverage
 from .core import seeded, select_episodes, load_checkpoint, UsageError, check_out_path
 from .baselines import baselines, LABELS
 from .evaluation import evaluate, test_episodes, by_context_size, evaluation_tables, load_checkpoint_arg
+from .model import load_pretrained
+from .reconstruction import plot_conditional_slice, plot_imputations, reconstruction_benchmark, benchmark_summary, benchmark_table
 
 # %% auto #0
 __all__ = ['COLORS', 'THREE', 'plot_scatter', 'plot_contours', 'plot_marginals', 'plot_per_episode', 'plot_kl_references',
@@ -164,11 +166,13 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
                    episodes:int=100,    # test episodes for the figures and Tables 3.1 / KL summary
                    size_episodes:int=200, # test episodes per context size for the by-size figure
                    workers:int=None,    # worker processes for the baselines (default: CPU count)
+                   recon_episodes:int=20, # episodes per cell of the reconstruction table (`10_reconstruction`; 0: skip it)
                    progress:bool=True,  # show a progress bar over the steps
                   )->Path:
     "Reproduce every figure and table of the report from the shipped (or a retrained) model."
     out = check_out_path(out, folder=True)
     if episodes < 1 or size_episodes < 1: raise UsageError(f"--episodes and --size-episodes must be >= 1, got {episodes}, {size_episodes}")
+    if recon_episodes < 0: raise UsageError(f"--recon-episodes must be >= 0, got {recon_episodes}")
     if workers is not None and workers < 0: raise UsageError(f"--workers must be >= 0, got {workers}")
     from icde_nb.training import fit, PRESETS, resolve_device
     dev = resolve_device(device)
@@ -176,7 +180,7 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
     matplotlib.use('Agg')
     out.mkdir(parents=True, exist_ok=True)
     if quick: episodes, size_episodes = min(episodes, 8), min(size_episodes, 8)
-    steps = ['load model', 'evaluate (default setting)', 'evaluate (dissertation setting)', 'by context size', 'figures', 'report']
+    steps = ['load model', 'evaluate (default setting)', 'evaluate (dissertation setting)', 'by context size', 'figures', 'reconstruction', 'report']
     with tqdm(total=len(steps), desc='icde-reproduce', dynamic_ncols=True, disable=not progress) as bar:
         if train:
             model, hist = fit(*PRESETS['tiny' if quick else 'default'], out=out / 'default.pt', device=dev, progress=progress)
@@ -197,6 +201,16 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
                 'calibration': plot_calibration({'Transformer-MDN': q, 'EM-BIC': estimators['em_bic'](ep.context), 'True GMM': ep.mixture}, ep)}
         for name, f in figs.items(): f.savefig(out / f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(f)
         tables = evaluation_tables({'default': ev, 'dissertation': ev_d}, evs)
+        bar.update()
+        if recon_episodes:                                                     # the general model's figures and a small table
+            general = load_pretrained('general')
+            extra = {'reconstruction_slice': plot_conditional_slice(general), 'reconstruction_imputations': plot_imputations(general)}
+            for name, f in extra.items(): f.savefig(out / f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(f)
+            figs |= extra
+            n = min(recon_episodes, 4) if quick else recon_episodes
+            res = reconstruction_benchmark(general, (2,) if quick else (2, 4, 8), (32,) if quick else (32, 512), (0.3,), n, workers, progress=False)
+            s = benchmark_summary(res)
+            tables |= {'reconstruction_gap': benchmark_table(s, 'gap', n), 'reconstruction_rmse': benchmark_table(s, 'rmse', n)}
         for name, t in tables.items(): t.save(out / name)
         bar.update()
         lines = ['# icde_nb report', '', f'Model: {"retrained" if train else checkpoint}; {episodes} test episodes '

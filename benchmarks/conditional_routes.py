@@ -1,0 +1,101 @@
+"""Two routes to p(x_missing | x_observed, context), measured side by side (issue #10):
+(a) analytic: the network predicts the joint mixture from the context once, and each row's conditional is the exact
+    Gaussian-mixture conditional of it (what `TransformerMDN.conditional` does);
+(b) tokens: each row enters as a query token carrying its observed coordinates (the dissertation's partial masks,
+    [x*m, m, ctx_mean, ctx_std]) and the head's mixture for that token, marginalised to the row's missing coordinates, is
+    the conditional. The shipped network was trained on fully masked queries only, so route (b) starts from its weights and
+    is fine-tuned on partially observed query tokens (loss: the NLL of each token's missing coordinates) for --steps steps.
+
+Run: python benchmarks/conditional_routes.py [--steps 3000] [--episodes 40] [--threads 1] [--out results/route_b.pt]
+Prints, per cell (D x Nc x context missing rate, the reconstruction benchmark's protocol, episodes 40..40+E of each cell), the
+conditional NLL gap of route (a) without refinement (network only), route (a) with the default refinement, and route (b), and
+the time per episode of each.
+"""
+import argparse, copy, time
+from dataclasses import replace
+import torch
+from icde_nb.core import fmt_pm, select_episodes
+from icde_nb.dataset import GENERAL, sample_episodes
+from icde_nb.conditional import MixtureConditional
+from icde_nb.masking import normalise
+from icde_nb.model import load_pretrained, load_model, save_model
+from icde_nb.training import LoopConfig, train
+from icde_nb.reconstruction import cell_data, query_rows
+
+def token_params(model, context, rows):
+    "Route (b)'s head parameters (normalised units), one token per row: (B*Nr, ...), and the context mean and std (B, 1, D)."
+    B, Nr, D = rows.shape
+    seen = ~torch.isnan(rows)
+    tk = model.tokenise(context, query=torch.nan_to_num(rows), query_mask=seen)
+    p = model.head.marginal({k: v.flatten(0, 1) for k, v in model(tk).items()}, D)      # (B*Nr, ...)
+    return p, tk.mean, tk.std
+
+def token_conditional(model, context, rows):
+    "Route (b): each row's conditional as a MixtureConditional (batch (B*Nr, 1)) over raw units: the token's mixture on its missing entries."
+    B, Nr, D = rows.shape
+    p, mean, std = token_params(model, context, rows)
+    rep = lambda t: t.expand(B, Nr, D).reshape(B * Nr, 1, D)
+    q = model.head.distribution(p, rep(mean), rep(std))                                # batch (B*Nr,), raw units
+    # conditioning this mixture on the row's observed entries would count them twice; its marginal on the missing entries is
+    # log_observed of the rows with the roles swapped (observed entries hidden, missing ones shown)
+    return q
+
+def token_log_prob(q, rows, x):
+    "log q(x_m) of route (b): the token mixtures' marginal density at each row's missing entries, (B, Nr)."
+    B, Nr, D = rows.shape
+    swapped = torch.where(torch.isnan(rows), x, torch.tensor(float('nan'))).reshape(B * Nr, 1, D)
+    return MixtureConditional(q, swapped).log_observed.reshape(B, Nr).float()
+
+def token_loss(model, batch):
+    "Fine-tuning loss of route (b): mean NLL (normalised units) of each query token's missing coordinates."
+    context, query, rows = batch
+    B, Nr, D = rows.shape
+    p, mean, std = token_params(model, context, rows)
+    q = model.head.distribution(p)
+    x = normalise(query, mean, std)
+    swapped = torch.where(torch.isnan(rows), x, torch.tensor(float('nan'))).reshape(B * Nr, 1, D)
+    nll = -MixtureConditional(q, swapped).log_observed.mean()
+    return nll.float(), nll.float()
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--steps', type=int, default=3000); ap.add_argument('--episodes', type=int, default=40)
+    ap.add_argument('--threads', type=int, default=1); ap.add_argument('--out', default='results/route_b.pt')
+    ap.add_argument('--load', default=None, help='evaluate this fine-tuned checkpoint instead of training one')
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    base = load_pretrained('general')
+    prior = replace(GENERAL, dim_min=2)                                                  # rows need one observed and one missing entry
+
+    def sample(gen):
+        nc = int(torch.randint(16, 513, (1,), generator=gen))
+        ep = sample_episodes(prior, 32, nc, 64, gen)
+        return ep.context, ep.query, query_rows(ep.query, gen)
+
+    if a.load: tok = load_model(a.load)
+    else:
+        t = time.perf_counter()
+        tok, hist = train(lambda: copy.deepcopy(base), token_loss, sample, LoopConfig(steps=a.steps, lr=3e-4, warmup=100, val_every=0, seed=1),
+                          out=None, progress=False)
+        print(f'route (b): fine-tuned {a.steps} steps from the general checkpoint in {(time.perf_counter() - t) / 60:.1f} min; '
+              f'loss {sum(hist["train_loss"][:100]) / 100:.3f} (first 100 steps) -> {sum(hist["train_loss"][-100:]) / 100:.3f} (last 100)', flush=True)
+        save_model(tok, a.out)
+    tok.eval()
+    E = a.episodes
+    for D in (2, 4, 8):
+        for Nc in (32, 128, 512):
+            for rate in (0., 0.3):
+                ep, ctx, rows = cell_data(D, Nc, rate, 40 + E)
+                sl = slice(40, 40 + E)
+                ep_mix, ctx, rows, x = select_episodes(ep.mixture, sl), ctx[sl], rows[sl], ep.query[sl]
+                truth = MixtureConditional(ep_mix, rows).log_prob(x)
+                res = {}
+                for name, f in (('(a) network only', lambda: base.conditional(ctx, rows, refine=0, select_from=0).log_prob(x)),
+                                ('(a) default refinement', lambda: base.conditional(ctx, rows).log_prob(x)),
+                                ('(b) tokens', lambda: token_log_prob(token_conditional(tok, ctx, rows), rows, x))):
+                    t = time.perf_counter()
+                    with torch.no_grad(): lp = f()
+                    res[name] = ((truth - lp).mean(1), (time.perf_counter() - t) / E * 1e3)
+                d = res['(b) tokens'][0] - res['(a) network only'][0]
+                print(f'D={D} Nc={Nc} missing={rate:.0%}: ' + '; '.join(f'{n} {fmt_pm(g)} ({ms:.0f} ms/episode)' for n, (g, ms) in res.items())
+                      + f'; (b) - (a) network only: {fmt_pm(d)}', flush=True)
