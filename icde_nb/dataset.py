@@ -76,7 +76,7 @@ def sample_mixtures(prior:GMMPrior,         # the prior over mixtures
     stds = prior.std_low + (prior.std_high - prior.std_low) * torch.rand(B, K, D, generator=g)  # (B, K, D)
     if not prior.full_cov: return gmm(weights, means, stds)
     Q, R = torch.linalg.qr(torch.randn(B, K, D, D, generator=g))              # Haar-random rotations (sign-fixed QR)
-    Q = Q * torch.sign(torch.diagonal(R, dim1=-2, dim2=-1))[..., None, :]
+    Q = Q * torch.where(torch.diagonal(R, dim1=-2, dim2=-1) < 0, -1., 1.)[..., None, :]   # a sign, never 0 (R_ii can round to 0)
     cov = Q @ torch.diag_embed(stds ** 2) @ Q.transpose(-1, -2)               # (B, K, D, D) = Q diag(s^2) Q^T
     return gmm_full(weights, means, torch.linalg.cholesky(0.5 * (cov + cov.transpose(-1, -2))))
 
