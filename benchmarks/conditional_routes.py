@@ -14,7 +14,7 @@ the time per episode of each.
 import argparse, copy, time
 from dataclasses import replace
 import torch
-from icde_nb.core import fmt_pm, select_episodes
+from icde_nb.core import fmt_pm, mean_se, select_episodes
 from icde_nb.dataset import GENERAL, sample_episodes
 from icde_nb.conditional import MixtureConditional
 from icde_nb.masking import normalise
@@ -62,6 +62,7 @@ if __name__ == '__main__':
     ap.add_argument('--steps', type=int, default=3000); ap.add_argument('--episodes', type=int, default=40)
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--out', default='results/route_b.pt')
     ap.add_argument('--load', default=None, help='evaluate this fine-tuned checkpoint instead of training one')
+    ap.add_argument('--json', default=None, help='write the per-cell results here (the notebook reads nbs/results/conditional_routes.json)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     base = load_pretrained('general')
@@ -81,7 +82,7 @@ if __name__ == '__main__':
               f'loss {sum(hist["train_loss"][:100]) / 100:.3f} (first 100 steps) -> {sum(hist["train_loss"][-100:]) / 100:.3f} (last 100)', flush=True)
         save_model(tok, a.out)
     tok.eval()
-    E = a.episodes
+    E, table = a.episodes, {}
     for D in (2, 4, 8):
         for Nc in (32, 128, 512):
             for rate in (0., 0.3):
@@ -97,5 +98,11 @@ if __name__ == '__main__':
                     with torch.no_grad(): lp = f()
                     res[name] = ((truth - lp).mean(1), (time.perf_counter() - t) / E * 1e3)
                 d = res['(b) tokens'][0] - res['(a) network only'][0]
+                table[f'D={D} Nc={Nc} miss={rate:.0%}'] = {n: [*(float(v) for v in mean_se(g.numpy())), ms] for n, (g, ms) in res.items()}
                 print(f'D={D} Nc={Nc} missing={rate:.0%}: ' + '; '.join(f'{n} {fmt_pm(g)} ({ms:.0f} ms/episode)' for n, (g, ms) in res.items())
                       + f'; (b) - (a) network only: {fmt_pm(d)}', flush=True)
+    if a.json:
+        import json
+        from pathlib import Path
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.json).write_text(json.dumps(dict(steps=a.steps, episodes=E, cells=table), indent=1))

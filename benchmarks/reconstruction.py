@@ -5,6 +5,7 @@ Run: python benchmarks/reconstruction.py [--checkpoint general] [--episodes 200]
                                           [--rates 0,0.3] [--workers 2] [--out results/reconstruction] [--json PATH]
      python benchmarks/reconstruction.py --speed [--json PATH]     # one table (512 rows, Nc = 512, D = 8), one thread, side by side
      python benchmarks/reconstruction.py --classical-only ...      # only fill the cache of classical scores (the slow part)
+     python benchmarks/reconstruction.py --dissertation [--json PATH]  # the general model on the dissertation's 2-D task
 The notebook's tables: --json nbs/results/reconstruction.json (and --speed --json nbs/results/reconstruction_speed.json).
 Cells: D x Nc x context missing rate (MCAR). Query rows (64 per episode) miss about half their entries (at least one observed,
 one missing). Prints, per cell, the conditional NLL gap mean_rows[log p_true(x_m | x_o) - log q(x_m | x_o)] (an estimate of the
@@ -29,6 +30,7 @@ if __name__ == '__main__':
     ap.add_argument('--json', default=None, help='write the per-cell means and s.e. (or, with --speed, the timings) to this file')
     ap.add_argument('--speed', action='store_true', help='only time one table (512 rows, Nc = 512, D = 8) by each route on one thread')
     ap.add_argument('--classical-only', action='store_true', help='only fill the cache of classical scores')
+    ap.add_argument('--dissertation', action='store_true', help="only the dissertation's task (D = 2, fully hidden queries, its prior) at Nc 16/64/256")
     a = ap.parse_args()
     dims, sizes, rates = ([int(v) for v in a.dims.split(',')], [int(v) for v in a.sizes.split(',')], [float(v) for v in a.rates.split(',')])
     if a.classical_only:
@@ -39,6 +41,15 @@ if __name__ == '__main__':
                     print(f'D={D} Nc={n} missing={r:.0%}: classical routes cached ({time.perf_counter() - t:.0f} s)', flush=True)
         raise SystemExit
     model = load_pretrained(a.checkpoint) if a.checkpoint in ('general', 'default') else load_model(a.checkpoint)
+    if a.dissertation:
+        from icde_nb.evaluation import by_context_size, size_table
+        from icde_nb.baselines import baselines, LABELS
+        evs = by_context_size({'general': model, 'mdn': load_pretrained('default'), **baselines(a.workers)}, (16, 64, 256), a.episodes,
+                              workers=a.workers, progress=False)
+        tab = size_table(evs, LABELS | {'general': 'general model (any D, missing entries)', 'mdn': 'default model (2-D only)'}, model='general')
+        print(tab.markdown())
+        if a.json: Path(a.json).parent.mkdir(parents=True, exist_ok=True); Path(a.json).write_text(json.dumps(dict(header=tab.header, rows=tab.rows, title=tab.title), indent=1))
+        raise SystemExit
     if a.speed:
         times = time_one_table(model)
         print(speed_table(times).markdown())
