@@ -33,7 +33,9 @@ def _fit_points(points, name)->np.ndarray:
 def _from_sklearn(m)->MixtureSameFamily:
     "A fitted diagonal or full-covariance scikit-learn mixture as a torch mixture with batch shape (1,)."
     w, mu, cov = (torch.as_tensor(a, dtype=torch.float32)[None] for a in (m.weights_, m.means_, m.covariances_))
-    if m.covariance_type == 'full': return MixtureSameFamily(Categorical(probs=w / w.sum(-1, keepdim=True)), MultivariateNormal(mu, cov))
+    if m.covariance_type == 'full':                                           # factor in float64: a nearly singular fit's float32
+        L = torch.as_tensor(np.linalg.cholesky(m.covariances_), dtype=torch.float32)[None]   # covariance can fail the PD check
+        return MixtureSameFamily(Categorical(probs=w / w.sum(-1, keepdim=True)), MultivariateNormal(mu, scale_tril=L))
     return gmm(w / w.sum(-1, keepdim=True), mu, cov.sqrt())
 
 def fit_em_bic(points,            # (N, D) points of one episode
