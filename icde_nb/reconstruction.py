@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers IterativeImputer)
 from sklearn.impute import IterativeImputer, KNNImputer
 from .core import parallel_map, mean_se, Table, select_episodes, seeded
-from .dataset import GMMPrior, EpisodicGMM, density_grid
+from .dataset import GMMPrior, EpisodicGMM, sample_episodes, density_grid
 from .conditional import MixtureConditional
 from .baselines import fit_gmm_missing, fit_em_bic
 
@@ -31,7 +31,7 @@ def plot_conditional_slice(model,          # a reconstruction model (`load_pretr
                            missing:float=0.3, # fraction of context entries hidden
                           )->plt.Figure:
     "A 2-D episode with missing entries: truth vs model contours, and conditional slices p(x2 | x1) of truth, model and EM with missing data."
-    ep = EpisodicGMM(GMMPrior(dim=2, k_min=2, k_max=4, full_cov=True), 1, 64, 1, split='test', seed=seed).episodes()
+    ep = sample_episodes(GMMPrior(dim=2, k_min=2, k_max=4, full_cov=True), 1, 64, 1, torch.Generator().manual_seed(seed))
     g = torch.Generator().manual_seed(seed + 1)
     ctx = torch.where(torch.rand(ep.context.shape, generator=g) < missing, torch.tensor(float('nan')), ep.context)
     ctx[:, :2] = ep.context[:, :2]                                             # two observed entries per column
@@ -65,7 +65,7 @@ def plot_conditional_slice(model,          # a reconstruction model (`load_pretr
 # %% ../nbs/10_reconstruction.ipynb #9fd8a94b
 def imputation_example(model, seed:int=21)->tuple:
     "Six 4-D rows with two entries hidden each, their conditional given a 256-row context, and 200 imputations: (episode, rows, conditional, draws)."
-    ep = EpisodicGMM(GMMPrior(dim=4, k_min=1, k_max=3, full_cov=True), 1, 256, 6, split='test', seed=seed).episodes()
+    ep = sample_episodes(GMMPrior(dim=4, k_min=1, k_max=3, full_cov=True), 1, 256, 6, torch.Generator().manual_seed(seed))
     rows = ep.query.clone(); r = torch.arange(6)
     rows[0, r, r % 4] = float('nan'); rows[0, r, (r + 1) % 4] = float('nan')
     c = model.conditional(ep.context, rows)
