@@ -20,7 +20,7 @@ from icde_nb.model import load_pretrained, load_model
 from icde_nb.reconstruction import (MODEL, NETWORK, METRICS, classical_cell, reconstruction_benchmark, benchmark_summary,
                                     benchmark_table, time_one_table, speed_table)
 
-DEV = 40   # episodes 0-39 of the Nc = 128 and 512 cells were used to choose the refinement's large-context settings
+DEV = 120  # episodes 0-119 of the Nc = 512 cells (0-39 of the Nc = 128 ones) chose the refinement's large-context settings
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()

@@ -89,9 +89,9 @@ def select_components(fit:tuple,           # (pi (B, K), mu (B, K, D), S (B, K, 
                       rows:Tensor,         # (B, N, D) the context, NaN where an entry is missing
                       prior:tuple,         # (pi0, mu0, S0) the network's mixture, the MAP steps' prior
                       strength:float,      # tau, the prior's weight in pseudo-points
-                      sub_steps:int=5,     # EM steps after each drop (at least 1)
-                      top:int=3,           # how many of the best counts are averaged
-                      temperature:float=10., # T: their weights are exp(-(BIC - best BIC) / 2T); T=1 is BIC's model averaging
+                      sub_steps:int=10,    # EM steps after each drop (at least 1)
+                      top:int=5,           # how many of the best counts are averaged
+                      temperature:float=50., # T: their weights are exp(-(BIC - best BIC) / 2T); T=1 is BIC's model averaging
                      )->tuple:             # (pi (B, top*K), mu (B, top*K, D), S (B, top*K, D, D)): the averaged mixture
     "Drop components one at a time (smallest weight first), refit by a few EM steps, and average the counts with the lowest BIC."
     if sub_steps < 1: raise ValueError(f"sub_steps must be at least 1, got {sub_steps}")
