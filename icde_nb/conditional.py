@@ -28,9 +28,12 @@ class MixtureConditional(Distribution):
     def __init__(self,
                  mixture:MixtureSameFamily, # batch shape (B,), event shape (D,): diagonal or full-covariance components
                  rows:Tensor,               # (B, Nr, D) rows, NaN where an entry is missing
+                 skip_weightless:bool=True, # drop components whose weight is below 1e-25 in every episode (padding; exact)
                 ):
         logpi, mu, S = (t.double() for t in _full_params(mixture))                # (B, K), (B, K, D), (B, K, D, D); float64:
-        B, K, D = mu.shape                                                        # Schur complements lose precision in float32
+        live = logpi.log_softmax(-1).gt(-57.).any(0)                              # Schur complements lose precision in float32
+        if skip_weightless and not live.all(): logpi, mu, S = logpi[:, live], mu[:, live], S[:, live]
+        B, K, D = mu.shape
         if rows.ndim != 3 or rows.shape[0] != B or rows.shape[-1] != D:
             raise ValueError(f"rows must have shape (B, Nr, D) = ({B}, Nr, {D}) to match the mixture, got {tuple(rows.shape)}")
         if torch.isinf(rows).any(): raise ValueError("rows contain inf; mark missing entries with NaN")
@@ -125,7 +128,7 @@ def mixture_em_step(pi:Tensor,          # (B, K) weights
     pi0, mu0, S0 = (t.double() for t in prior) if prior is not None else (pi, mu, S)
     real = (~torch.isnan(rows)).any(-1).double()                                   # (B, N) rows with an observed entry
     mix = MixtureSameFamily(Categorical(probs=pi.clamp_min(1e-30)), MultivariateNormal(mu, S, validate_args=False), validate_args=False)
-    c = MixtureConditional(mix, rows)
+    c = MixtureConditional(mix, rows, skip_weightless=False)                       # keep every component's slot
     r = c.log_weights.exp() * real[..., None]                                      # (B, N, K) responsibilities
     B, K, D = mu.shape
     Cu = c._tril @ c._tril.transpose(-1, -2) - torch.diag_embed(c._pattern_observed)[:, None]   # (U, K, D, D) per pattern
