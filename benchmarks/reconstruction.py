@@ -18,7 +18,7 @@ from pathlib import Path
 from icde_nb.core import fmt_pm
 from icde_nb.model import load_pretrained, load_model
 from icde_nb.reconstruction import (MODEL, NETWORK, METRICS, classical_cell, reconstruction_benchmark, benchmark_summary,
-                                    benchmark_table, time_one_table, speed_table)
+                                    best_classical, benchmark_table, time_one_table, speed_table)
 
 DEV = 120  # episodes 0-119 of the Nc = 512 cells (0-39 of the Nc = 128 ones) chose the refinement's large-context settings
 
@@ -56,14 +56,13 @@ if __name__ == '__main__':
         if a.json: Path(a.json).parent.mkdir(parents=True, exist_ok=True); Path(a.json).write_text(json.dumps({f'{r}|{n}': v for (r, n), v in times.items()}, indent=1))
         raise SystemExit
     results = reconstruction_benchmark(model, dims, sizes, rates, a.episodes, a.workers, a.out, progress=False)
-    for (D, Nc, rate), methods in results.items():
-        ours = methods[MODEL]['gap']
-        best = min((m for m in methods if m not in (MODEL, NETWORK) and 'gap' in methods[m]), key=lambda m: methods[m]['gap'].mean())
+    summary = benchmark_summary(results)
+    for ((D, Nc, rate), methods), cell in zip(results.items(), summary.values()):
+        ours, best = methods[MODEL]['gap'], best_classical(cell)
         d = ours - methods[best]['gap']
         held = f' (episodes {DEV}+ only: {fmt_pm(d[DEV:])})' if len(d) > DEV + 1 else ''
         print(f"D={D} Nc={Nc} missing={rate:.0%}: model {fmt_pm(ours)}, network only {fmt_pm(methods[NETWORK]['gap'])}, best classical "
               f"({best}) {fmt_pm(methods[best]['gap'])}; paired difference {fmt_pm(d)}{held} -> {'model' if d.mean() < 0 else 'classical'} better")
-    summary = benchmark_summary(results)
     for key in METRICS:
         tab = benchmark_table(summary, key, a.episodes); tab.save(Path(a.out) / key); print('\n' + tab.markdown())
     if a.json:
