@@ -12,6 +12,7 @@ conditional NLL gap of route (a) without refinement (network only), route (a) wi
 the time per episode of each.
 """
 import argparse, copy, time
+from statistics import mean
 from dataclasses import replace
 import torch
 from icde_nb.core import fmt_pm, mean_se, select_episodes
@@ -30,32 +31,28 @@ def token_params(model, context, rows):
     p = model.head.marginal({k: v.flatten(0, 1) for k, v in model(tk).items()}, D)      # (B*Nr, ...)
     return p, tk.mean, tk.std
 
-def token_conditional(model, context, rows):
-    "Route (b): each row's conditional as a MixtureConditional (batch (B*Nr, 1)) over raw units: the token's mixture on its missing entries."
+def missing_marginal(q, rows, x):
+    """log q(x_m) under per-row mixtures q (batch (B*Nr,)): the marginal at each row's missing entries, (B, Nr).
+
+    Conditioning q on the row's observed entries would count them twice (the token already saw them); the marginal on the
+    missing entries is MixtureConditional's `log_observed` of the rows with the roles swapped (observed hidden, missing shown)."""
+    B, Nr, D = rows.shape
+    swapped = torch.where(torch.isnan(rows), x, torch.tensor(float('nan'))).reshape(B * Nr, 1, D)
+    return MixtureConditional(q, swapped).log_observed.reshape(B, Nr)
+
+def token_log_prob(model, context, rows, x):
+    "Route (b): log q(x_m | x_o, C) in raw units, one query token per row, (B, Nr)."
     B, Nr, D = rows.shape
     p, mean, std = token_params(model, context, rows)
     rep = lambda t: t.expand(B, Nr, D).reshape(B * Nr, 1, D)
-    q = model.head.distribution(p, rep(mean), rep(std))                                # batch (B*Nr,), raw units
-    # conditioning this mixture on the row's observed entries would count them twice; its marginal on the missing entries is
-    # log_observed of the rows with the roles swapped (observed entries hidden, missing ones shown)
-    return q
-
-def token_log_prob(q, rows, x):
-    "log q(x_m) of route (b): the token mixtures' marginal density at each row's missing entries, (B, Nr)."
-    B, Nr, D = rows.shape
-    swapped = torch.where(torch.isnan(rows), x, torch.tensor(float('nan'))).reshape(B * Nr, 1, D)
-    return MixtureConditional(q, swapped).log_observed.reshape(B, Nr).float()
+    return missing_marginal(model.head.distribution(p, rep(mean), rep(std)), rows, x).float()
 
 def token_loss(model, batch):
     "Fine-tuning loss of route (b): mean NLL (normalised units) of each query token's missing coordinates."
     context, query, rows = batch
-    B, Nr, D = rows.shape
     p, mean, std = token_params(model, context, rows)
-    q = model.head.distribution(p)
-    x = normalise(query, mean, std)
-    swapped = torch.where(torch.isnan(rows), x, torch.tensor(float('nan'))).reshape(B * Nr, 1, D)
-    nll = -MixtureConditional(q, swapped).log_observed.mean()
-    return nll.float(), nll.float()
+    nll = -missing_marginal(model.head.distribution(p), rows, normalise(query, mean, std)).mean().float()
+    return nll, nll
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
@@ -79,7 +76,7 @@ if __name__ == '__main__':
         tok, hist = train(lambda: copy.deepcopy(base), token_loss, sample, LoopConfig(steps=a.steps, lr=3e-4, warmup=100, val_every=0, seed=1),
                           out=None, progress=False)
         print(f'route (b): fine-tuned {a.steps} steps from the general checkpoint in {(time.perf_counter() - t) / 60:.1f} min; '
-              f'loss {sum(hist["train_loss"][:100]) / 100:.3f} (first 100 steps) -> {sum(hist["train_loss"][-100:]) / 100:.3f} (last 100)', flush=True)
+              f'loss {mean(hist["train_loss"][:100]):.3f} (first 100 steps) -> {mean(hist["train_loss"][-100:]):.3f} (last 100)', flush=True)
         save_model(tok, a.out)
     tok.eval()
     E, table = a.episodes, {}
@@ -93,7 +90,7 @@ if __name__ == '__main__':
                 res = {}
                 for name, f in (('(a) network only', lambda: base.conditional(ctx, rows, refine=0, select_from=0).log_prob(x)),
                                 ('(a) default refinement', lambda: base.conditional(ctx, rows).log_prob(x)),
-                                ('(b) tokens', lambda: token_log_prob(token_conditional(tok, ctx, rows), rows, x))):
+                                ('(b) tokens', lambda: token_log_prob(tok, ctx, rows, x))):
                     t = time.perf_counter()
                     with torch.no_grad(): lp = f()
                     res[name] = ((truth - lp).mean(1), (time.perf_counter() - t) / E * 1e3)
