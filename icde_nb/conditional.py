@@ -50,25 +50,40 @@ class MixtureConditional(Distribution):
         inv = inv.reshape(-1)                                                     # uniq (U, 1 + D): episode, pattern; inv (B*Nr,)
         uo = uniq[:, None, 1:].to(mu.dtype)                                       # (U, 1, D) observed entries of each pattern
         Su = S[uniq[:, 0]]                                                        # (U, K, D, D)
-        oo, mm = uo[..., :, None] * uo[..., None, :], (1 - uo)[..., :, None] * (1 - uo)[..., None, :]   # (U, 1, D, D)
+        oo = uo[..., :, None] * uo[..., None, :]                                 # (U, 1, D, D)
         LA = torch.linalg.cholesky(Su * oo + torch.diag_embed(1 - uo))            # A = Sigma_oo in the observed block, I elsewhere
-        S_mo = Su * ((1 - uo)[..., :, None] * uo[..., None, :])                   # Sigma_mo embedded in D x D
-        G = S_mo @ torch.cholesky_inverse(LA)                                     # (U, K, D, D) Sigma_mo Sigma_oo^-1
-        cov = Su * mm - G @ S_mo.transpose(-1, -2)                                # Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om
-        cov = 0.5 * (cov + cov.transpose(-1, -2))
-        self._tril = torch.linalg.cholesky(cov * mm + torch.diag_embed(uo.expand(-1, K, -1)))   # unit variance on observed
-        r = ((x[:, :, None] - mu[:, None]) * o[:, :, None]).reshape(B * Nr, K, D, 1)          # observed residuals, per row
-        z = torch.linalg.solve_triangular(LA[inv], r, upper=False)                # (B*Nr, K, D, 1) L_A^-1 r
+        r = (x[:, :, None] - mu[:, None]) * o[:, :, None]                        # (B, Nr, K, D) observed residuals, 0 on missing
+        if len(uniq) == B:                                                        # one pattern per episode (a complete table):
+            w = torch.cholesky_solve(r.permute(0, 2, 3, 1), LA).permute(0, 3, 1, 2)   # one solve per component, all rows at once
+        else: w = torch.cholesky_solve(r.reshape(B * Nr, K, D, 1), LA[inv]).view(B, Nr, K, D)
+        # w = Sigma_oo^-1 r (0 on missing entries), so r.w is the Mahalanobis term and (Sigma w)_m = Sigma_mo Sigma_oo^-1 r
         n_obs = o.sum(-1, keepdim=True).to(mu.dtype)                              # (B, Nr, 1)
-        log_obs = (-0.5 * z.pow(2).sum((-1, -2)).view(B, Nr, K) - LA.diagonal(dim1=-2, dim2=-1).log().sum(-1)[inv].view(B, Nr, K)
+        log_obs = (-0.5 * (r * w).sum(-1) - LA.diagonal(dim1=-2, dim2=-1).log().sum(-1)[inv].view(B, Nr, K)
                    - 0.5 * n_obs * math.log(2 * math.pi))                         # (B, Nr, K) log N(x_o; mu_o, Sigma_oo)
-        self.means = torch.where(o[:, :, None], x[:, :, None], mu[:, None] + (G[inv] @ r).view(B, Nr, K, D))  # (B, Nr, K, D)
+        self.means = torch.where(o[:, :, None], x[:, :, None], mu[:, None] + torch.einsum('bkde,bnke->bnkd', S, w))  # (B, Nr, K, D)
         joint = logpi[:, None] + log_obs                                          # (B, Nr, K) log pi_k N(x_o; ...)
         self.log_weights = joint.log_softmax(-1)                                  # (B, Nr, K) the conditional's weights
         self.log_observed = torch.logsumexp(joint, -1)                            # (B, Nr) log p(x_o): the row's observed entries
         self.observed, self.rows, self._n_obs = o, rows, n_obs[..., 0]
         self._pattern, self._pattern_episode, self._pattern_observed = inv.view(B, Nr), uniq[:, 0], uo[:, 0]
+        self._Su, self._LA, self._cov_, self._tril_ = Su, LA, None, None            # the covariances wait until asked for
         super().__init__(torch.Size([B, rows.shape[1]]), torch.Size([D]), validate_args=False)
+
+    @property
+    def _cov(self)->Tensor:  # (U, K, D, D)
+        "Each pattern's component conditional covariances, Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om, zero on observed entries."
+        if self._cov_ is None:
+            uo = self._pattern_observed[:, None]                                 # (U, 1, D)
+            S_om = self._Su * (uo[..., :, None] * (1 - uo)[..., None, :])         # Sigma_om embedded in D x D
+            cov = self._Su * ((1 - uo)[..., :, None] * (1 - uo)[..., None, :]) - S_om.transpose(-1, -2) @ torch.cholesky_solve(S_om, self._LA)
+            self._cov_ = 0.5 * (cov + cov.transpose(-1, -2))
+        return self._cov_
+
+    @property
+    def _tril(self)->Tensor:  # (U, K, D, D)
+        "Cholesky factors of each pattern's component conditionals, with unit variance on observed entries."
+        if self._tril_ is None: self._tril_ = torch.linalg.cholesky(self._cov + torch.diag_embed(self._pattern_observed)[:, None])
+        return self._tril_
 
     @property
     def scale_tril(self)->Tensor:  # (B, Nr, K, D, D)
@@ -131,9 +146,10 @@ def mixture_em_step(pi:Tensor,          # (B, K) weights
     c = MixtureConditional(mix, rows, skip_weightless=False)                       # keep every component's slot
     r = c.log_weights.exp() * real[..., None]                                      # (B, N, K) responsibilities
     B, K, D = mu.shape
-    Cu = c._tril @ c._tril.transpose(-1, -2) - torch.diag_embed(c._pattern_observed)[:, None]   # (U, K, D, D) per pattern
-    ru = r.new_zeros(len(Cu), K).index_add_(0, c._pattern.reshape(-1), r.reshape(-1, K))       # (U, K) its rows' responsibilities
-    rC = r.new_zeros(B, K, D, D).index_add_(0, c._pattern_episode, ru[..., None, None] * Cu)   # sum_i r_ik C_ik
+    rC = r.new_zeros(B, K, D, D)                                                   # sum_i r_ik C_ik, C the conditional covariances
+    if not c.observed.all():                                                       # (zero for complete rows)
+        ru = r.new_zeros(len(c._pattern_episode), K).index_add_(0, c._pattern.reshape(-1), r.reshape(-1, K))  # (U, K) per pattern
+        rC.index_add_(0, c._pattern_episode, ru[..., None, None] * c._cov)
     a = strength * pi0                                                             # (B, K) pseudo-points
     nk = r.sum(1); den = (nk + a).clamp_min(1e-12)                                 # (B, K)
     new_pi = (nk + a) / (real.sum(1, keepdim=True) + strength)

@@ -217,7 +217,7 @@ def benchmark_table(summary:dict,   # from `benchmark_summary` (or the JSON file
 # %% ../nbs/10_reconstruction.ipynb #4c1910b5
 CLASSICAL_ROUTE = 'GaussianMixture-BIC (complete rows) + exact conditioning'
 
-def time_one_table(model, repeats:int=5)->dict:
+def time_one_table(model, repeats:int=11)->dict:
     "Seconds for one table's conditional means (512 rows, Nc = 512, D = 8), by route and context missing rate, on one CPU thread."
     from threadpoolctl import threadpool_limits
     threads = torch.get_num_threads(); torch.set_num_threads(1)
