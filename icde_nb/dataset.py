@@ -6,7 +6,8 @@ Docs: https://icde-nb.github.io/icde_nb/dataset.html.md"""
 
 # %% ../nbs/00_dataset.ipynb #1badf705
 from __future__ import annotations
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 import numpy as np
 import torch
 from torch import Tensor
@@ -15,8 +16,8 @@ import matplotlib.pyplot as plt
 from .core import mixture_params
 
 # %% auto #0
-__all__ = ['GENERAL', 'GMMPrior', 'gmm', 'gmm_full', 'sample_mixtures', 'sample_points', 'Episodes', 'sample_episodes',
-           'hide_entries', 'density_grid', 'plot_episode', 'EpisodicGMM', 'episode_mixture']
+__all__ = ['GENERAL', 'TABULAR', 'GMMPrior', 'gmm', 'gmm_full', 'sample_mixtures', 'sample_points', 'Episodes', 'sample_episodes',
+           'hide_entries', 'shape_columns', 'density_grid', 'plot_episode', 'EpisodicGMM', 'episode_mixture']
 
 # %% ../nbs/00_dataset.ipynb #5a1ab965
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class GMMPrior:
     full_cov:bool=False   # rotate every component by a random orthogonal matrix: full covariances
     missing_max:float=0.0 # each episode's context misses each entry at a rate drawn uniformly in [0, missing_max]
     block_prob:float=0.0  # probability that an episode's context also loses some columns together on a share of its rows
+    warp_prob:float=0.0   # probability that an episode's columns are warped (each its own skew and tail weight)
+    round_prob:float=0.0  # probability that an episode rounds about half its columns to a grid (repeated values)
+    clip_prob:float=0.0   # probability that an episode clips about half its columns at a lower bound (a point mass there)
 
     def __post_init__(self):
         if self.dim < 1: raise ValueError(f"GMMPrior: dim must be >= 1, got {self.dim}")
@@ -39,11 +43,20 @@ class GMMPrior:
             raise ValueError(f"GMMPrior: need 1 <= dim_min <= dim, got dim_min={self.dim_min}, dim={self.dim}")
         if not (0 <= self.missing_max < 1 and 0 <= self.block_prob <= 1):
             raise ValueError(f"GMMPrior: need 0 <= missing_max < 1 and 0 <= block_prob <= 1, got {self.missing_max}, {self.block_prob}")
+        for f in ('warp_prob', 'round_prob', 'clip_prob'):
+            if not 0 <= getattr(self, f) <= 1: raise ValueError(f"GMMPrior: need 0 <= {f} <= 1, got {getattr(self, f)}")
         if not 1 <= self.k_min <= self.k_max:
             raise ValueError(f"GMMPrior: need 1 <= k_min <= k_max, got k_min={self.k_min}, k_max={self.k_max}")
         if self.mean_scale < 0: raise ValueError(f"GMMPrior: mean_scale must be >= 0, got {self.mean_scale}")
         if not 0 < self.std_low <= self.std_high:
             raise ValueError(f"GMMPrior: need 0 < std_low <= std_high, got {self.std_low}, {self.std_high}")
+
+    @property
+    def shaped(self)->bool: return self.warp_prob > 0 or self.round_prob > 0 or self.clip_prob > 0
+
+    def mixture_only(self)->GMMPrior:
+        "This prior without the column shaping: its episodes' true density is their mixture (what validation needs)."
+        return replace(self, warp_prob=0.0, round_prob=0.0, clip_prob=0.0)
 
 # %% ../nbs/00_dataset.ipynb #1181bd1c
 def gmm(weights:Tensor, # (B, K) mixture weights, rows summing to 1 (zeros allowed)
@@ -103,7 +116,7 @@ class Episodes:
     "A batch of episodes: visible context, hidden queries and the true mixtures they came from."
     context:Tensor                # (B, Nc, D), NaN where an entry is missing (priors with missingness)
     query:Tensor                  # (B, Nq, D)
-    mixture:MixtureSameFamily     # batch shape (B,), event shape (D,)
+    mixture:MixtureSameFamily     # batch shape (B,), event shape (D,); with column shaping, the mixture before it (then not the points' density)
     def __iter__(self): return iter((self.context, self.query, self.mixture))   # unpacks as (context, query, mixture)
     def __len__(self): return len(self.context)
 
@@ -120,6 +133,7 @@ def sample_episodes(prior:GMMPrior,    # the prior over mixtures
     dim = None if prior.dim_min is None else int(torch.randint(prior.dim_min, prior.dim + 1, (1,), generator=generator))
     mix = sample_mixtures(prior, n_episodes, generator, dim)
     pts = sample_points(mix, n_context + n_query, generator)                  # (B, Nc+Nq, D)
+    if prior.shaped: pts = shape_columns(pts, prior, generator)
     context = pts[:, :n_context]
     if prior.missing_max > 0 or prior.block_prob > 0: context = hide_entries(context, prior, generator)
     return Episodes(context, pts[:, n_context:], mix)
@@ -144,6 +158,29 @@ def hide_entries(context:Tensor,       # (B, Nc, D) complete context points
     return torch.where(miss & ~keep, torch.tensor(float('nan')), context)
 
 GENERAL = GMMPrior(dim=8, dim_min=1, k_min=1, k_max=8, full_cov=True, missing_max=0.5, block_prob=0.2)
+
+# %% ../nbs/00_dataset.ipynb #bc6c211b
+def shape_columns(pts:Tensor,           # (B, N, D) an episode's points (context and queries together)
+                  prior:GMMPrior,       # its `warp_prob`, `clip_prob` and `round_prob`
+                  generator:torch.Generator|None=None, # source of randomness
+                 )->Tensor:             # (B, N, D) the same points, columns reshaped
+    "Give columns the shapes of real tables: a sinh-arcsinh warp (skew, tails), a point mass at a lower bound, rounding to a grid."
+    B, N, D = pts.shape
+    g = generator
+    u = lambda *shape: torch.rand(*shape, generator=g)
+    m, s = pts.mean(1, keepdim=True), pts.std(1, keepdim=True).clamp_min(1e-6)           # (B, 1, D) each column's centre and spread
+    z = (pts - m) / s                                                                     # (B, N, D) standardised columns
+    eps, delta = 2 * u(B, 1, D) - 1, torch.exp(math.log(2) * (2 * u(B, 1, D) - 1))       # skew, tail weight
+    z = torch.where(u(B, 1, 1) < prior.warp_prob, torch.sinh((torch.asinh(z) + eps) / delta), z)
+    q = 0.05 + 0.55 * u(B, 1, D)                                                          # (B, 1, D) share of rows at the bound
+    low = z.sort(1).values.gather(1, (q * (N - 1)).long())                                # (B, 1, D) the q-quantile
+    z = torch.where((u(B, 1, 1) < prior.clip_prob) & (u(B, 1, D) < 0.5), torch.maximum(z, low), z)
+    h = z.std(1, keepdim=True).clamp_min(1e-6) * torch.exp(math.log(0.05) * u(B, 1, D))   # (B, 1, D) grid steps
+    z = torch.where((u(B, 1, 1) < prior.round_prob) & (u(B, 1, D) < 0.5), torch.round(z / h) * h, z)
+    return m + s * z
+
+TABULAR = GMMPrior(dim=8, dim_min=1, k_min=1, k_max=8, full_cov=True, missing_max=0.5, block_prob=0.2,
+                   warp_prob=0.3, round_prob=0.2, clip_prob=0.2)
 
 # %% ../nbs/00_dataset.ipynb #8d38369d
 def density_grid(dist,                # a distribution with batch shape (B,) and event shape (2,)

@@ -18,9 +18,9 @@ from tqdm.auto import tqdm
 from fastcore.script import call_parse
 from .core import (as_estimator, log_prob_points, select_episodes, save_checkpoint, load_checkpoint, config_from_dict,
                           UsageError, check_choice, check_out_path)
-from .dataset import GMMPrior, GENERAL, sample_episodes, EpisodicGMM
+from .dataset import GMMPrior, GENERAL, TABULAR, sample_episodes, EpisodicGMM
 from .masking import normalise
-from .model import ModelConfig, Refinement, TransformerMDN, MODEL_PRESETS, save_model
+from .model import ModelConfig, Refinement, TransformerMDN, MODEL_PRESETS, save_model, load_model, load_pretrained
 
 # %% auto #0
 __all__ = ['PRESETS', 'mdn_loss', 'LoopConfig', 'TrainConfig', 'lr_factor', 'validation_sets', 'validate', 'tune_refinement',
@@ -70,6 +70,7 @@ class TrainConfig(LoopConfig):
     tune_refine:bool=True     # after training, choose the EM refinement (steps, strength) on the validation episodes
     prior:GMMPrior=field(default_factory=GMMPrior) # the prior of training and validation episodes
     val_dims:tuple|None=None  # for a prior of variable D: validate at each of these D (sets keyed 'D=d, Nc=n')
+    init:str|None=None        # start from this checkpoint's weights (a shipped name such as 'general', or a .pt path): fine-tuning
 
 PRESETS = dict(
     tiny=(MODEL_PRESETS['tiny'], TrainConfig(steps=40, batch_size=16, nc_min=8, nc_max=32, n_query=32, warmup=5,
@@ -84,6 +85,11 @@ PRESETS = dict(
                   TrainConfig(steps=30, batch_size=8, nc_min=8, nc_max=32, n_query=16, warmup=5, val_every=10, val_episodes=8,
                               val_sizes=(16,), val_queries=16, val_dims=(2, 4), tune_refine=False, patience=3,
                               prior=GMMPrior(dim=4, dim_min=1, k_min=1, k_max=3, full_cov=True, missing_max=0.5, block_prob=0.2))),
+    # real tables (#11): the general model fine-tuned on TABULAR (skewed, heavy-tailed, rounded and clipped columns), validated on GENERAL
+    tabular=(ModelConfig(dim=8, d_model=64, n_layers=3, n_heads=4, d_ff=256, n_components=8, head='full', variable_dim=True),
+             TrainConfig(steps=12_000, lr=3e-4, batch_size=32, nc_min=16, nc_max=512, n_query=128, warmup=200, val_every=500,
+                         val_episodes=64, val_sizes=(32, 128, 512), val_queries=128, val_dims=(2, 4, 8), tune_refine=False,
+                         prior=TABULAR, init='general', max_minutes=90)),
 )
 
 # %% ../nbs/03_training.ipynb #2fd0528c
@@ -96,9 +102,10 @@ def lr_factor(step:int, c:LoopConfig)->float:
 # %% ../nbs/03_training.ipynb #022364bb
 def validation_sets(c:TrainConfig)->dict:
     "The fixed validation episodes of a run, one `Episodes` batch per context size (and per D for a variable-D prior)."
+    prior = c.prior.mixture_only()                                             # the gap needs the true density: no column shaping
     if c.val_dims is None:
-        return {nc: EpisodicGMM(c.prior, c.val_episodes, nc, c.val_queries, split='valid', seed=c.seed).episodes() for nc in c.val_sizes}
-    return {f'D={d}, Nc={nc}': EpisodicGMM(replace(c.prior, dim=d, dim_min=None), c.val_episodes, nc, c.val_queries, split='valid',
+        return {nc: EpisodicGMM(prior, c.val_episodes, nc, c.val_queries, split='valid', seed=c.seed).episodes() for nc in c.val_sizes}
+    return {f'D={d}, Nc={nc}': EpisodicGMM(replace(prior, dim=d, dim_min=None), c.val_episodes, nc, c.val_queries, split='valid',
                                            seed=c.seed).episodes() for d in c.val_dims for nc in c.val_sizes}
 
 @torch.no_grad()
@@ -250,6 +257,15 @@ def _resume_configs(resume)->tuple:
     arch = {k: v for k, v in ck['config'].items() if not k.startswith('refine_')}   # first-release files kept the refinement there
     return config_from_dict(ModelConfig, arch), config_from_dict(TrainConfig, ck['train_config'])
 
+def _initial_model(mc:ModelConfig, init:str|None)->TransformerMDN:
+    "A fresh model, or one holding the weights of the checkpoint `init` (a shipped name or a .pt path), which must share the architecture."
+    model = TransformerMDN(mc)
+    if init is None: return model
+    src = load_model(init) if str(init).endswith('.pt') else load_pretrained(init)
+    if src.config != mc: raise ValueError(f"init checkpoint {init!r} has architecture {src.config}; this run's is {mc}")
+    model.load_state_dict(src.state_dict())
+    return model
+
 def fit(model_config:ModelConfig=ModelConfig(), # architecture (ignored when resuming: the checkpoint's is used)
         train_config:TrainConfig=TrainConfig(),  # run settings (ignored when resuming)
         out:str|Path|None=None,   # best checkpoint path; the resumable state goes to <out>.last.pt (None: keep nothing)
@@ -268,7 +284,7 @@ def fit(model_config:ModelConfig=ModelConfig(), # architecture (ignored when res
         ep = sample_episodes(c.prior, c.batch_size, nc, c.n_query, gen)
         return ep.context.to(dev), ep.query.to(dev)
 
-    model, hist = train(lambda: TransformerMDN(model_config), lambda m, b: mdn_loss(m, *b, c.entropy_weight), sample, c,
+    model, hist = train(lambda: _initial_model(model_config, c.init), lambda m, b: mdn_loss(m, *b, c.entropy_weight), sample, c,
                         validate=lambda m: validate(m, sets), out=out, resume=resume, until=until, device=dev, progress=progress)
     if c.tune_refine and hist['stopped'] != 'until':
         hist['refine_table'] = {f'{n} steps, strength {tau:g}': v for (n, tau), v in tune_refinement(model, sets).items()}
@@ -297,7 +313,7 @@ def plot_history(hist:dict, # the history returned by `fit` (or stored in a chec
 
 # %% ../nbs/03_training.ipynb #b8887672
 @call_parse
-def icde_train(preset:str='default',  # 'tiny' or 'default'
+def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'general', 'tiny_general' or 'tabular'
                out:str='runs/default.pt', # where to write the best checkpoint (a file; its folder is created)
                steps:int=None,         # override the preset's number of steps
                max_minutes:float=None, # override the preset's wall-time limit
