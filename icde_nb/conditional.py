@@ -30,8 +30,9 @@ class MixtureConditional(Distribution):
                  rows:Tensor,               # (B, Nr, D) rows, NaN where an entry is missing
                  skip_weightless:bool=True, # drop components whose weight is below 1e-25 in every episode (padding; exact)
                 ):
-        logpi, mu, S = (t.double() for t in _full_params(mixture))                # (B, K), (B, K, D), (B, K, D, D); float64:
-        live = logpi.log_softmax(-1).gt(-57.).any(0)                              # Schur complements lose precision in float32
+        logpi, mu, S = (t.double() for t in _full_params(mixture))                # (B, K), (B, K, D), (B, K, D, D), float64:
+        logpi = logpi.log_softmax(-1)                                             # Schur complements lose precision in float32;
+        live = logpi.gt(-57.).any(0)                                              # normalised here, an empty row scores exactly log 1
         if skip_weightless and not live.all(): logpi, mu, S = logpi[:, live], mu[:, live], S[:, live]
         B, K, D = mu.shape
         if rows.ndim != 3 or rows.shape[0] != B or rows.shape[-1] != D:
@@ -105,15 +106,21 @@ class MixtureConditional(Distribution):
     def sample(self, sample_shape=torch.Size())->Tensor:  # (*sample_shape, B, Nr, D): multiple imputations
         "Draws of each row with its missing entries imputed from the conditional and its observed entries kept."
         with torch.no_grad():
-            k = Categorical(logits=self.log_weights).sample(sample_shape)         # (*S, B, Nr)
-            z = self._components().sample(sample_shape)                           # (*S, B, Nr, K, D)
-            z = z.gather(-2, k[..., None, None].expand(*k.shape, 1, z.shape[-1]))[..., 0, :]
+            S, (B, Nr, K, D) = torch.Size(sample_shape), self.means.shape
+            n = S.numel()
+            k = Categorical(logits=self.log_weights).sample((n,)).permute(1, 2, 0)[:, :, None]   # (B, Nr, 1, n) each draw's component
+            eps = torch.randn(B, Nr, D, n, dtype=self.means.dtype, device=self.means.device)   # draws last: no (n, ..., D, D) copies
+            L, z = self.scale_tril, torch.zeros_like(eps)
+            for j in range(K):                                                    # one component at a time: memory B Nr D n
+                z = torch.where(k == j, self.means[:, :, j, :, None] + L[:, :, j] @ eps, z)
+            z = z.permute(3, 0, 1, 2).reshape(*S, B, Nr, D)
             return torch.where(self.observed, torch.nan_to_num(self.rows), z.to(self.rows.dtype))
 
     @property
     def mean(self)->Tensor:  # (B, Nr, D)
         "The conditional mean: observed entries kept, missing ones at their conditional expectation."
-        return (self.log_weights.exp()[..., None] * self.means).sum(-2).to(self.rows.dtype)
+        m = (self.log_weights.exp()[..., None] * self.means).sum(-2)             # observed entries: the row itself, exactly
+        return torch.where(self.observed, torch.nan_to_num(self.rows).to(m.dtype), m).to(self.rows.dtype)
 
     def cdf(self, x:Tensor)->Tensor:  # (B, Nr, D) -> (B, Nr, D); NaN on observed entries
         "The conditional CDF of each missing entry at x (its marginal under the conditional mixture), for interval coverage."

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.distributions import Categorical, Independent, MixtureSameFamily, MultivariateNormal, Normal
 from .core import save_checkpoint, load_checkpoint, config_from_dict
-from .masking import Tokens, tokenise, check_context
+from .masking import Tokens, tokenise, check_context, as_points
 from .conditional import MixtureConditional
 from .refinement import em_refine, em_refine_full, em_refine_select, pad_components
 
@@ -186,9 +186,10 @@ class TransformerMDN(nn.Module):
                 refine:int|None=None,     # MAP-EM steps on the context (None: `self.refinement.steps`; 0: none)
                 strength:float|None=None, # the refinement's prior strength (None: `self.refinement.strength`)
                 select_from:int|None=None, # context size from which components are selected by BIC (None: `self.refinement.select_from`)
+                refine_on=None,           # (B, N, D) raw rows the refinement's EM runs on, NaN where missing (None: the context itself)
                ):                         # distribution over raw points, batch shape (B,), event shape (D,)
         "The predictive density of the queries given the context, in raw units: the model as an `Estimator`."
-        p, mean, std = self.predict_params(context, context_mask, refine, strength, select_from)
+        p, mean, std = self.predict_params(context, context_mask, refine, strength, select_from, refine_on)
         return self.head.distribution(p, mean, std)
 
     @torch.no_grad()
@@ -226,10 +227,15 @@ class TransformerMDN(nn.Module):
         return MixtureConditional(q, rows.to(q.mean.device))
 
     @torch.no_grad()
-    def predict_params(self, context, context_mask=None, refine:int|None=None, strength:float|None=None, select_from:int|None=None)->tuple:
+    def predict_params(self, context, context_mask=None, refine:int|None=None, strength:float|None=None, select_from:int|None=None,
+                       refine_on=None)->tuple:
         "Mixture parameters in normalised units (one query token per episode) and the context mean and std, (B, 1, D)."
         dev = next(self.parameters()).device
         context, context_mask = check_context(context, context_mask, dim=None if self.config.variable_dim else self.config.dim)
+        if refine_on is not None:                                                 # a larger table than the network reads
+            refine_on = as_points(refine_on, 'refine_on', context.shape[-1], finite=False)
+            if refine_on.shape[0] != context.shape[0] or torch.isinf(refine_on).any():
+                raise ValueError(f"refine_on must be finite or NaN, with the context's B = {context.shape[0]} episodes; got shape {tuple(refine_on.shape)}")
         if context.shape[-1] > self.config.dim: raise ValueError(f"context has D={context.shape[-1]} dimensions; this model takes at most {self.config.dim}")
         steps = self.refinement.steps if refine is None else refine
         tau = self.refinement.strength if strength is None else strength
@@ -244,6 +250,9 @@ class TransformerMDN(nn.Module):
             p = self.head.marginal({k: v[:, 0] for k, v in self(tk).items()}, D)     # (b, ...) the one query token, its D dims
             W = self.config.dim if self.config.variable_dim else D                # where the mask block starts
             x, o = tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, W:W + D] > 0                # normalised context, observed entries
+            if refine_on is not None:                                             # or the rows the EM should see instead
+                r = refine_on[i:i + chunk].to(dev); o = ~torch.isnan(r)
+                x = torch.where(o, (r - tk.mean) / tk.std, 0.)
             lim = self.config.min_std, self.config.max_std
             q = p if not steps else (em_refine_full if 'tril' in p else em_refine)(p, x, o, steps, tau, *lim)
             big = o.sum((1, 2)) >= sel * D if sel else None                       # (b,) large contexts (rows' worth of observed entries)
