@@ -8,7 +8,6 @@ Docs: https://icde-nb.github.io/icde_nb/tables.html.md"""
 from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
-import numpy as np
 
 # %% auto #0
 __all__ = ['TABLES', 'TableSource', 'load_table']

@@ -1,0 +1,32 @@
+"""Imputation on real tables (issue #11's protocol; `icde_nb.imputation`, notebook 13_imputation): the in-context model against the
+imputation and density libraries, on offline real tables, MCAR / MAR / MNAR at 30% and an MCAR sweep, several seeds.
+
+Run: python benchmarks/tables.py [--tables all] [--seeds 10] [--max-rows 500] [--workers 2] [--json nbs/results/tables.json]
+     python benchmarks/tables.py --sweep [--seeds 3] [--json nbs/results/tables_sweep.json]   # MCAR at 10 / 30 / 50 / 70%
+Needs the optional extras: pip install -e ".[tables]" (and miceforest with lightgbm<4.7 for that method; it is reported as failed
+without them). Prints the average-rank table per mechanism; the JSON holds every instance's scores (the notebook reads it).
+"""
+import argparse, json, sys, time
+from pathlib import Path
+from icde_nb.tables import TABLES
+from icde_nb.imputation import METHODS, run_benchmark, summarise, rank_table
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--tables', default='all', help="comma-separated names from icde_nb.tables.TABLES, or 'all'")
+    ap.add_argument('--methods', default='all', help="semicolon-separated names from icde_nb.imputation.METHODS, or 'all'")
+    ap.add_argument('--seeds', type=int, default=10); ap.add_argument('--max-rows', type=int, default=500)
+    ap.add_argument('--workers', type=int, default=2); ap.add_argument('--json', default=None)
+    ap.add_argument('--sweep', action='store_true', help='MCAR only, at rates 0.1, 0.3, 0.5 and 0.7')
+    a = ap.parse_args()
+    tables = tuple(TABLES) if a.tables == 'all' else tuple(a.tables.split(','))
+    methods = tuple(METHODS) if a.methods == 'all' else tuple(a.methods.split(';'))
+    patterns, rates = (('mcar',), (0.1, 0.3, 0.5, 0.7)) if a.sweep else (('mcar', 'mar', 'mnar'), (0.3,))
+    t = time.perf_counter()
+    results = run_benchmark(tables, patterns, rates, a.seeds, methods, a.max_rows, a.workers, progress=False)
+    print(f'{len(results)} instances in {(time.perf_counter() - t) / 60:.1f} min on {a.workers} worker(s)\n')
+    for cell, summary in summarise(results).items():
+        print(rank_table(summary, f'{cell}: average rank over {len(summary)} tables (1 = best)').markdown(), '\n')
+    if a.json:
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.json).write_text(json.dumps(dict(command=' '.join(['python', *sys.argv]), minutes=(time.perf_counter() - t) / 60, results=results)))
