@@ -11,6 +11,7 @@ import io
 import time
 import warnings
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 import numpy as np
 import torch
@@ -82,59 +83,62 @@ def _conditional_imputation(cond:RowConditionals, t0:float, n_draws:int, seed:in
     draws = cond.sample((n_draws,)).double().numpy()
     return Imputation(point, draws, lambda X: cond.log_prob(torch.tensor(X)).double().numpy(), time.perf_counter() - t0)
 
-def impute_in_context(Xm, seed:int=0, n_draws:int=100, model='general')->Imputation:
-    "Ours: `InContextImputer`'s conditionals."
+def impute_in_context(Xm, seed:int=0, fit_on=None, n_draws:int=100, model='general')->Imputation:
+    "Ours: `InContextImputer`'s conditionals (fitted on `fit_on` if given: out-of-sample; else on Xm itself)."
     t0 = time.perf_counter()
-    return _conditional_imputation(InContextImputer(model, random_state=seed).fit(Xm).conditional(Xm), t0, n_draws, seed)
+    imp = InContextImputer(model, random_state=seed).fit(Xm if fit_on is None else fit_on)
+    return _conditional_imputation(imp.conditional(Xm), t0, n_draws, seed)
 
-def impute_em(Xm, seed:int=0, n_draws:int=100, k_max:int=6)->Imputation:
+def impute_em(Xm, seed:int=0, fit_on=None, n_draws:int=100, k_max:int=6)->Imputation:
     "A full-covariance GMM (K by BIC over 1..k_max; 1: one Gaussian) fitted by EM with missing data, and its exact conditionals."
     t0 = time.perf_counter()
-    mix = fit_gmm_missing(Xm, k_max=k_max, seed=seed)
+    mix = fit_gmm_missing(Xm if fit_on is None else fit_on, k_max=k_max, seed=seed)
     return _conditional_imputation(RowConditionals(MixtureConditional(mix, torch.tensor(Xm)[None])), t0, n_draws, seed)
 
-def impute_sklearn(Xm, seed:int=0, kind:str='iterative', n_draws:int=20)->Imputation:
+def impute_sklearn(Xm, seed:int=0, fit_on=None, kind:str='iterative', n_draws:int=20)->Imputation:
     "scikit-learn's imputers: 'iterative' (BayesianRidge MICE, with posterior draws), 'missforest' (ExtraTrees), 'knn', 'mean'."
     from sklearn.experimental import enable_iterative_imputer  # noqa: F401
     from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
     from sklearn.ensemble import ExtraTreesRegressor
     from sklearn.exceptions import ConvergenceWarning
-    t0 = time.perf_counter()
+    t0, F = time.perf_counter(), (Xm if fit_on is None else fit_on)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', ConvergenceWarning)
         make = dict(iterative=lambda: IterativeImputer(random_state=seed),
                     missforest=lambda: IterativeImputer(ExtraTreesRegressor(n_estimators=100, random_state=seed, n_jobs=1), max_iter=10, random_state=seed),
                     knn=lambda: KNNImputer(), mean=lambda: SimpleImputer())[kind]
-        point = make().fit_transform(Xm)
-        draws = (np.stack([IterativeImputer(sample_posterior=True, random_state=seed * 1000 + i).fit_transform(Xm) for i in range(n_draws)])
+        point = make().fit(F).transform(Xm)
+        draws = (np.stack([IterativeImputer(sample_posterior=True, random_state=seed * 1000 + i).fit(F).transform(Xm) for i in range(n_draws)])
                  if kind == 'iterative' else None)
     return Imputation(point, draws, None, time.perf_counter() - t0)
 
-def impute_gcimpute(Xm, seed:int=0, n_draws:int=20)->Imputation:
+def impute_gcimpute(Xm, seed:int=0, fit_on=None, n_draws:int=20)->Imputation:
     "The Gaussian-copula imputer (`gcimpute`), with its posterior draws."
     from gcimpute.gaussian_copula import GaussianCopula
-    t0 = time.perf_counter()
+    t0, F = time.perf_counter(), (Xm if fit_on is None else fit_on)
     with contextlib.redirect_stdout(io.StringIO()):                               # it prints diagnostics
-        try: gc = GaussianCopula(random_state=seed); point = gc.fit_transform(Xm)   # its own column types (few values: ordinal)
+        try: gc = GaussianCopula(random_state=seed); gc.fit(F)                    # its own column types (few values: ordinal)
         except ValueError:                                                        # its ordinal model fails on some columns:
-            gc = GaussianCopula(random_state=seed); point = gc.fit_transform(Xm, continuous=np.ones(Xm.shape[1], bool))   # all continuous
+            gc = GaussianCopula(random_state=seed); gc.fit(F, continuous=np.ones(F.shape[1], bool))   # all continuous
+        point = gc.transform(Xm)
         draws = np.moveaxis(gc.sample_imputation(Xm, num=n_draws), -1, 0)
     return Imputation(point, np.where(np.isnan(Xm), draws, Xm), None, time.perf_counter() - t0)
 
-def impute_miceforest(Xm, seed:int=0, n_draws:int=5)->Imputation:
+def impute_miceforest(Xm, seed:int=0, fit_on=None, n_draws:int=5)->Imputation:
     "LightGBM MICE (`miceforest`): the mean of its datasets, and the datasets as draws."
     import pandas as pd
     import miceforest as mf
     t0 = time.perf_counter()
-    kern = mf.ImputationKernel(pd.DataFrame(Xm, columns=[f'c{j}' for j in range(Xm.shape[1])]), num_datasets=n_draws, random_state=seed)
+    frame = lambda A: pd.DataFrame(A, columns=[f'c{j}' for j in range(A.shape[1])])
+    kern = mf.ImputationKernel(frame(Xm if fit_on is None else fit_on), num_datasets=n_draws, random_state=seed)
     kern.mice(3)
-    draws = np.stack([kern.complete_data(i).to_numpy() for i in range(n_draws)])
+    done = kern if fit_on is None else kern.impute_new_data(frame(Xm), random_state=seed)
+    draws = np.stack([done.complete_data(i).to_numpy() for i in range(n_draws)])
     return Imputation(draws.mean(0), draws, None, time.perf_counter() - t0)
 
-METHODS = {'in-context (ours)': impute_in_context, 'Gaussian, EM': lambda Xm, seed: impute_em(Xm, seed, k_max=1),
-           'GMM, EM (K by BIC)': impute_em, 'gcimpute': impute_gcimpute, 'IterativeImputer': impute_sklearn,
-           'MissForest': lambda Xm, seed: impute_sklearn(Xm, seed, 'missforest'), 'miceforest': impute_miceforest,
-           'KNNImputer': lambda Xm, seed: impute_sklearn(Xm, seed, 'knn'), 'mean': lambda Xm, seed: impute_sklearn(Xm, seed, 'mean')}
+METHODS = {'in-context (ours)': impute_in_context, 'Gaussian, EM': partial(impute_em, k_max=1), 'GMM, EM (K by BIC)': impute_em,
+           'gcimpute': impute_gcimpute, 'IterativeImputer': impute_sklearn, 'MissForest': partial(impute_sklearn, kind='missforest'),
+           'miceforest': impute_miceforest, 'KNNImputer': partial(impute_sklearn, kind='knn'), 'mean': partial(impute_sklearn, kind='mean')}
 
 # %% ../nbs/13_imputation.ipynb #03b880ba
 def _pairwise_mean(d:np.ndarray)->np.ndarray:  # (m, ...) draws -> (...) mean |Y - Y'| over all pairs
@@ -183,21 +187,27 @@ def table_data(name:str, max_rows:int=500)->tuple:
     return X, np.ptp(X, 0).clip(1e-12)
 
 def run_instance(job:tuple)->dict:
-    "Score every method on one instance: job = (table, pattern, rate, seed, method names, max_rows)."
-    name, pattern, rate, seed, methods, max_rows = job
-    X, rng_ = table_data(name, max_rows)
-    miss = hide(X, pattern, rate, np.random.RandomState(seed))
+    "Score every method on one instance: job = (table, pattern, rate, seed, method names, max_rows, setting)."
+    name, pattern, rate, seed, methods, max_rows, setting = job
+    X, col_range = table_data(name, max_rows)
+    rng = np.random.RandomState(seed)
+    miss = hide(X, pattern, rate, rng)
     Xm = np.where(miss, np.nan, X)
+    fit_on = None
+    if setting == 'out':                                                          # learn from one half, impute the other
+        idx = rng.permutation(len(X)); tr, te = idx[:len(X) // 2], idx[len(X) // 2:]
+        fit_on, X, miss, Xm = Xm[tr], X[te], miss[te], Xm[te]
+    elif setting != 'in': raise ValueError(f"setting must be 'in' or 'out', got {setting!r}")
     out = {}
     for m in methods:
-        try: out[m] = imputation_scores(METHODS[m](Xm, seed), X, miss, rng_)
+        try: out[m] = imputation_scores(METHODS[m](Xm, seed=seed, fit_on=fit_on), X, miss, col_range)
         except Exception as e: out[m] = dict(error=f'{type(e).__name__}: {e}'[:300])
-    return dict(table=name, pattern=pattern, rate=rate, seed=seed, n=len(X), D=X.shape[1], scores=out)
+    return dict(table=name, pattern=pattern, rate=rate, seed=seed, setting=setting, n=len(X), D=X.shape[1], scores=out)
 
 def run_benchmark(tables:tuple, patterns:tuple=('mcar', 'mar', 'mnar'), rates:tuple=(0.3,), seeds:int=10,
-                  methods:tuple=tuple(METHODS), max_rows:int=500, workers:int|None=None, progress:bool=True)->list:
-    "Every instance of tables x patterns x rates x seeds, in worker processes."
-    jobs = [(t, p, r, s, methods, max_rows) for t in tables for p in patterns for r in rates for s in range(seeds)]
+                  methods:tuple=tuple(METHODS), max_rows:int=500, setting:str='in', workers:int|None=None, progress:bool=True)->list:
+    "Every instance of tables x patterns x rates x seeds ('in': impute the table itself; 'out': learn from half, impute the other half)."
+    jobs = [(t, p, r, s, methods, max_rows, setting) for t in tables for p in patterns for r in rates for s in range(seeds)]
     return parallel_map(run_instance, jobs, workers=workers, progress=progress)
 
 # %% ../nbs/13_imputation.ipynb #c3eab9db
@@ -205,10 +215,10 @@ METRICS = dict(nll='NLL (nats / hidden entry)', energy='energy score', crps='CRP
                width90='width of 90% intervals', rmse='RMSE (standardised)', rmse_minmax='RMSE (MinMax)', seconds='seconds per table')
 
 def summarise(results:list)->dict:
-    "{'pattern|rate': {table: {method: {metric: [mean, std, runs]}}}} from `run_benchmark`'s instances (failed runs counted apart)."
+    "{'setting|pattern|rate': {table: {method: {metric: [mean, std, runs]}}}} from `run_benchmark`'s instances (failed runs counted apart)."
     acc = {}
     for r in results:
-        cell = acc.setdefault(f"{r['pattern']}|{r['rate']}", {}).setdefault(r['table'], {})
+        cell = acc.setdefault(f"{r.get('setting', 'in')}|{r['pattern']}|{r['rate']}", {}).setdefault(r['table'], {})
         for m, s in r['scores'].items():
             d = cell.setdefault(m, {})
             if 'error' in s: d.setdefault('errors', []).append(s['error']); continue
