@@ -6,7 +6,8 @@ Run: python benchmarks/prior_ablation.py --train [--steps 3000] [--out runs/abla
      python benchmarks/prior_ablation.py [--out runs/ablation] [--json nbs/results/prior_ablation.json]   # score them
 Scoring: each table's first 8 numeric columns, split at random into halves (3 seeds), standardised on the first half; the estimator
 reads the first half (InContextDensity, default settings) and scores the second (mean log density per row). The shipped `general`
-and `tabular` checkpoints and GaussianMixture (K by BIC) are scored beside them.
+and `tabular` checkpoints, GaussianMixture (full, K by BIC over 1..6), KernelDensity (bandwidth by 5-fold
+cross-validation) and BayesianGaussianMixture (8 full components, Dirichlet-process weights) are scored beside them.
 """
 import argparse, json, sys, time
 from dataclasses import replace
@@ -42,6 +43,20 @@ def gmm_bic(tr, s):
     q = fit_em_bic(tr, seed=s, covariance_type='full')
     return lambda te: q.log_prob(torch.tensor(te, dtype=torch.float32)).mean().item()
 
+def kde_cv(tr, s):
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.neighbors import KernelDensity
+    kde = GridSearchCV(KernelDensity(), {'bandwidth': np.logspace(-1.5, 0.5, 16)}, cv=5).fit(tr).best_estimator_
+    return lambda te: float(kde.score_samples(te).mean())
+
+def bayes_gmm(tr, s):
+    from sklearn.mixture import BayesianGaussianMixture
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        g = BayesianGaussianMixture(n_components=8, covariance_type='full', max_iter=500, random_state=s).fit(tr)
+    return lambda te: float(g.score_samples(te).mean())
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--train', action='store_true'); ap.add_argument('--variants', default=','.join(VARIANTS))
@@ -62,7 +77,8 @@ if __name__ == '__main__':
     models = {'general (shipped)': 'general', **models}
     if (Path(__file__).parents[1] / 'icde_nb/weights/tabular.pt').exists(): models['tabular (shipped)'] = 'tabular'
     for name in TABLES:
-        rows[name] = {k: heldout(name, ours(m)) for k, m in models.items()} | {'GaussianMixture (K by BIC)': heldout(name, gmm_bic)}
+        rows[name] = ({k: heldout(name, ours(m)) for k, m in models.items()} | {'GaussianMixture (K by BIC)': heldout(name, gmm_bic),
+                      'KernelDensity (CV bandwidth)': heldout(name, kde_cv), 'BayesianGaussianMixture (8, full)': heldout(name, bayes_gmm)})
         print(name, {k: round(v, 3) for k, v in rows[name].items()}, flush=True)
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,7 @@ __all__ = ['LARGE', 'resolve_model', 'context_subsets', 'pool_mixtures', 'InCont
 @lru_cache(maxsize=8)
 def _shipped(name:str)->TransformerMDN: return load_pretrained(name)
 
-def resolve_model(model, # a shipped checkpoint's name ('general'), a .pt checkpoint path, or a TransformerMDN
+def resolve_model(model, # a shipped checkpoint's name ('tabular', 'general'), a .pt checkpoint path, or a TransformerMDN
                  )->TransformerMDN:
     "The model an estimator's `model` parameter names."
     if isinstance(model, TransformerMDN): return model
@@ -62,7 +62,7 @@ LARGE = ('refine_all', 'subsample', 'ensemble')
 
 class _InContext(BaseEstimator):
     "What the two estimators share: the table as the context of a pretrained in-context model, read into one Gaussian mixture."
-    def __init__(self, model='general', large:str='refine_all', max_context:int=512, max_subsets:int=8, refine:int|None=None,
+    def __init__(self, model='tabular', large:str='refine_all', max_context:int=512, max_subsets:int=8, refine:int|None=None,
                  random_state=None, device:str='cpu'):
         self.model, self.large, self.max_context, self.max_subsets = model, large, max_context, max_subsets
         self.refine, self.random_state, self.device = refine, random_state, device
@@ -156,7 +156,7 @@ class RowConditionals(Distribution):
 
 class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
     "An imputer beside `IterativeImputer` and `KNNImputer`: missing entries from exact conditionals of the in-context model's mixture."
-    def __init__(self, model='general', sample_posterior:bool=False, large:str='refine_all', max_context:int=512, max_subsets:int=8,
+    def __init__(self, model='tabular', sample_posterior:bool=False, large:str='refine_all', max_context:int=512, max_subsets:int=8,
                  refine:int|None=None, random_state=None, device:str='cpu'):
         super().__init__(model, large, max_context, max_subsets, refine, random_state, device)
         self.sample_posterior = sample_posterior

@@ -83,7 +83,7 @@ def _conditional_imputation(cond:RowConditionals, t0:float, n_draws:int, seed:in
     draws = cond.sample((n_draws,)).double().numpy()
     return Imputation(point, draws, lambda X: cond.log_prob(torch.tensor(X)).double().numpy(), time.perf_counter() - t0)
 
-def impute_in_context(Xm, seed:int=0, fit_on=None, n_draws:int=100, model='general')->Imputation:
+def impute_in_context(Xm, seed:int=0, fit_on=None, n_draws:int=100, model='tabular')->Imputation:
     "Ours: `InContextImputer`'s conditionals (fitted on `fit_on` if given: out-of-sample; else on Xm itself)."
     t0 = time.perf_counter()
     imp = InContextImputer(model, random_state=seed).fit(Xm if fit_on is None else fit_on)
