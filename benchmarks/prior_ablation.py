@@ -2,7 +2,8 @@
 on GENERAL (the control: more training, no column shaping), on GENERAL + warps, on GENERAL + rounding and clipping, and on the full
 TABULAR prior; each scored by held-out log-likelihood on the offline real tables and by its validation gap on the synthetic family.
 
-Run: python benchmarks/prior_ablation.py --train [--steps 3000] [--out runs/ablation]   # fine-tune the four variants (one thread each)
+Run: python benchmarks/prior_ablation.py --train [--steps 3000] [--out runs/ablation]   # fine-tune the four variants (one thread each);
+                                                                       # each gets the shipped models' refinement (5 steps, 16, from 256)
      python benchmarks/prior_ablation.py [--out runs/ablation] [--json nbs/results/prior_ablation.json]   # score them
 Scoring: each table's first 8 numeric columns, split at random into halves (3 seeds), standardised on the first half; the estimator
 reads the first half (InContextDensity, default settings) and scores the second (mean log density per row). The shipped `general`
@@ -10,7 +11,7 @@ and `tabular` checkpoints, GaussianMixture (full, K by BIC over 1..6), KernelDen
 cross-validation) and BayesianGaussianMixture (8 full components, Dirichlet-process weights) are scored beside them.
 """
 import argparse, json, sys, time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np
 import torch
@@ -18,6 +19,7 @@ from icde_nb.dataset import GENERAL
 from icde_nb.training import PRESETS, fit
 from icde_nb.tables import TABLES, heldout_loglik as heldout
 from icde_nb.estimators import InContextDensity
+from icde_nb.model import load_pretrained
 from icde_nb.baselines import fit_em_bic
 
 VARIANTS = dict(control=GENERAL, warp=replace(GENERAL, warp_prob=0.3), discrete=replace(GENERAL, round_prob=0.2, clip_prob=0.2),
@@ -59,6 +61,8 @@ if __name__ == '__main__':
         for v in variants:
             t = time.time()
             _, hist = fit(mc, replace(tc, prior=VARIANTS[v], steps=a.steps, max_minutes=None, val_every=a.steps // 2), out=f'{a.out}/{v}.pt', progress=False)
+            ck = torch.load(f'{a.out}/{v}.pt', weights_only=True)                 # the shipped models' refinement, as for tabular.pt
+            ck['refinement'] = asdict(load_pretrained('general').refinement); torch.save(ck, f'{a.out}/{v}.pt')
             print(f'{v}: {a.steps} steps in {(time.time() - t) / 60:.1f} min; validation gap (mean over D x Nc) '
                   f'{np.mean(list(hist["val"][-1].values())):.3f}', flush=True)
         raise SystemExit
