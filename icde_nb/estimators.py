@@ -62,8 +62,15 @@ LARGE = ('refine_all', 'subsample', 'ensemble')
 
 class _InContext(BaseEstimator):
     "What the two estimators share: the table as the context of a pretrained in-context model, read into one Gaussian mixture."
-    def __init__(self, model='tabular', large:str='refine_all', max_context:int=512, max_subsets:int=8, refine:int|None=None,
-                 random_state=None, device:str='cpu'):
+    def __init__(self,
+                 model='tabular',          # a shipped checkpoint's name, a .pt path or a TransformerMDN (`resolve_model`)
+                 large:str='refine_all',   # a table of more than max_context rows: 'refine_all', 'subsample' or 'ensemble'
+                 max_context:int=512,      # most rows the network reads at once (the shipped models trained on up to 512)
+                 max_subsets:int=8,        # most subsets when large='ensemble'
+                 refine:int|None=None,     # MAP-EM steps after the network (None: the checkpoint's refinement; 0: none)
+                 random_state=None,        # seed or RandomState of the row subsets (and of draws)
+                 device:str='cpu',         # where the model runs
+                ):
         self.model, self.large, self.max_context, self.max_subsets = model, large, max_context, max_subsets
         self.refine, self.random_state, self.device = refine, random_state, device
 
@@ -156,8 +163,11 @@ class RowConditionals(Distribution):
 
 class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
     "An imputer beside `IterativeImputer` and `KNNImputer`: missing entries from exact conditionals of the in-context model's mixture."
-    def __init__(self, model='tabular', sample_posterior:bool=False, large:str='refine_all', max_context:int=512, max_subsets:int=8,
-                 refine:int|None=None, random_state=None, device:str='cpu'):
+    def __init__(self,
+                 model='tabular',          # as in `InContextDensity`
+                 sample_posterior:bool=False, # fill with one draw of each row's conditional instead of its mean
+                 large:str='refine_all', max_context:int=512, max_subsets:int=8, refine:int|None=None, random_state=None,
+                 device:str='cpu'):        # as in `InContextDensity`
         super().__init__(model, large, max_context, max_subsets, refine, random_state, device)
         self.sample_posterior = sample_posterior
 
