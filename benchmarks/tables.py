@@ -21,6 +21,7 @@ if __name__ == '__main__':
     ap.add_argument('--workers', type=int, default=2); ap.add_argument('--json', default=None)
     ap.add_argument('--sweep', action='store_true', help='MCAR only, at rates 0.1, 0.3, 0.5 and 0.7')
     ap.add_argument('--setting', default='in', help="'in': impute the table itself; 'out': learn from half the rows, impute the other half")
+    ap.add_argument('--merge', action='store_true', help="put these methods' scores into the instances of an existing --json file (re-running some methods)")
     ap.add_argument('--all', action='store_true', help='run the three parts of 13_imputation in turn and write their JSON files')
     a = ap.parse_args()
     if a.all:
@@ -37,6 +38,12 @@ if __name__ == '__main__':
     print(f'{len(results)} instances in {(time.perf_counter() - t) / 60:.1f} min on {a.workers} worker(s)\n')
     for cell, summary in summarise(results).items():
         print(rank_table(summary, f'{cell}: average rank over {len(summary)} tables (1 = best)').markdown(), '\n')
+    if a.json and a.merge:                                                        # replace these methods' scores, instance by instance
+        old = json.loads(Path(a.json).read_text())
+        new = {(r['table'], r['pattern'], r['rate'], r['seed'], r.get('setting', 'in')): r['scores'] for r in results}
+        for r in old['results']: r['scores'].update(new[r['table'], r['pattern'], r['rate'], r['seed'], r.get('setting', 'in')])
+        old['command'] += ' && python ' + ' '.join(sys.argv)
+        Path(a.json).write_text(json.dumps(old)); raise SystemExit
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(dict(command=' '.join(['python', *sys.argv]), minutes=(time.perf_counter() - t) / 60, results=results)))

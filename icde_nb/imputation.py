@@ -116,12 +116,14 @@ def impute_gcimpute(Xm, seed:int=0, fit_on=None, n_draws:int=20)->Imputation:
     "The Gaussian-copula imputer (`gcimpute`), with its posterior draws."
     from gcimpute.gaussian_copula import GaussianCopula
     t0, F = time.perf_counter(), (Xm if fit_on is None else fit_on)
+    def run(continuous:bool)->tuple:
+        gc = GaussianCopula(random_state=seed)
+        gc.fit(F, **({'continuous': np.ones(F.shape[1], bool)} if continuous else {}))
+        return gc.transform(Xm), np.moveaxis(gc.sample_imputation(Xm, num=n_draws), -1, 0)
     with contextlib.redirect_stdout(io.StringIO()):                               # it prints diagnostics
-        try: gc = GaussianCopula(random_state=seed); gc.fit(F)                    # its own column types (few values: ordinal)
-        except ValueError:                                                        # its ordinal model fails on some columns:
-            gc = GaussianCopula(random_state=seed); gc.fit(F, continuous=np.ones(F.shape[1], bool))   # all continuous
-        point = gc.transform(Xm)
-        draws = np.moveaxis(gc.sample_imputation(Xm, num=n_draws), -1, 0)
+        try: point, draws = run(False)                                            # its own column types (few values: ordinal)
+        except (ValueError, AttributeError): point, draws = run(True)             # its ordinal model fails on some columns (and 0.0.4's
+                                                                                  # calls np.round_, gone in NumPy 2): all continuous
     return Imputation(point, np.where(np.isnan(Xm), draws, Xm), None, time.perf_counter() - t0)
 
 def impute_miceforest(Xm, seed:int=0, fit_on=None, n_draws:int=5)->Imputation:
