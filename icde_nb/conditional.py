@@ -56,7 +56,10 @@ class MixtureConditional(Distribution):
         r = (x[:, :, None] - mu[:, None]) * o[:, :, None]                        # (B, Nr, K, D) observed residuals, 0 on missing
         if len(uniq) == B:                                                        # one pattern per episode (a complete table):
             w = torch.cholesky_solve(r.permute(0, 2, 3, 1), LA).permute(0, 3, 1, 2)   # one solve per component, all rows at once
-        else: w = torch.cholesky_solve(r.reshape(B * Nr, K, D, 1), LA[inv]).view(B, Nr, K, D)
+            Ai = None
+        else:                                                                     # many patterns: invert each pattern's A once, then
+            Ai = torch.cholesky_inverse(LA) * oo                                  # (U, K, D, D) Sigma_oo^-1 embedded, 0 elsewhere;
+            w = (Ai[inv] @ r.reshape(B * Nr, K, D, 1)).view(B, Nr, K, D)          # a product per row is cheaper than a solve per row
         # w = Sigma_oo^-1 r (0 on missing entries), so r.w is the Mahalanobis term and (Sigma w)_m = Sigma_mo Sigma_oo^-1 r
         n_obs = o.sum(-1, keepdim=True).to(mu.dtype)                              # (B, Nr, 1)
         log_obs = (-0.5 * (r * w).sum(-1) - LA.diagonal(dim1=-2, dim2=-1).log().sum(-1)[inv].view(B, Nr, K)
@@ -67,7 +70,7 @@ class MixtureConditional(Distribution):
         self.log_observed = torch.logsumexp(joint, -1)                            # (B, Nr) log p(x_o): the row's observed entries
         self.observed, self.rows, self._n_obs = o, rows, n_obs[..., 0]
         self._pattern, self._pattern_episode, self._pattern_observed = inv.view(B, Nr), uniq[:, 0], uo[:, 0]
-        self._Su, self._LA, self._cov_, self._tril_ = Su, LA, None, None            # the covariances wait until asked for
+        self._Su, self._LA, self._Ai, self._cov_, self._tril_ = Su, LA, Ai, None, None   # the covariances wait until asked for
         super().__init__(torch.Size([B, rows.shape[1]]), torch.Size([D]), validate_args=False)
 
     @property
@@ -76,7 +79,8 @@ class MixtureConditional(Distribution):
         if self._cov_ is None:
             uo = self._pattern_observed[:, None]                                 # (U, 1, D)
             S_om = self._Su * (uo[..., :, None] * (1 - uo)[..., None, :])         # Sigma_om embedded in D x D
-            cov = self._Su * ((1 - uo)[..., :, None] * (1 - uo)[..., None, :]) - S_om.transpose(-1, -2) @ torch.cholesky_solve(S_om, self._LA)
+            AiS = torch.cholesky_solve(S_om, self._LA) if self._Ai is None else self._Ai @ S_om   # Sigma_oo^-1 Sigma_om
+            cov = self._Su * ((1 - uo)[..., :, None] * (1 - uo)[..., None, :]) - S_om.transpose(-1, -2) @ AiS
             self._cov_ = 0.5 * (cov + cov.transpose(-1, -2))
         return self._cov_
 

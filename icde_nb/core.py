@@ -20,8 +20,8 @@ from fastcore.script import CliError
 
 # %% auto #0
 __all__ = ['Estimator', 'as_estimator', 'log_prob_points', 'seeded', 'StackedDistribution', 'select_episodes', 'mixture_params',
-           'mean_se', 'fmt_pm', 'Table', 'parallel_map', 'save_checkpoint', 'load_checkpoint', 'config_from_dict',
-           'UsageError', 'check_choice', 'check_out_path', 'command_error']
+           'mean_se', 'fmt_pm', 'Table', 'one_thread', 'parallel_map', 'save_checkpoint', 'load_checkpoint',
+           'config_from_dict', 'UsageError', 'check_choice', 'check_out_path', 'command_error']
 
 # %% ../nbs/00_core.ipynb #04de3407
 @runtime_checkable
@@ -147,9 +147,16 @@ class Table:
         with open(path.with_suffix('.csv'), 'w', newline='') as f: csv.writer(f).writerows([self.header, *self.rows])
 
 # %% ../nbs/00_core.ipynb #f8cf8fa5
+def one_thread():
+    "Limit this process to one thread: torch, BLAS and OpenMP pools, loaded now or later."
+    from threadpoolctl import threadpool_limits
+    os.environ['OMP_NUM_THREADS'] = '1'                       # read by OpenMP runtimes loaded after this call
+    threadpool_limits(1)                                      # the pools already loaded
+    torch.set_num_threads(1)
+
 def parallel_map(fn,                    # a picklable function of one job
                  jobs:list,             # its arguments
-                 workers:int|None=None, # worker processes, one torch thread each (None: CPU count; 0 or 1: in this process)
+                 workers:int|None=None, # worker processes, one thread each (`one_thread`) (None: CPU count; 0 or 1: in this process)
                  desc:str='',           # progress-bar label
                  progress:bool=True,    # show a progress bar
                  chunksize:int=1,       # jobs sent to a worker at a time
@@ -158,7 +165,7 @@ def parallel_map(fn,                    # a picklable function of one job
     workers = os.cpu_count() if workers is None else workers
     bar = dict(total=len(jobs), disable=not progress, desc=desc, dynamic_ncols=True)
     if not workers or workers < 2 or len(jobs) < 2: return [fn(j) for j in tqdm(jobs, **bar)]
-    with ProcessPoolExecutor(min(workers, len(jobs)), initializer=torch.set_num_threads, initargs=(1,)) as ex:
+    with ProcessPoolExecutor(min(workers, len(jobs)), initializer=one_thread) as ex:
         return list(tqdm(ex.map(fn, jobs, chunksize=chunksize), **bar))
 
 # %% ../nbs/00_core.ipynb #23f0cf8f

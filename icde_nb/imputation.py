@@ -15,7 +15,8 @@ from functools import partial
 from typing import Callable
 import numpy as np
 import torch
-from .core import Table, parallel_map
+from .core import Table, one_thread, parallel_map
+from tqdm.auto import tqdm
 from .conditional import MixtureConditional
 from .baselines import fit_gmm_missing
 from .estimators import InContextImputer, RowConditionals
@@ -23,8 +24,8 @@ from .tables import load_table
 
 # %% auto #0
 __all__ = ['METHODS', 'METRICS', 'hide', 'Imputation', 'impute_in_context', 'impute_em', 'impute_sklearn', 'impute_gcimpute',
-           'impute_miceforest', 'imputation_scores', 'table_data', 'run_instance', 'run_benchmark', 'summarise',
-           'average_ranks', 'rank_table', 'metric_table']
+           'impute_miceforest', 'imputation_scores', 'table_data', 'run_instance', 'run_benchmark', 'time_methods',
+           'summarise', 'average_ranks', 'rank_table', 'metric_table']
 
 # %% ../nbs/13_imputation.ipynb #d6673039
 def _intercept(z:np.ndarray, rate:float)->np.ndarray:
@@ -211,6 +212,29 @@ def run_benchmark(tables:tuple, patterns:tuple=('mcar', 'mar', 'mnar'), rates:tu
     "Every instance of tables x patterns x rates x seeds ('in': impute the table itself; 'out': learn from half, impute the other half)."
     jobs = [(t, p, r, s, methods, max_rows, setting) for t in tables for p in patterns for r in rates for s in range(seeds)]
     return parallel_map(run_instance, jobs, workers=workers, progress=progress)
+
+# %% ../nbs/13_imputation.ipynb #f031a829
+def _time_one(job:tuple)->dict:
+    "Seconds of each method on one table (MCAR, one seed): job = (table, methods, pattern, rate, seed, max_rows)."
+    name, methods, pattern, rate, seed, max_rows = job
+    X, _ = table_data(name, max_rows)
+    Xm = np.where(hide(X, pattern, rate, np.random.RandomState(seed)), np.nan, X)
+    METHODS[methods[0]](Xm[:20], seed=seed)                                       # warm-up: imports and the model's first load
+    return {m: METHODS[m](Xm, seed=seed).seconds for m in methods}
+
+def time_methods(tables:tuple,                 # names from `TABLES`
+                 methods:tuple=tuple(METHODS), # names from `METHODS`
+                 pattern:str='mcar',           # the missingness mechanism of `hide`
+                 rate:float=0.3,               # its rate
+                 seed:int=0,                   # the mask's and every method's seed
+                 max_rows:int=500,             # rows per table, as in the benchmark
+                 progress:bool=True,           # a progress bar over tables
+                )->dict:                       # {table: {method: seconds}}
+    "Wall seconds per table of each method, run side by side in one worker process on one thread."
+    from concurrent.futures import ProcessPoolExecutor
+    jobs = [(t, tuple(methods), pattern, rate, seed, max_rows) for t in tables]
+    with ProcessPoolExecutor(1, initializer=one_thread) as ex:
+        return dict(zip(tables, tqdm(ex.map(_time_one, jobs), total=len(jobs), disable=not progress, desc='timing')))
 
 # %% ../nbs/13_imputation.ipynb #c3eab9db
 METRICS = dict(nll='NLL (nats / hidden entry)', energy='energy score', crps='CRPS', cov90='coverage of 90% intervals', cov50='coverage of 50% intervals',
