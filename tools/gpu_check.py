@@ -11,10 +11,11 @@ from dataclasses import replace
 import numpy as np
 import torch
 
-R = {}
+R, ONLY = {}, None
 def check(name):
     "Run a check, record its result or its traceback, print one line."
     def deco(fn):
+        if ONLY and ONLY not in name: return fn
         t = time.perf_counter()
         try: R[name] = dict(ok=True, result=fn())
         except Exception: R[name] = dict(ok=False, error=traceback.format_exc()[-3000:])
@@ -29,8 +30,9 @@ def gap(a, b)->float: return float((torch.as_tensor(a).double().cpu() - torch.as
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--out', default='gpu_check.json')
     ap.add_argument('--dry', action='store_true', help="run every check with 'cpu' in place of 'cuda' (to test this script)")
+    ap.add_argument('--only', default=None, help='run only the checks whose name contains this')
     a = ap.parse_args()
-    G = 'cpu' if a.dry else 'cuda'
+    G, ONLY = ('cpu' if a.dry else 'cuda'), a.only
     from icde_nb.training import PRESETS, fit, resolve_device
     from icde_nb.model import load_pretrained
     from icde_nb.dataset import sample_episodes, GENERAL
@@ -141,7 +143,8 @@ if __name__ == '__main__':
         c = sample_episodes(replace(GENERAL, dim_min=8), nt, 512, 1, gg).context
         res = {}
         for refine in (0, None):
-            m.predict(c, refine=refine); sync(); t = time.perf_counter(); m.predict(c, refine=refine); sync()
+            kw = dict(refine=0, select_from=0) if refine == 0 else {}
+            m.predict(c, **kw); sync(); t = time.perf_counter(); m.predict(c, **kw); sync()
             res['network only' if refine == 0 else 'refined'] = dict(ms_per_table=round(1e3 * (time.perf_counter() - t) / nt, 3))
         return res
 
