@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .core import mixture_params, seeded
 from .conditional import MixtureConditional
 from .model import TransformerMDN, load_pretrained, load_model
+from .training import resolve_device
 
 # %% auto #0
 __all__ = ['LARGE', 'resolve_model', 'context_subsets', 'pool_mixtures', 'InContextDensity', 'RowConditionals',
@@ -69,7 +70,7 @@ class _InContext(BaseEstimator):
                  max_subsets:int=8,        # most subsets when large='ensemble'
                  refine:int|None=None,     # MAP-EM steps after the network (None: the checkpoint's refinement; 0: none)
                  random_state=None,        # seed or RandomState of the row subsets (and of draws)
-                 device:str='cpu',         # where the model runs
+                 device:str='cpu',         # where the model and the fitted mixture live: 'cpu', 'cuda', 'mps' or 'auto'; results come back as numpy
                 ):
         self.model, self.large, self.max_context, self.max_subsets = model, large, max_context, max_subsets
         self.refine, self.random_state, self.device = refine, random_state, device
@@ -86,7 +87,7 @@ class _InContext(BaseEstimator):
             raise ValueError(f"need max_context >= 2 and max_subsets >= 1, got {self.max_context}, {self.max_subsets}")
         X = X[~np.isnan(X).all(1)]                                                # rows with nothing observed say nothing
         if len(X) < 2: raise ValueError(f"{type(self).__name__} needs at least 2 rows with an observed entry, got n_samples={len(X)}")
-        model = resolve_model(self.model).to(self.device)
+        model = resolve_model(self.model).to(resolve_device(self.device))
         cap, D = model.config.dim, X.shape[1]
         if D > cap or (not model.config.variable_dim and D != cap):
             need = f"at most {cap}" if model.config.variable_dim else f"exactly {cap}"
@@ -109,7 +110,7 @@ class _InContext(BaseEstimator):
     def _conditional(self, X)->MixtureConditional:
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, ensure_all_finite='allow-nan', dtype=np.float64)
-        return MixtureConditional(self.mixture_, torch.tensor(X)[None])
+        return MixtureConditional(self.mixture_, torch.tensor(X, device=self.mixture_.mean.device)[None])   # rows go where the mixture is
 
 # %% ../nbs/11_estimators.ipynb #acb88777
 class InContextDensity(DensityMixin, _InContext):
@@ -123,7 +124,7 @@ class InContextDensity(DensityMixin, _InContext):
 
     def score_samples(self, X)->np.ndarray:  # (n,)
         "Log density of each row's observed entries (missing entries integrated out; a row with none scores 0)."
-        return self._conditional(X).log_observed[0].numpy()
+        return self._conditional(X).log_observed[0].cpu().numpy()
 
     def score(self, X, y=None)->float:
         "Mean log density of the rows of X."
@@ -137,7 +138,7 @@ class InContextDensity(DensityMixin, _InContext):
         check_is_fitted(self)
         if n_samples < 1: raise ValueError(f"n_samples must be >= 1, got {n_samples}")
         with seeded(int(check_random_state(random_state).randint(2 ** 31 - 1))):
-            return self.mixture_.sample((n_samples,))[:, 0].double().numpy()
+            return self.mixture_.sample((n_samples,))[:, 0].double().cpu().numpy()
 
 # %% ../nbs/11_estimators.ipynb #64520d10
 class RowConditionals(Distribution):
@@ -149,7 +150,7 @@ class RowConditionals(Distribution):
 
     def log_prob(self, x)->Tensor:  # (..., n, D) -> (..., n)
         "Log density of each row's missing entries in x given its observed ones (0 for a complete row)."
-        return self.c.log_prob(torch.as_tensor(x).unsqueeze(-3)).squeeze(-2)
+        return self.c.log_prob(torch.as_tensor(x, device=self.c.rows.device).unsqueeze(-3)).squeeze(-2)
 
     def sample(self, sample_shape=torch.Size())->Tensor:  # (*sample_shape, n, D)
         "Multiple imputations: every row with its missing entries drawn and its observed ones kept."
@@ -159,7 +160,7 @@ class RowConditionals(Distribution):
     def mean(self)->Tensor: return self.c.mean[0]            # (n, D) conditional-mean imputation
     @property
     def variance(self)->Tensor: return self.c.variance[0]    # (n, D), 0 on observed entries
-    def cdf(self, x)->Tensor: return self.c.cdf(torch.as_tensor(x)[None])[0]   # (n, D) per missing entry, NaN on observed ones
+    def cdf(self, x)->Tensor: return self.c.cdf(torch.as_tensor(x, device=self.c.rows.device)[None])[0]   # (n, D) per missing entry, NaN on observed ones
 
 class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
     "An imputer beside `IterativeImputer` and `KNNImputer`: missing entries from exact conditionals of the in-context model's mixture."
@@ -185,5 +186,5 @@ class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
     def transform(self, X)->np.ndarray:  # (n, D)
         "X with its missing entries filled: the conditional mean, or one draw of the conditional if `sample_posterior`."
         c = self.conditional(X)
-        if not self.sample_posterior: return c.mean.double().numpy()
-        with seeded(int(check_random_state(self.random_state).randint(2 ** 31 - 1))): return c.sample().double().numpy()
+        if not self.sample_posterior: return c.mean.double().cpu().numpy()
+        with seeded(int(check_random_state(self.random_state).randint(2 ** 31 - 1))): return c.sample().double().cpu().numpy()
