@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable
 import numpy as np
+import matplotlib.pyplot as plt
 import torch
 from .core import Table, one_thread, parallel_map
 from tqdm.auto import tqdm
@@ -25,7 +26,7 @@ from .tables import load_table
 # %% auto #0
 __all__ = ['METHODS', 'METRICS', 'hide', 'Imputation', 'impute_in_context', 'impute_em', 'impute_sklearn', 'impute_gcimpute',
            'impute_miceforest', 'imputation_scores', 'table_data', 'run_instance', 'run_benchmark', 'time_methods',
-           'summarise', 'average_ranks', 'rank_table', 'metric_table']
+           'summarise', 'average_ranks', 'rank_table', 'metric_table', 'sweep_curves', 'plot_sweep']
 
 # %% ../nbs/13_imputation.ipynb #d6673039
 def _intercept(z:np.ndarray, rate:float)->np.ndarray:
@@ -290,3 +291,32 @@ def metric_table(cell:dict, metric:str, title:str='')->Table:
             row.append(f'**{s}**' if _badness(metric, v[0]) == best else s)
         rows.append(row)
     return Table(['method', *tables], rows, title)
+
+# %% ../nbs/13_imputation.ipynb #27a5cc63
+def sweep_curves(S:dict, metric:str, setting:str='in', pattern:str='mcar')->dict:
+    "{method: (rates, mean over tables)} of one metric, from a `summarise` of runs at several rates (tables every method scored)."
+    rates = sorted({float(k.split('|')[2]) for k in S if k.startswith(f'{setting}|{pattern}|')})
+    cells = [S[f'{setting}|{pattern}|{r}'] for r in rates]
+    methods = dict.fromkeys(m for c in cells for ms in c.values() for m in ms if metric in ms[m])
+    out = {}
+    for m in methods:
+        ys = [np.mean([c[t][m][metric][0] for t in c]) if all(metric in c[t].get(m, {}) for t in c) else np.nan for c in cells]
+        if not np.isnan(ys).all(): out[m] = (rates, ys)
+    return out
+
+def plot_sweep(S:dict,                                  # a `summarise` of runs at several MCAR rates
+               metrics:tuple=('nll', 'energy', 'cov90'), # one panel each (at most 3 a row)
+               ours:str='in-context (ours)',            # the method drawn in black
+               setting:str='in',                        # the setting of the runs
+              ):
+    "Each metric's mean over tables against the missing rate, a line per method."
+    fig, axs = plt.subplots(1, len(metrics), figsize=(3.4 * len(metrics), 3.1), squeeze=False)
+    for ax, k in zip(axs[0], metrics):
+        for m, (r, y) in sweep_curves(S, k, setting).items():
+            ax.plot(r, y, 'o-', ms=3, label=m, **(dict(color='k', lw=2.5, zorder=5) if m == ours else dict(lw=1, alpha=.8)))
+        if k.startswith('cov'): ax.axhline(int(k[3:]) / 100, color='grey', ls=':', lw=1)
+        ax.set(xlabel='missing rate (MCAR)', title=METRICS[k]); ax.grid(alpha=.3)
+    handles, labels = axs[0, -1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc='lower center', ncol=5, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.08))
+    fig.tight_layout()
+    return fig

@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/training.html.md"""
 
 # %% ../nbs/03_training.ipynb #5cfed77b
 from __future__ import annotations
-import math, time
+import hashlib, math, os, time
 from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
 from typing import Callable
@@ -24,8 +24,9 @@ from .model import ModelConfig, Refinement, TransformerMDN, MODEL_PRESETS, save_
 
 # %% auto #0
 __all__ = ['PRESETS', 'mdn_loss', 'LoopConfig', 'TrainConfig', 'lr_factor', 'validation_sets', 'validate', 'tune_refinement',
-           'default_device', 'resolve_device', 'last_path', 'make_optimizer', 'train_step', 'train', 'fit',
-           'plot_history', 'icde_train']
+           'default_device', 'resolve_device', 'last_path', 'make_optimizer', 'train_step', 'Rank', 'setup_distributed',
+           'stream_seed', 'DistributedModel', 'gather_states', 'average_and_flag', 'broadcast_flag', 'train', 'fit',
+           'plot_history', 'icde_train', 'torchrun_command']
 
 # %% ../nbs/03_training.ipynb #cade778d
 def mdn_loss(model:TransformerMDN,  # the model being trained
@@ -182,6 +183,75 @@ def train_step(model:nn.Module, opt, sched, loss_fn:Callable, batch, c:LoopConfi
     return logged.item()
 
 # %% ../nbs/03_training.ipynb #5a3d47fb
+@dataclass(frozen=True)
+class Rank:
+    "This process's place in a run: alone, rank 0 of 1."
+    rank:int=0                # its rank among all processes
+    world_size:int=1          # the number of processes
+    local_rank:int=0          # its rank on its machine (its GPU)
+    distributed:bool=False    # started by torchrun (a process group is set up)
+    @property
+    def main(self)->bool: return self.rank == 0   # validates, checkpoints, prints
+
+def setup_distributed(device:str|torch.device|None=None, # as in `resolve_device`; under torchrun 'cuda' means this rank's GPU
+                     )->tuple:                           # (Rank, torch.device)
+    "This process's `Rank` and device; under torchrun, join its process group (NCCL on CUDA, Gloo otherwise) once."
+    if 'RANK' not in os.environ or 'WORLD_SIZE' not in os.environ: return Rank(), resolve_device(device)
+    import torch.distributed as dist
+    rk = Rank(int(os.environ['RANK']), int(os.environ['WORLD_SIZE']), int(os.environ.get('LOCAL_RANK', 0)), True)
+    dev = resolve_device(device)
+    if dev.type == 'mps': raise UsageError("--device: mps has no distributed backend; under torchrun use cpu or cuda")
+    if dev.type == 'cuda':
+        if dev.index is None: dev = torch.device('cuda', rk.local_rank)         # one GPU per rank of a machine
+        if dev.index >= torch.cuda.device_count():
+            raise UsageError(f"rank {rk.rank} (local rank {rk.local_rank}) needs GPU {dev.index}, but this machine has {torch.cuda.device_count()}: "
+                             f"start at most {torch.cuda.device_count()} processes per node")
+        torch.cuda.set_device(dev)
+    if not dist.is_initialized(): dist.init_process_group('nccl' if dev.type == 'cuda' else 'gloo')
+    return rk, dev
+
+def stream_seed(seed:int, stream:int)->int:
+    "The seed of episode stream `stream` (one per rank): the run's seed for stream 0, a hash of (seed, stream) for the others."
+    if stream == 0: return seed
+    return int.from_bytes(hashlib.sha256(f'icde_nb/{seed}/{stream}'.encode()).digest()[:8], 'little') >> 1
+
+class DistributedModel(nn.parallel.DistributedDataParallel):
+    "`DistributedDataParallel` that lends the wrapped model's attributes to loss functions written for the bare model."
+    def __getattr__(self, name:str):
+        try: return super().__getattr__(name)
+        except AttributeError:
+            if name == 'module': raise
+            return getattr(self.module, name)
+
+def gather_states(states:list)->list:
+    "Every rank's list of RNG states, concatenated in rank order (a collective: every rank calls it)."
+    import torch.distributed as dist
+    out = [None] * dist.get_world_size(); dist.all_gather_object(out, [t.cpu() for t in states])
+    return [t for r in out for t in r]
+
+def average_and_flag(value:float, flag:bool, device)->tuple:
+    "The mean of `value` over the ranks, and whether any rank raised `flag` (one all-reduce)."
+    import torch.distributed as dist
+    t = torch.tensor([value, float(flag)], dtype=torch.float64, device=device)
+    dist.all_reduce(t)
+    return (t[0] / dist.get_world_size()).item(), bool(t[1] > 0)
+
+def broadcast_flag(flag:bool, device)->bool:
+    "Rank 0's `flag`, on every rank."
+    import torch.distributed as dist
+    t = torch.tensor([float(flag)], device=device); dist.broadcast(t, 0)
+    return bool(t.item())
+
+# %% ../nbs/03_training.ipynb #ff895019
+def _stream_loss(loss:Callable)->Callable:
+    "A loss over a list of batches (one per episode stream): the mean of `loss` over them, and of the logged values."
+    def f(model, batches):
+        outs = [loss(model, b) for b in batches]
+        if len(outs) == 1: return outs[0]                                         # one stream: exactly the loss of old
+        pairs = [o if isinstance(o, tuple) else (o, o) for o in outs]
+        return sum(p[0] for p in pairs) / len(pairs), sum(p[1] for p in pairs) / len(pairs)
+    return f
+
 def train(build:Callable,           # () -> the initial model (called under the run's seed)
           loss:Callable,            # (model, batch) -> loss, or (loss, value to log)
           sample:Callable,          # (generator) -> one training batch, moved to the device by `loss`' inputs below
@@ -190,61 +260,86 @@ def train(build:Callable,           # () -> the initial model (called under the 
           out:str|Path|None=None,   # best checkpoint path; the resumable state goes to <out>.last.pt (None: keep nothing)
           resume:str|Path|None=None, # a <out>.last.pt to continue from
           until:int|None=None,      # stop after this step (an interruption: the schedule still runs to config.steps)
-          device:str|torch.device|None=None, # 'cuda', 'mps', 'cpu' (None: automatic)
+          device:str|torch.device|None=None, # 'cuda', 'mps', 'cpu' (None: automatic); under torchrun, each rank's own GPU
           progress:bool=True,       # show a progress bar
           desc:str='training',      # progress-bar label
+          streams:int=1,            # episode streams drawn by this process each step (2: one process doing what 2 ranks do)
          )->tuple:                  # (best model in eval mode, history dict)
     "The training loop of every model of the library: fresh batches, AdamW, validation, early stopping, checkpoints, exact resume."
-    c, dev = config, resolve_device(device)
+    c = config
+    rk, dev = setup_distributed(device)                                           # alone: rank 0 of 1, nothing set up
+    if rk.world_size > 1 and streams != 1: raise ValueError("streams > 1 is for one process; under torchrun each rank draws one stream")
+    ids = [rk.rank] if rk.distributed else list(range(streams))                   # the episode streams this process draws
     ck = load_checkpoint(resume, 'train-state') if resume else None
+    if ck and ck.get('world_size', 1) != max(rk.world_size, streams):
+        raise UsageError(f"--resume: the state was written by a run of {ck.get('world_size', 1)} process(es) (or streams); "
+                         f"resume it with the same number, not {max(rk.world_size, streams)}")
     with torch.random.fork_rng(devices=[dev] if dev.type == 'cuda' else []):   # the caller's random state is left alone
         torch.manual_seed(c.seed)
         model = build().to(dev)
+        if rk.rank: torch.manual_seed(stream_seed(c.seed, rk.rank))              # other ranks: their own stream for dropout, noise
+        net = DistributedModel(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if rk.distributed else model
         opt, sched = make_optimizer(model, c)
-        gen = torch.Generator().manual_seed(c.seed)
+        gens = [torch.Generator().manual_seed(stream_seed(c.seed, i)) for i in ids]   # stream 0 is the run's seed: a run alone is unchanged
         hist = dict(train_loss=[], val_step=[], val=[], lr=[], seconds=0.0)
         step, best, best_state, stale = 0, float('inf'), None, 0
         if ck:
             model.load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
-            gen.set_state(ck['rng']['data']); torch.set_rng_state(ck['rng']['torch'])
+            data, rngs = ck['rng']['data'], ck['rng']['torch']
+            data, rngs = (data if isinstance(data, list) else [data]), (rngs if isinstance(rngs, list) else [rngs])
+            for g, i in zip(gens, ids): g.set_state(data[i])
+            torch.set_rng_state(rngs[rk.rank])
             step, best, stale, hist, best_state = ck['step'], ck['best_val'], ck['stale'], ck['history'], ck.get('best_model')
         amp = dict(device_type='cuda', dtype=torch.bfloat16, enabled=c.bf16 and dev.type == 'cuda')
         t0, t_prev = time.time(), hist['seconds']
         seconds = lambda: t_prev + time.time() - t0
         end = c.steps if until is None else min(until, c.steps)
-        entries = lambda: dict(model.checkpoint_entries(), train_config=asdict(c))
+        entries = lambda: dict(model.checkpoint_entries(), train_config=asdict(c), world_size=max(rk.world_size, streams))
+        step_loss = _stream_loss(loss)
 
-        def save_state():
+        saved = [step]                                                            # the step of the last saved state
+
+        def save_state():                                                         # every rank calls it (its states are gathered)
+            saved[0] = step
             if out is None: return
+            data, rngs = [g.get_state() for g in gens], [torch.get_rng_state()]
+            if rk.distributed: data, rngs = gather_states(data), gather_states(rngs)
+            if not rk.main: return
             hist['seconds'] = seconds()
             save_checkpoint(last_path(out), 'train-state', **entries(), model=model.state_dict(), optimizer=opt.state_dict(),
                             scheduler=sched.state_dict(), step=step, best_val=best, stale=stale, history=hist, best_model=best_state,
-                            rng=dict(data=gen.get_state(), torch=torch.get_rng_state()))
+                            rng=dict(data=data if len(data) > 1 else data[0], torch=rngs if len(rngs) > 1 else rngs[0]))
 
-        model.train(); stop = 'until' if step >= end else None
-        with tqdm(total=c.steps, initial=step, disable=not progress, desc=desc, dynamic_ncols=True) as bar:
+        net.train(); stop = 'until' if step >= end else None
+        with tqdm(total=c.steps, initial=step, disable=not (progress and rk.main), desc=desc, dynamic_ncols=True) as bar:
             while step < end:
-                hist['train_loss'].append(train_step(model, opt, sched, loss, sample(gen), c, step, amp))
-                hist['lr'].append(sched.get_last_lr()[0]); step += 1; bar.update(1)
+                logged = train_step(net, opt, sched, step_loss, [sample(g) for g in gens], c, step, amp)
                 timed_out = c.max_minutes is not None and seconds() > 60 * c.max_minutes
+                if rk.distributed: logged, timed_out = average_and_flag(logged, timed_out and rk.main, dev)   # rank 0's clock decides
+                hist['train_loss'].append(logged)
+                hist['lr'].append(sched.get_last_lr()[0]); step += 1; bar.update(1)
                 if validate is not None and c.val_every and (step % c.val_every == 0 or step == c.steps or timed_out):
-                    model.eval(); v = validate(model); model.train()
-                    score = sum(v.values()) / len(v)
-                    hist['val_step'].append(step); hist['val'].append(v)
-                    if score < best:
-                        best, stale = score, 0
-                        best_state = {k: t.detach().cpu().clone() for k, t in model.state_dict().items()}
-                        if out is not None:
-                            hist['seconds'] = seconds()
-                            save_checkpoint(out, model.checkpoint_kind, **entries(), model=model.state_dict(),
-                                            best_val=best, val=v, step=step, history=hist)
-                    else: stale += 1
-                    recent = hist['train_loss'][-c.val_every:]
-                    bar.set_postfix(train=f'{sum(recent) / len(recent):.3f}', val=' / '.join(f'{x:.3f}' for x in v.values()), best=f'{best:.3f}')
+                    halt = False
+                    if rk.main:                                                   # validation, best model and early stopping: rank 0
+                        model.eval(); v = validate(model); model.train()
+                        score = sum(v.values()) / len(v)
+                        hist['val_step'].append(step); hist['val'].append(v)
+                        if score < best:
+                            best, stale = score, 0
+                            best_state = {k: t.detach().cpu().clone() for k, t in model.state_dict().items()}
+                            if out is not None:
+                                hist['seconds'] = seconds()
+                                save_checkpoint(out, model.checkpoint_kind, **entries(), model=model.state_dict(),
+                                                best_val=best, val=v, step=step, history=hist)
+                        else: stale += 1
+                        recent = hist['train_loss'][-c.val_every:]
+                        bar.set_postfix(train=f'{sum(recent) / len(recent):.3f}', val=' / '.join(f'{x:.3f}' for x in v.values()), best=f'{best:.3f}')
+                        halt = stale >= c.patience
+                    if rk.distributed: halt = broadcast_flag(halt, dev)           # rank 0's decision, on every rank
                     save_state()
-                    if stale >= c.patience: stop = 'patience'; break
+                    if halt: stop = 'patience'; break
                 if timed_out: stop = 'time'; break
-        if step == end and (not hist['val_step'] or hist['val_step'][-1] != step): save_state()
+        if step == end and saved[0] != step: save_state()
         if stop is None: stop = 'steps' if step >= c.steps else 'until'
         hist['seconds'], hist['stopped'] = seconds(), stop
         if best_state is not None: model.load_state_dict(best_state)
@@ -271,13 +366,15 @@ def fit(model_config:ModelConfig=ModelConfig(), # architecture (ignored when res
         out:str|Path|None=None,   # best checkpoint path; the resumable state goes to <out>.last.pt (None: keep nothing)
         resume:str|Path|None=None, # a <out>.last.pt to continue from
         until:int|None=None,      # stop after this step (an interruption: the schedule still runs to train_config.steps)
-        device:str|None=None,     # 'cuda', 'mps', 'cpu' (None: automatic)
+        device:str|None=None,     # 'cuda', 'mps', 'cpu' (None: automatic); under torchrun, each rank's own GPU
         progress:bool=True,       # show a progress bar
+        streams:int=1,            # episode streams per step in this process (batch_size episodes each; see `train`)
        )->tuple:                  # (best model in eval mode, history dict)
     "Train a Transformer-MDN on fresh GMM episodes with early stopping on held-out episodes."
     if resume: model_config, train_config = _resume_configs(resume)
-    c, dev = train_config, resolve_device(device)
-    sets = validation_sets(c)
+    rk, dev = setup_distributed(device)
+    c = train_config
+    sets = validation_sets(c) if rk.main else None                                # only rank 0 validates
 
     def sample(gen):
         nc = int(torch.randint(c.nc_min, c.nc_max + 1, (1,), generator=gen))
@@ -285,12 +382,14 @@ def fit(model_config:ModelConfig=ModelConfig(), # architecture (ignored when res
         return ep.context.to(dev), ep.query.to(dev)
 
     model, hist = train(lambda: _initial_model(model_config, c.init), lambda m, b: mdn_loss(m, *b, c.entropy_weight), sample, c,
-                        validate=lambda m: validate(m, sets), out=out, resume=resume, until=until, device=dev, progress=progress)
-    if c.tune_refine and hist['stopped'] != 'until':
+                        validate=lambda m: validate(m, sets), out=out, resume=resume, until=until, device=dev, progress=progress,
+                        streams=streams)
+    if c.tune_refine and hist['stopped'] != 'until' and rk.main:
         hist['refine_table'] = {f'{n} steps, strength {tau:g}': v for (n, tau), v in tune_refinement(model, sets).items()}
         if out is not None and Path(out).exists():
             ck = load_checkpoint(out, 'mdn')
             save_model(model, out, **{k: v for k, v in ck.items() if k not in ('kind', 'config', 'refinement', 'model')} | dict(history=hist))
+    if rk.distributed: torch.distributed.barrier()                              # the other ranks wait for rank 0's last writes
     return model, hist
 
 # %% ../nbs/03_training.ipynb #4cad7e74
@@ -322,6 +421,10 @@ def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'g
                seed:int=0,             # seed of the run
                threads:int=None,       # CPU threads for PyTorch (default: PyTorch's choice)
                progress:bool=True,     # show a progress bar
+               batch_size:int=None,    # override the preset's episodes per step (per process under torchrun)
+               lr:float=None,          # override the preset's peak learning rate
+               until:int=None,         # stop after this step, as an interruption would (then --resume); the schedule runs to --steps
+               bf16:bool=False,        # bf16 autocast of the forward pass (CUDA only; elsewhere it is ignored)
               ):
     "Train a Transformer-MDN preset on fresh GMM episodes and save the best checkpoint."
     check_choice('preset', preset, PRESETS)
@@ -330,13 +433,33 @@ def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'g
     if max_minutes is not None and max_minutes <= 0: raise UsageError(f"--max-minutes must be > 0, got {max_minutes}")
     if threads is not None and threads < 1: raise UsageError(f"--threads must be >= 1, got {threads}")
     if resume is not None and not Path(resume).is_file(): raise UsageError(f"--resume: no checkpoint at {resume}")
-    dev = resolve_device(device)
+    if batch_size is not None and batch_size < 1: raise UsageError(f"--batch-size must be >= 1, got {batch_size}")
+    if lr is not None and lr <= 0: raise UsageError(f"--lr must be > 0, got {lr}")
+    if until is not None and until < 1: raise UsageError(f"--until must be >= 1, got {until}")
+    rk, dev = setup_distributed(device)
     if threads: torch.set_num_threads(threads)
     mc, tc = PRESETS[preset]
-    tc = replace(tc, seed=seed, **({'steps': steps} if steps else {}), **({'max_minutes': max_minutes} if max_minutes else {}))
+    over = dict(steps=steps, max_minutes=max_minutes, batch_size=batch_size, lr=lr, bf16=bf16 or None)
+    tc = replace(tc, seed=seed, **{k: v for k, v in over.items() if v is not None})
     t = time.time()
-    model, hist = fit(mc, tc, out=out, resume=resume, device=dev, progress=progress)
-    best = min(hist['val'], key=lambda v: sum(v.values()))
-    print(f"trained {len(hist['train_loss'])} steps in {(time.time() - t) / 60:.1f} min on {dev}; "
-          f"best validation NLL gap " + ', '.join(f'{k if isinstance(k, str) else f"Nc={k}"}: {v:.3f}' for k, v in best.items()) + f"; saved {out}")
+    try:
+        model, hist = fit(mc, tc, out=out, resume=resume, until=until, device=dev, progress=progress)
+    finally:
+        if rk.distributed: torch.distributed.destroy_process_group()
+    if rk.main and hist['val']:
+        best = min(hist['val'], key=lambda v: sum(v.values()))
+        where = f'{rk.world_size} processes on {dev.type}' if rk.distributed else str(dev)
+        print(f"trained {len(hist['train_loss'])} steps in {(time.time() - t) / 60:.1f} min on {where}; "
+              f"best validation NLL gap " + ', '.join(f'{k if isinstance(k, str) else f"Nc={k}"}: {v:.3f}' for k, v in best.items()) + f"; saved {out}")
     return hist
+
+# %% ../nbs/03_training.ipynb #5f4e3493
+def torchrun_command(nproc:int,          # processes on this machine
+                     *args:str,          # icde-train's arguments
+                     script:str|None=None, # the program to launch (None: the installed icde-train)
+                    )->list:             # argv for subprocess
+    "The command line that runs icde-train under torchrun with `nproc` processes on this machine."
+    import shutil, sys
+    script = script or shutil.which('icde-train')
+    if script is None: raise UsageError("icde-train is not on the PATH: install the package (pip install -e .) or pass script=")
+    return [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}', script, *args]
