@@ -21,7 +21,8 @@ from fastcore.script import CliError
 # %% auto #0
 __all__ = ['Estimator', 'as_estimator', 'log_prob_points', 'seeded', 'StackedDistribution', 'select_episodes', 'mixture_params',
            'mean_se', 'fmt_pm', 'Table', 'one_thread', 'parallel_map', 'save_checkpoint', 'load_checkpoint',
-           'config_from_dict', 'UsageError', 'check_choice', 'check_out_path', 'command_error']
+           'config_from_dict', 'UsageError', 'check_choice', 'check_out_path', 'default_device', 'resolve_device',
+           'mixture_to', 'command_error']
 
 # %% ../nbs/00_core.ipynb #04de3407
 @runtime_checkable
@@ -229,6 +230,38 @@ def check_out_path(out, # the path a command will write
     for p in out.parents:
         if p.exists() and not p.is_dir(): raise UsageError(f"--out: {p} is a file, so {out} cannot be created")
     return out
+
+# %% ../nbs/00_core.ipynb #bdb81040
+def _mps_available()->bool: return getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
+
+def default_device()->torch.device:
+    "CUDA if available, then Apple's MPS, then the CPU."
+    if torch.cuda.is_available(): return torch.device('cuda')
+    if _mps_available(): return torch.device('mps')
+    return torch.device('cpu')
+
+def resolve_device(device:str|torch.device|None=None, # 'auto' or None (the best available), 'cpu', 'cuda', 'cuda:1', 'mps'
+                  )->torch.device:
+    "The device asked for, or a clear error if this machine does not have it."
+    if device is None or device == 'auto': return default_device()
+    try: dev = torch.device(device)
+    except RuntimeError: raise UsageError(f"--device: {device!r} is not a device; use auto, cpu, cuda or mps") from None
+    if dev.type not in ('cpu', 'cuda', 'mps'): raise UsageError(f"--device: {device!r} is not supported; use auto, cpu, cuda or mps")
+    if dev.type == 'cuda' and not torch.cuda.is_available(): raise UsageError("--device: cuda was asked for but this machine has no usable CUDA GPU")
+    if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise UsageError(f"--device: {device} was asked for but this machine has {torch.cuda.device_count()} CUDA GPU(s)")
+    if dev.type == 'mps' and not _mps_available(): raise UsageError("--device: mps was asked for but Apple's MPS backend is not available here")
+    return dev
+
+def mixture_to(mix:MixtureSameFamily, # a Gaussian mixture (diagonal or full-covariance components)
+               device,                # where its tensors should go
+              )->MixtureSameFamily:
+    "The same mixture with its tensors on `device`."
+    p, device = mixture_params(mix), torch.device(device)
+    cat = Categorical(logits=mix.mixture_distribution.logits.to(device), validate_args=False)
+    comp = (MultivariateNormal(p['means'].to(device), scale_tril=p['scale_tril'].to(device), validate_args=False) if 'scale_tril' in p
+            else Independent(Normal(p['means'].to(device), p['stds'].to(device), validate_args=False), 1))
+    return MixtureSameFamily(cat, comp, validate_args=False)
 
 # %% ../nbs/00_core.ipynb #a8349358
 def command_error(*args:str,          # the command and its arguments, e.g. 'icde-train', '--preset', 'huge'

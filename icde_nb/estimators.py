@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .core import mixture_params, seeded
 from .conditional import MixtureConditional
 from .model import TransformerMDN, load_pretrained, load_model
-from .training import resolve_device
+from .core import resolve_device
 
 # %% auto #0
 __all__ = ['LARGE', 'resolve_model', 'context_subsets', 'pool_mixtures', 'InContextDensity', 'RowConditionals',

@@ -13,7 +13,7 @@ import torch
 from torch import Tensor
 from fastcore.script import call_parse
 from .core import (Table, as_estimator, fmt_pm, log_prob_points, parallel_map, seeded, select_episodes,
-                          UsageError, check_out_path)
+                          UsageError, check_out_path, mixture_to, resolve_device)
 from .dataset import GMMPrior, EpisodicGMM, Episodes
 from .metrics import wasserstein, mmd2, kl_mc, nll_gap, hdr_coverage, calibration_error
 from .baselines import baselines, fit_global_gaussian, fit_episode_gmm, LABELS
@@ -90,6 +90,9 @@ def evaluate(estimators:dict,              # identifier -> Estimator (or a model
         log_prob_points(q, episodes.query)                                        # timed as a user would use it
         t = (time.perf_counter() - t) / B
         fits = getattr(f, 'last_seconds', None)                                   # a Baseline: one fit on one thread
+        try: on_gpu = q.mean.device.type != 'cpu'
+        except NotImplementedError: on_gpu = False                                # (a baseline without a mean: on the CPU)
+        if on_gpu: q = mixture_to(q, 'cpu')                                       # a GPU's prediction: scored by CPU workers
         preds[name], seconds[name] = q, float(np.mean(fits)) if fits is not None else t
     lower = fit_global_gaussian(episodes.query)
     jobs = [(episodes.query[i], select_episodes(episodes.mixture, i), {m: select_episodes(q, i) for m, q in preds.items()},
@@ -200,12 +203,13 @@ def icde_evaluate(checkpoint:str='default', # 'default' (the shipped model) or a
                   workers:int=None,         # worker processes (default: CPU count)
                   seed:int=0,               # seed of the test episodes
                   progress:bool=True,       # show progress bars
+                  device:str='cpu',         # where the model predicts: 'cpu', 'cuda', 'mps' or 'auto' (scoring stays on the CPU)
                  )->dict:
     "Evaluate a model against the baselines and write Table 3.1, the KL summaries and the by-size table."
     if episodes < 1: raise UsageError(f"--episodes must be >= 1, got {episodes}")
     if workers is not None and workers < 0: raise UsageError(f"--workers must be >= 0, got {workers}")
     size_list, out = parse_sizes(sizes), check_out_path(out, folder=True)
-    ests = {'mdn': load_checkpoint_arg(checkpoint), **baselines(workers)}
+    ests = {'mdn': load_checkpoint_arg(checkpoint).to(resolve_device(device)), **baselines(workers)}
     evs = {s: evaluate(ests, test_episodes(s, episodes, seed), workers=workers, progress=progress) for s in SETTINGS}
     tables = evaluation_tables(evs, by_context_size(ests, size_list, episodes, seed=seed, workers=workers, progress=progress))
     for name, t in tables.items():

@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/training.html.md"""
 
 # %% ../nbs/03_training.ipynb #5cfed77b
 from __future__ import annotations
-import hashlib, math, os, time
+import gc, hashlib, math, os, time
 from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
 from typing import Callable
@@ -17,16 +17,16 @@ import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
 from fastcore.script import call_parse
 from .core import (as_estimator, log_prob_points, select_episodes, save_checkpoint, load_checkpoint, config_from_dict,
-                          UsageError, check_choice, check_out_path)
+                          UsageError, check_choice, check_out_path, resolve_device)
 from .dataset import GMMPrior, GENERAL, TABULAR, sample_episodes, EpisodicGMM
 from .masking import normalise
 from .model import ModelConfig, Refinement, TransformerMDN, MODEL_PRESETS, save_model, load_model, load_pretrained
 
 # %% auto #0
 __all__ = ['PRESETS', 'mdn_loss', 'LoopConfig', 'TrainConfig', 'lr_factor', 'validation_sets', 'validate', 'tune_refinement',
-           'default_device', 'resolve_device', 'last_path', 'make_optimizer', 'train_step', 'Rank', 'setup_distributed',
-           'stream_seed', 'DistributedModel', 'gather_states', 'average_and_flag', 'broadcast_flag', 'train', 'fit',
-           'plot_history', 'icde_train', 'torchrun_command']
+           'bf16_supported', 'last_path', 'make_optimizer', 'train_step', 'Rank', 'setup_distributed', 'stream_seed',
+           'DistributedModel', 'gather_states', 'average_and_flag', 'broadcast_flag', 'train', 'fit', 'plot_history',
+           'icde_train', 'torchrun_command']
 
 # %% ../nbs/03_training.ipynb #cade778d
 def mdn_loss(model:TransformerMDN,  # the model being trained
@@ -139,26 +139,12 @@ def tune_refinement(model:TransformerMDN,   # a trained model (its `refinement` 
     return table
 
 # %% ../nbs/03_training.ipynb #989c5bc3
-def _mps_available()->bool: return getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
-
-def default_device()->torch.device:
-    "CUDA if available, then Apple's MPS, then the CPU."
-    if torch.cuda.is_available(): return torch.device('cuda')
-    if _mps_available(): return torch.device('mps')
-    return torch.device('cpu')
-
-def resolve_device(device:str|torch.device|None=None, # 'auto' or None (the best available), 'cpu', 'cuda', 'cuda:1', 'mps'
-                  )->torch.device:
-    "The device asked for, or a clear error if this machine does not have it."
-    if device is None or device == 'auto': return default_device()
-    try: dev = torch.device(device)
-    except RuntimeError: raise UsageError(f"--device: {device!r} is not a device; use auto, cpu, cuda or mps") from None
-    if dev.type not in ('cpu', 'cuda', 'mps'): raise UsageError(f"--device: {device!r} is not supported; use auto, cpu, cuda or mps")
-    if dev.type == 'cuda' and not torch.cuda.is_available(): raise UsageError("--device: cuda was asked for but this machine has no usable CUDA GPU")
-    if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
-        raise UsageError(f"--device: {device} was asked for but this machine has {torch.cuda.device_count()} CUDA GPU(s)")
-    if dev.type == 'mps' and not _mps_available(): raise UsageError("--device: mps was asked for but Apple's MPS backend is not available here")
-    return dev
+def bf16_supported(device)->bool:
+    "Whether bf16 autocast runs natively here: a CUDA GPU with bf16 arithmetic (Ampere or newer), not an emulation."
+    device = torch.device(device)
+    if device.type != 'cuda': return False
+    try: return torch.cuda.is_bf16_supported(including_emulation=False)
+    except TypeError: return torch.cuda.is_bf16_supported()                     # older PyTorch: no emulation flag
 
 def last_path(out)->Path:
     "Where the resumable state of a run writing `out` goes: `<out>.last.pt`."
@@ -290,7 +276,7 @@ def train(build:Callable,           # () -> the initial model (called under the 
             for g, i in zip(gens, ids): g.set_state(data[i])
             torch.set_rng_state(rngs[rk.rank])
             step, best, stale, hist, best_state = ck['step'], ck['best_val'], ck['stale'], ck['history'], ck.get('best_model')
-        amp = dict(device_type='cuda', dtype=torch.bfloat16, enabled=c.bf16 and dev.type == 'cuda')
+        amp = dict(device_type='cuda', dtype=torch.bfloat16, enabled=c.bf16 and bf16_supported(dev))
         t0, t_prev = time.time(), hist['seconds']
         seconds = lambda: t_prev + time.time() - t0
         end = c.steps if until is None else min(until, c.steps)
@@ -340,6 +326,7 @@ def train(build:Callable,           # () -> the initial model (called under the 
                     if halt: stop = 'patience'; break
                 if timed_out: stop = 'time'; break
         if step == end and saved[0] != step: save_state()
+        if rk.distributed: del net; gc.collect()                                 # DDP's reducer goes while its process group is alive
         if stop is None: stop = 'steps' if step >= c.steps else 'until'
         hist['seconds'], hist['stopped'] = seconds(), stop
         if best_state is not None: model.load_state_dict(best_state)
@@ -424,7 +411,7 @@ def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'g
                batch_size:int=None,    # override the preset's episodes per step (per process under torchrun)
                lr:float=None,          # override the preset's peak learning rate
                until:int=None,         # stop after this step, as an interruption would (then --resume); the schedule runs to --steps
-               bf16:bool=False,        # bf16 autocast of the forward pass (CUDA only; elsewhere it is ignored)
+               bf16:bool=False,        # bf16 autocast of the forward pass where the GPU supports it (`bf16_supported`; elsewhere ignored, with a note)
               ):
     "Train a Transformer-MDN preset on fresh GMM episodes and save the best checkpoint."
     check_choice('preset', preset, PRESETS)
@@ -437,6 +424,7 @@ def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'g
     if lr is not None and lr <= 0: raise UsageError(f"--lr must be > 0, got {lr}")
     if until is not None and until < 1: raise UsageError(f"--until must be >= 1, got {until}")
     rk, dev = setup_distributed(device)
+    if bf16 and not bf16_supported(dev) and rk.main: print(f'--bf16: {dev} has no native bf16; training in float32')
     if threads: torch.set_num_threads(threads)
     mc, tc = PRESETS[preset]
     over = dict(steps=steps, max_minutes=max_minutes, batch_size=batch_size, lr=lr, bf16=bf16 or None)
