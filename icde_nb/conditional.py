@@ -58,7 +58,8 @@ class MixtureConditional(Distribution):
             w = torch.cholesky_solve(r.permute(0, 2, 3, 1), LA).permute(0, 3, 1, 2)   # one solve per component, all rows at once
             Ai = None
         else:                                                                     # many patterns: invert each pattern's A once, then
-            Ai = torch.cholesky_inverse(LA) * oo                                  # (U, K, D, D) Sigma_oo^-1 embedded, 0 elsewhere;
+            Li = torch.linalg.solve_triangular(LA, torch.eye(D, dtype=LA.dtype, device=LA.device).expand_as(LA), upper=False)
+            Ai = (Li.transpose(-1, -2) @ Li) * oo                                 # (U, K, D, D) Sigma_oo^-1 embedded, 0 elsewhere;
             w = (Ai[inv] @ r.reshape(B * Nr, K, D, 1)).view(B, Nr, K, D)          # a product per row is cheaper than a solve per row
         # w = Sigma_oo^-1 r (0 on missing entries), so r.w is the Mahalanobis term and (Sigma w)_m = Sigma_mo Sigma_oo^-1 r
         n_obs = o.sum(-1, keepdim=True).to(mu.dtype)                              # (B, Nr, 1)
