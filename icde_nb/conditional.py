@@ -60,7 +60,8 @@ class MixtureConditional(Distribution):
         else:                                                                     # many patterns: invert each pattern's A once, then
             Li = torch.linalg.solve_triangular(LA, torch.eye(D, dtype=LA.dtype, device=LA.device).expand_as(LA), upper=False)
             Ai = (Li.transpose(-1, -2) @ Li) * oo                                 # (U, K, D, D) Sigma_oo^-1 embedded, 0 elsewhere;
-            w = (Ai[inv] @ r.reshape(B * Nr, K, D, 1)).view(B, Nr, K, D)          # a product per row is cheaper than a solve per row
+            Aimu = (Ai @ mu[uniq[:, 0], ..., None])[..., 0]                       # (U, K, D); then per row one (K*D, D) @ (D,) product:
+            w = (Ai[inv].view(B * Nr, K * D, D) @ x.view(B * Nr, D, 1)).view(B, Nr, K, D) - Aimu[inv].view(B, Nr, K, D)   # Ai (x - mu)
         # w = Sigma_oo^-1 r (0 on missing entries), so r.w is the Mahalanobis term and (Sigma w)_m = Sigma_mo Sigma_oo^-1 r
         n_obs = o.sum(-1, keepdim=True).to(mu.dtype)                              # (B, Nr, 1)
         log_obs = (-0.5 * (r * w).sum(-1) - LA.diagonal(dim1=-2, dim2=-1).log().sum(-1)[inv].view(B, Nr, K)
