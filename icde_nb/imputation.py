@@ -311,12 +311,15 @@ def plot_sweep(S:dict,                                  # a `summarise` of runs 
               ):
     "Each metric's mean over tables against the missing rate, a line per method."
     fig, axs = plt.subplots(1, len(metrics), figsize=(3.4 * len(metrics), 3.1), squeeze=False)
+    others = [m for m in dict.fromkeys(m for c in S.values() for ms in c.values() for m in ms) if m != ours]
+    color = {m: f'C{i % 10}' for i, m in enumerate(others)} | {ours: 'k'}                   # one colour per method in every panel
+    lines = {}
     for ax, k in zip(axs[0], metrics):
         for m, (r, y) in sweep_curves(S, k, setting).items():
-            ax.plot(r, y, 'o-', ms=3, label=m, **(dict(color='k', lw=2.5, zorder=5) if m == ours else dict(lw=1, alpha=.8)))
+            lines[m], = ax.plot(r, y, 'o-', ms=3, label=m, color=color[m], **(dict(lw=2.5, zorder=5) if m == ours else dict(lw=1, alpha=.8)))
         if k.startswith('cov'): ax.axhline(int(k[3:]) / 100, color='grey', ls=':', lw=1)
         ax.set(xlabel='missing rate (MCAR)', title=METRICS[k]); ax.grid(alpha=.3)
-    handles, labels = axs[0, -1].get_legend_handles_labels()
-    fig.legend(handles, labels, loc='lower center', ncol=5, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.08))
+    order = [m for m in [ours, *others] if m in lines]
+    fig.legend([lines[m] for m in order], order, loc='lower center', ncol=5, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.14))
     fig.tight_layout()
     return fig
