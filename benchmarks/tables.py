@@ -19,6 +19,7 @@ if __name__ == '__main__':
     ap.add_argument('--tables', default='all', help="comma-separated names from icde_nb.tables.TABLES, or 'all'")
     ap.add_argument('--methods', default='all', help="semicolon-separated names from icde_nb.imputation.METHODS, or 'all'")
     ap.add_argument('--seeds', type=int, default=10); ap.add_argument('--max-rows', type=int, default=500)
+    ap.add_argument('--first-seed', type=int, default=0, help='seeds first-seed .. first-seed + seeds - 1 (to add seeds to an earlier run)')
     ap.add_argument('--workers', type=int, default=2); ap.add_argument('--json', default=None)
     ap.add_argument('--sweep', action='store_true', help='MCAR only, at rates 0.1, 0.3, 0.5 and 0.7 (or --rates)')
     ap.add_argument('--rates', default=None, help="comma-separated missing rates, e.g. 0.1,0.5,0.7 (default: 0.3; with --sweep 0.1,0.3,0.5,0.7)")
@@ -48,7 +49,7 @@ if __name__ == '__main__':
     patterns, rates = (('mcar',), (0.1, 0.3, 0.5, 0.7)) if a.sweep else (('mcar', 'mar', 'mnar'), (0.3,))
     if a.rates: rates = tuple(float(r) for r in a.rates.split(','))
     t = time.perf_counter()
-    results = run_benchmark(tables, patterns, rates, a.seeds, methods, a.max_rows, a.setting, a.workers, progress=False)
+    results = run_benchmark(tables, patterns, rates, a.seeds, methods, a.max_rows, a.setting, a.workers, progress=False, first_seed=a.first_seed)
     print(f'{len(results)} instances in {(time.perf_counter() - t) / 60:.1f} min on {a.workers} worker(s)\n')
     for cell, summary in summarise(results).items():
         print(rank_table(summary, f'{cell}: average rank over {len(summary)} tables (1 = best)').markdown(), '\n')

@@ -209,9 +209,10 @@ def run_instance(job:tuple)->dict:
     return dict(table=name, pattern=pattern, rate=rate, seed=seed, setting=setting, n=len(X), D=X.shape[1], scores=out)
 
 def run_benchmark(tables:tuple, patterns:tuple=('mcar', 'mar', 'mnar'), rates:tuple=(0.3,), seeds:int=10,
-                  methods:tuple=tuple(METHODS), max_rows:int=500, setting:str='in', workers:int|None=None, progress:bool=True)->list:
+                  methods:tuple=tuple(METHODS), max_rows:int=500, setting:str='in', workers:int|None=None, progress:bool=True,
+                  first_seed:int=0)->list:
     "Every instance of tables x patterns x rates x seeds ('in': impute the table itself; 'out': learn from half, impute the other half)."
-    jobs = [(t, p, r, s, methods, max_rows, setting) for t in tables for p in patterns for r in rates for s in range(seeds)]
+    jobs = [(t, p, r, s, methods, max_rows, setting) for t in tables for p in patterns for r in rates for s in range(first_seed, first_seed + seeds)]
     return parallel_map(run_instance, jobs, workers=workers, progress=progress)
 
 # %% ../nbs/13_imputation.ipynb #f031a829
