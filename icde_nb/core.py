@@ -19,10 +19,10 @@ from tqdm.auto import tqdm
 from fastcore.script import CliError
 
 # %% auto #0
-__all__ = ['Estimator', 'as_estimator', 'log_prob_points', 'seeded', 'StackedDistribution', 'select_episodes', 'mixture_params',
-           'mean_se', 'fmt_pm', 'Table', 'one_thread', 'parallel_map', 'save_checkpoint', 'load_checkpoint',
-           'config_from_dict', 'UsageError', 'check_choice', 'check_out_path', 'default_device', 'resolve_device',
-           'mixture_to', 'command_error']
+__all__ = ['Estimator', 'as_estimator', 'log_prob_points', 'seeded', 'StackedDistribution', 'map_params', 'select_episodes',
+           'mixture_params', 'mean_se', 'fmt_pm', 'Table', 'one_thread', 'parallel_map', 'save_checkpoint',
+           'load_checkpoint', 'config_from_dict', 'UsageError', 'check_choice', 'check_out_path', 'default_device',
+           'resolve_device', 'distribution_to', 'command_error']
 
 # %% ../nbs/00_core.ipynb #04de3407
 @runtime_checkable
@@ -85,6 +85,23 @@ class StackedDistribution(Distribution):
         return torch.stack([p.sample(sample_shape).reshape(*sample_shape, *self.event_shape) for p in self.parts], -1 - len(self.event_shape))
 
 # %% ../nbs/00_core.ipynb #6682a6e0
+def map_params(dist:Distribution, # a distribution of a family `select_episodes` knows
+               f,                 # tensor -> tensor, applied to every parameter (an index, `.to(device)`, ...)
+              )->Distribution:    # the same family with f applied to its parameters
+    "The same distribution with `f` applied to each of its parameter tensors."
+    if isinstance(dist, StackedDistribution): return StackedDistribution([map_params(p, f) for p in dist.parts])
+    if isinstance(dist, MixtureSameFamily):
+        return MixtureSameFamily(Categorical(probs=f(dist.mixture_distribution.probs)), map_params(dist.component_distribution, f), validate_args=False)
+    if isinstance(dist, Independent): return Independent(map_params(dist.base_dist, f), dist.reinterpreted_batch_ndims)
+    if isinstance(dist, MultivariateNormal): return MultivariateNormal(f(dist.loc), scale_tril=f(dist.scale_tril), validate_args=False)
+    if isinstance(dist, TransformedDistribution):
+        g = lambda v: f(v) if torch.is_tensor(v) else v
+        ts = [AffineTransform(g(t.loc), g(t.scale), event_dim=t.event_dim) if isinstance(t, AffineTransform) else t for t in dist.transforms]
+        return TransformedDistribution(map_params(dist.base_dist, f), ts, validate_args=False)
+    params = {k: getattr(dist, k) for k in dist.arg_constraints if k in dist.__dict__}
+    if not params: raise TypeError(f"cannot read the parameters of a {type(dist).__name__}")
+    return type(dist)(**{k: f(v) for k, v in params.items()}, validate_args=False)
+
 def select_episodes(dist:Distribution, # batch shape (B,)
                     idx,               # an int, slice, list or index tensor of episodes to keep
                    )->Distribution:    # the same family, batch shape (b,)
@@ -93,18 +110,7 @@ def select_episodes(dist:Distribution, # batch shape (B,)
     if isinstance(dist, StackedDistribution):
         keep = list(range(len(dist.parts)))[idx] if isinstance(idx, slice) else torch.as_tensor(idx).reshape(-1).tolist()
         return dist.parts[keep[0]] if len(keep) == 1 else StackedDistribution([dist.parts[i] for i in keep])
-    if isinstance(dist, MixtureSameFamily):
-        return MixtureSameFamily(Categorical(probs=dist.mixture_distribution.probs[idx]),
-                                 select_episodes(dist.component_distribution, idx), validate_args=False)
-    if isinstance(dist, Independent): return Independent(select_episodes(dist.base_dist, idx), dist.reinterpreted_batch_ndims)
-    if isinstance(dist, MultivariateNormal): return MultivariateNormal(dist.loc[idx], scale_tril=dist.scale_tril[idx], validate_args=False)
-    if isinstance(dist, TransformedDistribution):
-        ts = [AffineTransform(t.loc[idx] if torch.is_tensor(t.loc) else t.loc, t.scale[idx] if torch.is_tensor(t.scale) else t.scale,
-                              event_dim=t.event_dim) if isinstance(t, AffineTransform) else t for t in dist.transforms]
-        return TransformedDistribution(select_episodes(dist.base_dist, idx), ts, validate_args=False)
-    params = {k: getattr(dist, k) for k in dist.arg_constraints if k in dist.__dict__}
-    if not params: raise TypeError(f"select_episodes cannot slice a {type(dist).__name__}")
-    return type(dist)(**{k: v[idx] for k, v in params.items()}, validate_args=False)
+    return map_params(dist, lambda t: t[idx])
 
 def mixture_params(mix:MixtureSameFamily, # a Gaussian mixture, diagonal (Independent Normal) or full-covariance components
                   )->dict:                # weights (B, K), means (B, K, D), and stds (B, K, D) or scale_tril (B, K, D, D)
@@ -253,15 +259,11 @@ def resolve_device(device:str|torch.device|None=None, # 'auto' or None (the best
     if dev.type == 'mps' and not _mps_available(): raise UsageError("--device: mps was asked for but Apple's MPS backend is not available here")
     return dev
 
-def mixture_to(mix:MixtureSameFamily, # a Gaussian mixture (diagonal or full-covariance components)
-               device,                # where its tensors should go
-              )->MixtureSameFamily:
-    "The same mixture with its tensors on `device`."
-    p, device = mixture_params(mix), torch.device(device)
-    cat = Categorical(logits=mix.mixture_distribution.logits.to(device), validate_args=False)
-    comp = (MultivariateNormal(p['means'].to(device), scale_tril=p['scale_tril'].to(device), validate_args=False) if 'scale_tril' in p
-            else Independent(Normal(p['means'].to(device), p['stds'].to(device), validate_args=False), 1))
-    return MixtureSameFamily(cat, comp, validate_args=False)
+def distribution_to(dist:Distribution, # a distribution `map_params` can read (the library's predictions, baselines)
+                    device,            # where its tensors should go
+                   )->Distribution:
+    "The same distribution with its tensors on `device`."
+    return map_params(dist, lambda t: t.to(device))
 
 # %% ../nbs/00_core.ipynb #a8349358
 def command_error(*args:str,          # the command and its arguments, e.g. 'icde-train', '--preset', 'huge'

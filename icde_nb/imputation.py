@@ -190,13 +190,17 @@ def table_data(name:str, max_rows:int=500)->tuple:
     X = (X - X.mean(0)) / X.std(0).clip(1e-12)
     return X, np.ptp(X, 0).clip(1e-12)
 
-def run_instance(job:tuple)->dict:
-    "Score every method on one instance: job = (table, pattern, rate, seed, method names, max_rows, setting)."
-    name, pattern, rate, seed, methods, max_rows, setting = job
+def _instance(name:str, pattern:str, rate:float, seed:int, max_rows:int)->tuple:
+    "One instance's table, column ranges, hidden-entry mask, incomplete table and the rng that drew the mask (seed)."
     X, col_range = table_data(name, max_rows)
     rng = np.random.RandomState(seed)
     miss = hide(X, pattern, rate, rng)
-    Xm = np.where(miss, np.nan, X)
+    return X, col_range, miss, np.where(miss, np.nan, X), rng
+
+def run_instance(job:tuple)->dict:
+    "Score every method on one instance: job = (table, pattern, rate, seed, method names, max_rows, setting)."
+    name, pattern, rate, seed, methods, max_rows, setting = job
+    X, col_range, miss, Xm, rng = _instance(name, pattern, rate, seed, max_rows)
     fit_on = None
     if setting == 'out':                                                          # learn from one half, impute the other
         idx = rng.permutation(len(X)); tr, te = idx[:len(X) // 2], idx[len(X) // 2:]
@@ -219,8 +223,7 @@ def run_benchmark(tables:tuple, patterns:tuple=('mcar', 'mar', 'mnar'), rates:tu
 def _time_one(job:tuple)->dict:
     "Seconds of each method on one table (MCAR, one seed): job = (table, methods, pattern, rate, seed, max_rows)."
     name, methods, pattern, rate, seed, max_rows = job
-    X, _ = table_data(name, max_rows)
-    Xm = np.where(hide(X, pattern, rate, np.random.RandomState(seed)), np.nan, X)
+    Xm = _instance(name, pattern, rate, seed, max_rows)[3]
     METHODS[methods[0]](Xm[:20], seed=seed)                                       # warm-up: imports and the model's first load
     return {m: METHODS[m](Xm, seed=seed).seconds for m in methods}
 
