@@ -13,7 +13,7 @@ from torch.distributions import Categorical, Distribution, MixtureSameFamily, Mu
 from .core import mixture_params
 
 # %% auto #0
-__all__ = ['MixtureConditional', 'mixture_em_step']
+__all__ = ['row_patterns', 'MixtureConditional', 'mixture_em_step']
 
 # %% ../nbs/01a_conditional.ipynb #5fd60e7c
 def _full_params(mix:MixtureSameFamily)->tuple:
@@ -22,6 +22,22 @@ def _full_params(mix:MixtureSameFamily)->tuple:
     L = (p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds'])).double()  # float64 before the product:
     return mix.mixture_distribution.logits.double(), p['means'].double(), L @ L.transpose(-1, -2)  # a float32 L L^T of a nearly singular fit is not PD
 
+def row_patterns(rows:Tensor, # (B, Nr, D) rows, NaN where an entry is missing
+                )->dict:         # o (B, Nr, D) observed, x (B, Nr, D) rows with 0 on missing, n_obs (B, Nr), episode (U,), observed (U, D), index (B*Nr,)
+    "Each row's pattern of observed entries and the distinct (episode, pattern) pairs: what every conditional of these rows shares."
+    if rows.ndim != 3: raise ValueError(f"rows must have shape (B, Nr, D), got {tuple(rows.shape)}")
+    if torch.isinf(rows).any(): raise ValueError("rows contain inf; mark missing entries with NaN")
+    B, Nr, D = rows.shape
+    o = ~torch.isnan(rows)                                                        # (B, Nr, D) observed
+    if D <= 40:                                                                   # the pattern as bits of one integer: a fast unique
+        bits = 2 ** torch.arange(D, device=o.device)
+        code, inv = torch.unique((torch.arange(B, device=o.device)[:, None] << D) + (o.long() * bits).sum(-1), return_inverse=True)
+        uniq = torch.cat([(code >> D)[:, None], (code[:, None] & bits) > 0], -1).long()
+    else: uniq, inv = torch.unique(torch.cat([torch.arange(B, device=o.device)[:, None, None].expand(B, Nr, 1), o.long()], -1).view(-1, D + 1),
+                                   dim=0, return_inverse=True)
+    return dict(o=o, x=torch.where(o, rows, 0.).double(), n_obs=o.sum(-1).double(), episode=uniq[:, 0], observed=uniq[:, 1:].double(),
+                index=inv.reshape(-1))
+
 class MixtureConditional(Distribution):
     "p(x_missing | x_observed) of a batch of Gaussian mixtures for every row of a table: batch (B, Nr), event (D,)."
     arg_constraints, support, has_rsample = {}, constraints.real_vector, False
@@ -29,41 +45,49 @@ class MixtureConditional(Distribution):
                  mixture:MixtureSameFamily, # batch shape (B,), event shape (D,): diagonal or full-covariance components
                  rows:Tensor,               # (B, Nr, D) rows, NaN where an entry is missing
                  skip_weightless:bool=True, # drop components whose weight is below 1e-25 in every episode (padding; exact)
+                 patterns:dict|None=None,   # `row_patterns(rows)`, when several mixtures condition the same rows (EM steps)
                 ):
-        logpi, mu, S = (t.double() for t in _full_params(mixture))                # (B, K), (B, K, D), (B, K, D, D), float64:
+        self._build(*_full_params(mixture), rows, skip_weightless, patterns)
+
+    @classmethod
+    def from_params(cls,
+                    logpi:Tensor,          # (B, K) log weights (normalised here)
+                    mu:Tensor,             # (B, K, D) means
+                    S:Tensor,              # (B, K, D, D) covariances
+                    rows:Tensor,           # (B, Nr, D) rows, NaN where an entry is missing
+                    skip_weightless:bool=True, # as in the constructor
+                    patterns:dict|None=None, # as in the constructor
+                   )->MixtureConditional:
+        "The conditionals from a mixture's parameters, without building the mixture (no Cholesky factor of S computed twice)."
+        self = cls.__new__(cls)
+        self._build(logpi, mu, S, rows, skip_weightless, patterns)
+        return self
+
+    def _build(self, logpi, mu, S, rows, skip_weightless, patterns):
+        logpi, mu, S = logpi.double(), mu.double(), S.double()                    # (B, K), (B, K, D), (B, K, D, D), float64:
         logpi = logpi.log_softmax(-1)                                             # Schur complements lose precision in float32;
         live = logpi.gt(-57.).any(0)                                              # normalised here, an empty row scores exactly log 1
         if skip_weightless and not live.all(): logpi, mu, S = logpi[:, live], mu[:, live], S[:, live]
         B, K, D = mu.shape
         if rows.ndim != 3 or rows.shape[0] != B or rows.shape[-1] != D:
             raise ValueError(f"rows must have shape (B, Nr, D) = ({B}, Nr, {D}) to match the mixture, got {tuple(rows.shape)}")
-        if torch.isinf(rows).any(): raise ValueError("rows contain inf; mark missing entries with NaN")
-        o = ~torch.isnan(rows)                                                    # (B, Nr, D) observed
-        Nr = rows.shape[1]
-        x = torch.where(o, rows, 0.).to(mu.dtype)
-        # rows of one episode with one pattern of observed entries share every matrix: factor once per (episode, pattern)
-        if D <= 40:                                                               # the pattern as bits of one integer: a fast unique
-            bits = 2 ** torch.arange(D, device=o.device)
-            code, inv = torch.unique((torch.arange(B, device=o.device)[:, None] << D) + (o.long() * bits).sum(-1), return_inverse=True)
-            uniq = torch.cat([(code >> D)[:, None], (code[:, None] & bits) > 0], -1).long()
-        else: uniq, inv = torch.unique(torch.cat([torch.arange(B, device=o.device)[:, None, None].expand(B, Nr, 1), o.long()], -1).view(-1, D + 1),
-                                       dim=0, return_inverse=True)
-        inv = inv.reshape(-1)                                                     # uniq (U, 1 + D): episode, pattern; inv (B*Nr,)
-        uo = uniq[:, None, 1:].to(mu.dtype)                                       # (U, 1, D) observed entries of each pattern
-        Su = S[uniq[:, 0]]                                                        # (U, K, D, D)
+        P = row_patterns(rows) if patterns is None else patterns                  # rows of one episode with one pattern of observed
+        o, x, inv, Nr = P['o'], P['x'], P['index'], rows.shape[1]                 # entries share every matrix: factor once per pair
+        uo = P['observed'][:, None]                                               # (U, 1, D) observed entries of each pattern
+        Su = S[P['episode']]                                                      # (U, K, D, D)
         oo = uo[..., :, None] * uo[..., None, :]                                 # (U, 1, D, D)
         LA = torch.linalg.cholesky(Su * oo + torch.diag_embed(1 - uo))            # A = Sigma_oo in the observed block, I elsewhere
         r = (x[:, :, None] - mu[:, None]) * o[:, :, None]                        # (B, Nr, K, D) observed residuals, 0 on missing
-        if len(uniq) == B:                                                        # one pattern per episode (a complete table):
+        if len(uo) == B:                                                          # one pattern per episode (a complete table):
             w = torch.cholesky_solve(r.permute(0, 2, 3, 1), LA).permute(0, 3, 1, 2)   # one solve per component, all rows at once
             Ai = None
         else:                                                                     # many patterns: invert each pattern's A once, then
             Li = torch.linalg.solve_triangular(LA, torch.eye(D, dtype=LA.dtype, device=LA.device).expand_as(LA), upper=False)
             Ai = (Li.transpose(-1, -2) @ Li) * oo                                 # (U, K, D, D) Sigma_oo^-1 embedded, 0 elsewhere;
-            Aimu = (Ai @ mu[uniq[:, 0], ..., None])[..., 0]                       # (U, K, D); then per row one (K*D, D) @ (D,) product:
+            Aimu = (Ai @ mu[P['episode'], ..., None])[..., 0]                     # (U, K, D); then per row one (K*D, D) @ (D,) product:
             w = (Ai[inv].view(B * Nr, K * D, D) @ x.view(B * Nr, D, 1)).view(B, Nr, K, D) - Aimu[inv].view(B, Nr, K, D)   # Ai (x - mu)
         # w = Sigma_oo^-1 r (0 on missing entries), so r.w is the Mahalanobis term and (Sigma w)_m = Sigma_mo Sigma_oo^-1 r
-        n_obs = o.sum(-1, keepdim=True).to(mu.dtype)                              # (B, Nr, 1)
+        n_obs = P['n_obs'][..., None]                                             # (B, Nr, 1)
         log_obs = (-0.5 * (r * w).sum(-1) - LA.diagonal(dim1=-2, dim2=-1).log().sum(-1)[inv].view(B, Nr, K)
                    - 0.5 * n_obs * math.log(2 * math.pi))                         # (B, Nr, K) log N(x_o; mu_o, Sigma_oo)
         self.means = torch.where(o[:, :, None], x[:, :, None], mu[:, None] + torch.einsum('bkde,bnke->bnkd', S, w))  # (B, Nr, K, D)
@@ -71,19 +95,23 @@ class MixtureConditional(Distribution):
         self.log_weights = joint.log_softmax(-1)                                  # (B, Nr, K) the conditional's weights
         self.log_observed = torch.logsumexp(joint, -1)                            # (B, Nr) log p(x_o): the row's observed entries
         self.observed, self.rows, self._n_obs = o, rows, n_obs[..., 0]
-        self._pattern, self._pattern_episode, self._pattern_observed = inv.view(B, Nr), uniq[:, 0], uo[:, 0]
+        self._pattern, self._pattern_episode, self._pattern_observed = inv.view(B, Nr), P['episode'], uo[:, 0]
         self._Su, self._LA, self._Ai, self._cov_, self._tril_ = Su, LA, Ai, None, None   # the covariances wait until asked for
         super().__init__(torch.Size([B, rows.shape[1]]), torch.Size([D]), validate_args=False)
 
+    def _covariances(self, comps:Tensor|None=None)->Tensor:  # (U, K', D, D)
+        "Each pattern's component conditional covariances, Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om, zero on observed entries (of `comps` only, if given)."
+        uo = self._pattern_observed[:, None]                                     # (U, 1, D)
+        Su, LA, Ai = (t if t is None or comps is None else t[:, comps] for t in (self._Su, self._LA, self._Ai))
+        S_om = Su * (uo[..., :, None] * (1 - uo)[..., None, :])                   # Sigma_om embedded in D x D
+        AiS = torch.cholesky_solve(S_om, LA) if Ai is None else Ai @ S_om         # Sigma_oo^-1 Sigma_om
+        cov = Su * ((1 - uo)[..., :, None] * (1 - uo)[..., None, :]) - S_om.transpose(-1, -2) @ AiS
+        return 0.5 * (cov + cov.transpose(-1, -2))
+
     @property
     def _cov(self)->Tensor:  # (U, K, D, D)
-        "Each pattern's component conditional covariances, Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om, zero on observed entries."
-        if self._cov_ is None:
-            uo = self._pattern_observed[:, None]                                 # (U, 1, D)
-            S_om = self._Su * (uo[..., :, None] * (1 - uo)[..., None, :])         # Sigma_om embedded in D x D
-            AiS = torch.cholesky_solve(S_om, self._LA) if self._Ai is None else self._Ai @ S_om   # Sigma_oo^-1 Sigma_om
-            cov = self._Su * ((1 - uo)[..., :, None] * (1 - uo)[..., None, :]) - S_om.transpose(-1, -2) @ AiS
-            self._cov_ = 0.5 * (cov + cov.transpose(-1, -2))
+        "Every component's conditional covariances (`_covariances`), computed once."
+        if self._cov_ is None: self._cov_ = self._covariances()
         return self._cov_
 
     @property
@@ -117,8 +145,11 @@ class MixtureConditional(Distribution):
             k = Categorical(logits=self.log_weights).sample((n,)).permute(1, 2, 0)[:, :, None]   # (B, Nr, 1, n) each draw's component
             eps = torch.randn(B, Nr, D, n, dtype=self.means.dtype, device=self.means.device)   # draws last: no (n, ..., D, D) copies
             L, z = self.scale_tril, torch.zeros_like(eps)
-            for j in range(K):                                                    # one component at a time: memory B Nr D n
-                z = torch.where(k == j, self.means[:, :, j, :, None] + L[:, :, j] @ eps, z)
+            for j in range(K):                                                    # one component at a time: memory B Nr D n,
+                hit = k == j                                                      # (B, Nr, 1, n)
+                at = hit.any(-1)[..., 0]                                          # (B, Nr) and only the rows that draw from it
+                if not at.any(): continue
+                z[at] = torch.where(hit[at], self.means[:, :, j][at][..., None] + L[:, :, j][at] @ eps[at], z[at])
             z = z.permute(3, 0, 1, 2).reshape(*S, B, Nr, D)
             return torch.where(self.observed, torch.nan_to_num(self.rows), z.to(self.rows.dtype))
 
@@ -150,19 +181,27 @@ def mixture_em_step(pi:Tensor,          # (B, K) weights
                     rows:Tensor,        # (B, N, D) data, NaN where an entry is missing (all-NaN rows are ignored)
                     prior:tuple|None=None, # (pi0, mu0, S0), the mixture the MAP step is pulled towards (None: the current one)
                     strength:float=0.,  # tau, the prior's weight in pseudo-points (0: maximum likelihood)
+                    patterns:dict|None=None, # `row_patterns(rows)`: computed once for a run of steps on the same rows
+                    active:Tensor|None=None, # (B, K) components whose update the caller keeps (None: all); the others still take
+                                        # responsibilities, but their returned covariances are not computed (garbage)
                    )->tuple:            # (pi, mu, S) after the step, and (B,) the observed-data log-likelihood before it
     "One EM step with missing data for a batch of full-covariance Gaussian mixtures (MAP with a conjugate prior if strength > 0)."
     pi, mu, S = pi.double(), mu.double(), S.double()
     pi0, mu0, S0 = (t.double() for t in prior) if prior is not None else (pi, mu, S)
-    real = (~torch.isnan(rows)).any(-1).double()                                   # (B, N) rows with an observed entry
-    mix = MixtureSameFamily(Categorical(probs=pi.clamp_min(1e-30)), MultivariateNormal(mu, S, validate_args=False), validate_args=False)
-    c = MixtureConditional(mix, rows, skip_weightless=False)                       # keep every component's slot
+    P = row_patterns(rows) if patterns is None else patterns
+    real = P['o'].any(-1).double()                                                 # (B, N) rows with an observed entry
+    eps = torch.finfo(pi.dtype).eps                                                # weights floored at eps (as a Categorical does):
+    logpi = (pi / pi.sum(-1, keepdim=True)).clamp(eps, 1 - eps).log()            # an emptied slot keeps a trace of weight
+    c = MixtureConditional.from_params(logpi, mu, S, rows, skip_weightless=False, patterns=P)   # keep every component's slot
     r = c.log_weights.exp() * real[..., None]                                      # (B, N, K) responsibilities
     B, K, D = mu.shape
     rC = r.new_zeros(B, K, D, D)                                                   # sum_i r_ik C_ik, C the conditional covariances
     if not c.observed.all():                                                       # (zero for complete rows)
         ru = r.new_zeros(len(c._pattern_episode), K).index_add_(0, c._pattern.reshape(-1), r.reshape(-1, K))  # (U, K) per pattern
-        rC.index_add_(0, c._pattern_episode, ru[..., None, None] * c._cov)
+        if active is None or active.all(): rC.index_add_(0, c._pattern_episode, ru[..., None, None] * c._cov)
+        else:                                                                      # only the wanted components' covariances
+            kk = active.any(0).nonzero()[:, 0]                                     # (K',) (an inactive one's S is returned as garbage)
+            rC[:, kk] = rC[:, kk].index_add_(0, c._pattern_episode, ru[:, kk, None, None] * c._covariances(kk))
     a = strength * pi0                                                             # (B, K) pseudo-points
     nk = r.sum(1); den = (nk + a).clamp_min(1e-12)                                 # (B, K)
     new_pi = (nk + a) / (real.sum(1, keepdim=True) + strength)

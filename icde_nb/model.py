@@ -254,9 +254,13 @@ class TransformerMDN(nn.Module):
                 r = refine_on[i:i + chunk].to(dev); o = ~torch.isnan(r)
                 x = torch.where(o, (r - tk.mean) / tk.std, 0.)
             lim = self.config.min_std, self.config.max_std
-            q = p if not steps else (em_refine_full if 'tril' in p else em_refine)(p, x, o, steps, tau, *lim)
-            big = o.sum((1, 2)) >= sel * D if sel else None                       # (b,) large contexts (rows' worth of observed entries)
-            if sel and big.any():                                                 # they take MAP-EM + selection of components by BIC
+            big = o.sum((1, 2)) >= sel * D if sel else torch.zeros(len(x), dtype=torch.bool, device=x.device)   # (b,) large contexts
+            q = p                                                                 # (rows' worth of observed entries) take the selection;
+            if steps and not big.all():                                           # the others MAP-EM from the network's mixture
+                s = (em_refine_full if 'tril' in p else em_refine)({k: v[~big] for k, v in p.items()}, x[~big], o[~big], steps, tau, *lim)
+                q = {k: v.clone() for k, v in p.items()}
+                for k in q: q[k][~big] = s[k]
+            if sel and big.any():                                                 # MAP-EM + selection of components by BIC
                 s = em_refine_select({k: v[big] for k, v in p.items()}, x[big], o[big], min_std=lim[0], max_std=lim[1])
                 q = pad_components(q, s['means'].shape[1])
                 for k in q: q[k][big] = s[k]

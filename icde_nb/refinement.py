@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import torch
 from torch import Tensor
-from .conditional import mixture_em_step
+from .conditional import mixture_em_step, row_patterns
 
 # %% auto #0
 __all__ = ['em_refine', 'em_refine_full', 'select_components', 'pad_components', 'em_refine_select']
@@ -67,8 +67,9 @@ def _map_em(p:dict, x:Tensor, observed:Tensor, steps:int, strength:float)->tuple
     prior = _to_full(p)
     rows = torch.where(observed, x, torch.tensor(float('nan')))                   # (B, Nc, D) NaN = missing
     (pi, mu, S), eye = prior, 1e-6 * torch.eye(x.shape[-1], dtype=torch.float64, device=x.device)
+    P = row_patterns(rows)                                                        # the rows' patterns: the same at every step
     for _ in range(steps):
-        pi, mu, S, _ = mixture_em_step(pi, mu, S, rows, prior, strength)
+        pi, mu, S, _ = mixture_em_step(pi, mu, S, rows, prior, strength, P)
         S = S + eye
     return (pi, mu, S), prior, rows
 
@@ -101,6 +102,7 @@ def select_components(fit:tuple,           # (pi (B, K), mu (B, K, D), S (B, K, 
     alive = torch.ones(B, K, dtype=torch.bool, device=mu.device)
     eye = 1e-6 * torch.eye(D, dtype=S.dtype, device=S.device)
     keep = lambda m, new, old: torch.where(m.view(*m.shape, *[1] * (new.ndim - m.ndim)), new, old)   # where m is False, old stays
+    P = row_patterns(rows)                                                        # the rows' patterns: the same at every step
     cands, bics = [], []
     for k in range(K, 0, -1):
         if k < K:                                                                  # drop the lightest component still alive
@@ -109,7 +111,7 @@ def select_components(fit:tuple,           # (pi (B, K), mu (B, K, D), S (B, K, 
             pi0 = torch.where(alive, pi0, 0.); pi0 = pi0 / pi0.sum(-1, keepdim=True)
         for _ in range(sub_steps):
             cand = (pi, mu, S)
-            p_, m_, s_, ll = mixture_em_step(pi, mu, S, rows, (pi0, mu0, S0), strength)   # ll: the candidate's log-likelihood
+            p_, m_, s_, ll = mixture_em_step(pi, mu, S, rows, (pi0, mu0, S0), strength, P, alive)   # ll: the candidate's log-likelihood
             pi, mu, S = torch.where(alive, p_, 0.), keep(alive, m_, mu), keep(alive, s_ + eye, S)
         cands.append(cand); bics.append(-2 * ll + (k * (D + D * (D + 1) / 2 + 1) - 1) * log_n)
     bic = torch.stack(bics, 1)                                                    # (B, K) by count K, K-1, ..., 1
