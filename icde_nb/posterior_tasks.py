@@ -1,4 +1,4 @@
-"""Simulators with a tractable likelihood and a trustworthy reference posterior (conjugate Gaussian mean, Bayesian linear regression, the label-switching means of a mixture), the test bed of amortized posterior estimation.
+"""Simulators of the models of amortized posterior estimation: tasks with an exact reference posterior (conjugate Gaussian mean, Bayesian linear regression, the label-switching means of a mixture), tasks without one (logistic regression, small neural networks, a 2-D mixture), and `Simulator`, which turns a researcher's own prior, simulator and likelihood into a task.
 
 Docs: https://icde-nb.github.io/icde_nb/posterior_tasks.html.md"""
 
@@ -6,20 +6,26 @@ Docs: https://icde-nb.github.io/icde_nb/posterior_tasks.html.md"""
 
 # %% ../nbs/07_posterior_tasks.ipynb #09df9379
 from __future__ import annotations
-import math
+import math, importlib
 from functools import partial
+from typing import Callable
 import torch
 from torch import Tensor
 from torch.distributions import Distribution, Independent, MultivariateNormal, Normal, constraints
 
 # %% auto #0
-__all__ = ['TASKS', 'Task', 'GaussianMean', 'LinearRegression', 'GridPosterior', 'MixtureMeans']
+__all__ = ['TASKS', 'REFERENCE_TASKS', 'Task', 'GaussianMean', 'LinearRegression', 'GridPosterior', 'MixtureMeans',
+           'LogisticRegression', 'MLPRegression', 'MixtureMeans2D', 'Simulator', 'load_task']
 
 # %% ../nbs/07_posterior_tasks.ipynb #fead45ba
 class Task:
     "A simulator p(theta) p(D | theta) with a tractable likelihood and a reference posterior."
     name, theta_dim, x_dim = 'task', 1, 1
-    def sample(self, n_episodes:int, n_context:int, generator=None)->tuple: raise NotImplementedError  # (theta (B, P), data (B, N, X))
+    def prior(self, n:int, generator=None)->Tensor: raise NotImplementedError                          # (n, P) parameters from the prior
+    def simulate(self, theta:Tensor, n_context:int, generator=None)->Tensor: raise NotImplementedError  # (B, P) -> (B, N, X) data sets
+    def sample(self, n_episodes:int, n_context:int, generator=None)->tuple:                           # (theta (B, P), data (B, N, X))
+        theta = self.prior(n_episodes, generator)
+        return theta, self.simulate(theta, n_context, generator)
     def log_prior(self, theta:Tensor)->Tensor: raise NotImplementedError                              # (..., P) -> (...)
     def log_likelihood(self, theta:Tensor, data:Tensor)->Tensor: raise NotImplementedError            # (S, B, P), (B, N, X) -> (S, B)
     def reference_posterior(self, data:Tensor)->Distribution: raise NotImplementedError               # batch (B,), event (P,)
@@ -32,9 +38,9 @@ class GaussianMean(Task):
         self.theta_dim = self.x_dim = dim; self.tau, self.s = prior_std, noise_std
         self.name = f'gaussian-{dim}d'
     def args(self): return dict(dim=self.theta_dim, prior_std=self.tau, noise_std=self.s)
-    def sample(self, n_episodes, n_context, generator=None):
-        theta = self.tau * torch.randn(n_episodes, self.theta_dim, generator=generator)             # (B, P)
-        return theta, theta[:, None] + self.s * torch.randn(n_episodes, n_context, self.x_dim, generator=generator)
+    def prior(self, n, generator=None): return self.tau * torch.randn(n, self.theta_dim, generator=generator)   # (n, P)
+    def simulate(self, theta, n_context, generator=None):
+        return theta[:, None] + self.s * torch.randn(len(theta), n_context, self.x_dim, generator=generator)
     def log_prior(self, theta): return Normal(0., self.tau).log_prob(theta).sum(-1)
     def log_likelihood(self, theta, data):
         return Normal(theta[:, :, None], self.s).log_prob(data[None]).sum((-1, -2))                 # (S, B)
@@ -44,23 +50,25 @@ class GaussianMean(Task):
 
 # %% ../nbs/07_posterior_tasks.ipynb #35a3a808
 class LinearRegression(Task):
-    "Bayesian linear regression with known noise: exact Gaussian posterior over the weights."
-    def __init__(self, features:int=4, noise_std:float=0.5):
+    "Bayesian linear regression with known noise (optionally with a bias): exact Gaussian posterior over the weights."
+    def __init__(self, features:int=4, noise_std:float=0.5, bias:bool=False):
         if not 1 <= features <= 8: raise ValueError(f"features must be in 1..8, got {features}")
-        self.theta_dim, self.x_dim, self.s = features, features + 1, noise_std
-        self.name = f'linreg-{features}'
-    def args(self): return dict(features=self.theta_dim, noise_std=self.s)
-    def sample(self, n_episodes, n_context, generator=None):
-        w = torch.randn(n_episodes, self.theta_dim, generator=generator)                            # (B, P)
-        x = torch.randn(n_episodes, n_context, self.theta_dim, generator=generator)                  # (B, N, P)
-        y = (x @ w[..., None])[..., 0] + self.s * torch.randn(n_episodes, n_context, generator=generator)
-        return w, torch.cat([x, y[..., None]], -1)
+        self.features, self.bias, self.s = features, bias, noise_std
+        self.theta_dim, self.x_dim = features + bias, features + 1
+        self.name = f"linreg-{features}{'-bias' if bias else ''}"
+    def args(self): return dict(features=self.features, noise_std=self.s, bias=self.bias)
+    def design(self, x:Tensor)->Tensor: return torch.cat([x, torch.ones_like(x[..., :1])], -1) if self.bias else x   # (B, N, P)
+    def prior(self, n, generator=None): return torch.randn(n, self.theta_dim, generator=generator)           # (n, P)
+    def simulate(self, w, n_context, generator=None):
+        x = torch.randn(len(w), n_context, self.features, generator=generator)                      # (B, N, F)
+        y = (self.design(x) @ w[..., None])[..., 0] + self.s * torch.randn(len(w), n_context, generator=generator)
+        return torch.cat([x, y[..., None]], -1)
     def log_prior(self, theta): return Normal(0., 1.).log_prob(theta).sum(-1)
     def log_likelihood(self, theta, data):
-        x, y = data[..., :-1], data[..., -1]                                                        # (B, N, P), (B, N)
+        x, y = self.design(data[..., :-1]), data[..., -1]                                           # (B, N, P), (B, N)
         return Normal(torch.einsum('bnp,sbp->sbn', x, theta), self.s).log_prob(y[None]).sum(-1)   # (S, B)
     def reference_posterior(self, data):
-        x, y = data[..., :-1].double(), data[..., -1].double()
+        x, y = self.design(data[..., :-1]).double(), data[..., -1].double()
         prec = torch.eye(self.theta_dim, dtype=x.dtype) + x.transpose(1, 2) @ x / self.s ** 2       # (B, P, P)
         cov = torch.linalg.inv(prec)
         m = (cov @ (x.transpose(1, 2) @ y[..., None]))[..., 0] / self.s ** 2
@@ -96,11 +104,10 @@ class MixtureMeans(Task):
     def __init__(self, prior_std:float=2.0, noise_std:float=0.5, grid:int=256):
         self.tau, self.s, self.grid = prior_std, noise_std, grid
     def args(self): return dict(prior_std=self.tau, noise_std=self.s, grid=self.grid)
-    def sample(self, n_episodes, n_context, generator=None):
-        theta = self.tau * torch.randn(n_episodes, 2, generator=generator)                          # (B, 2)
-        k = (torch.rand(n_episodes, n_context, generator=generator) < 0.5).long()                    # (B, N) component
-        mu = theta.gather(1, k)
-        return theta, (mu + self.s * torch.randn(n_episodes, n_context, generator=generator))[..., None]
+    def prior(self, n, generator=None): return self.tau * torch.randn(n, 2, generator=generator)             # (n, 2)
+    def simulate(self, theta, n_context, generator=None):
+        k = (torch.rand(len(theta), n_context, generator=generator) < 0.5).long()                    # (B, N) component
+        return (theta.gather(1, k) + self.s * torch.randn(len(theta), n_context, generator=generator))[..., None]
     def log_prior(self, theta): return Normal(0., self.tau).log_prob(theta).sum(-1)
     def log_likelihood(self, theta, data):
         lp = Normal(theta[:, :, None, :], self.s).log_prob(data[None])                               # (S, B, N, 2)
@@ -117,5 +124,121 @@ class MixtureMeans(Task):
         return GridPosterior(logd.T.reshape(-1, G, G), lo, hi)
 
 # %% ../nbs/07_posterior_tasks.ipynb #40a21a88
-TASKS = {'gaussian-2d': partial(GaussianMean, 2), 'gaussian-16d': partial(GaussianMean, 16),
-         'linreg-4': partial(LinearRegression, 4), 'mixture-means': MixtureMeans}
+def _no_reference(task, data=None)->Distribution:
+    raise ValueError(f"{task.name} has no closed-form posterior: judge it by calibration (icde_nb.posterior_checks) or against MCMC")
+
+def _mlp(theta:Tensor, x:Tensor, hidden:int, act:str)->Tensor:  # (S, B, P), (B, N, F) -> (S, B, N)
+    "The one-hidden-layer network f_theta(x) with parameters laid out as W (H, F), c (H), v (H), b."
+    F = x.shape[-1]
+    W = theta[..., :hidden * F].unflatten(-1, (hidden, F))                                         # (S, B, H, F)
+    c, v, b = theta[..., hidden * F:hidden * (F + 1)], theta[..., hidden * (F + 1):hidden * (F + 2)], theta[..., -1]
+    h = torch.einsum('bnf,sbhf->sbnh', x, W) + c[:, :, None]                                     # (S, B, N, H)
+    return ((torch.tanh(h) if act == 'tanh' else torch.relu(h)) * v[:, :, None]).sum(-1) + b[..., None]
+
+class LogisticRegression(Task):
+    "Bayesian logistic regression (weights and a bias, standard normal prior): no closed-form posterior."
+    def __init__(self, features:int=2):
+        if not 1 <= features <= 16: raise ValueError(f"features must be in 1..16, got {features}")
+        self.features, self.theta_dim, self.x_dim, self.name = features, features + 1, features + 1, f'logistic-{features}'
+    def args(self): return dict(features=self.features)
+    def logits(self, theta, x): return torch.einsum('bnf,sbf->sbn', x, theta[..., :-1]) + theta[..., -1:]   # (S, B, N)
+    def prior(self, n, generator=None): return torch.randn(n, self.theta_dim, generator=generator)           # (n, P)
+    def simulate(self, theta, n_context, generator=None):
+        x = torch.randn(len(theta), n_context, self.features, generator=generator)                  # (B, N, F)
+        y = torch.bernoulli(torch.sigmoid(self.logits(theta[None], x)[0]), generator=generator)
+        return torch.cat([x, y[..., None]], -1)
+    def log_prior(self, theta): return Normal(0., 1.).log_prob(theta).sum(-1)
+    def log_likelihood(self, theta, data):
+        z, y = self.logits(theta, data[..., :-1]), data[..., -1]
+        return -torch.nn.functional.binary_cross_entropy_with_logits(z, y.expand_as(z), reduction='none').sum(-1)   # (S, B)
+    reference_posterior = _no_reference
+
+class MLPRegression(Task):
+    "Regression by a one-hidden-layer network whose weights are the parameters (tanh or ReLU), Gaussian noise."
+    def __init__(self, features:int=1, hidden:int=4, act:str='tanh', noise_std:float=0.1, classify:bool=False):
+        if act not in ('tanh', 'relu'): raise ValueError(f"act must be 'tanh' or 'relu', got {act!r}")
+        if not (1 <= features <= 16 and 1 <= hidden <= 32): raise ValueError(f"features must be in 1..16 and hidden in 1..32, got {features}, {hidden}")
+        self.features, self.hidden, self.act, self.s, self.classify = features, hidden, act, noise_std, classify
+        self.theta_dim, self.x_dim = hidden * (features + 2) + 1, features + 1
+        self.name = f"mlp-{'class' if classify else 'reg'}-{act}"
+    def args(self): return dict(features=self.features, hidden=self.hidden, act=self.act, noise_std=self.s, classify=self.classify)
+    def prior(self, n, generator=None): return torch.randn(n, self.theta_dim, generator=generator)           # (n, P)
+    def simulate(self, theta, n_context, generator=None):
+        x = torch.randn(len(theta), n_context, self.features, generator=generator)
+        f = _mlp(theta[None], x, self.hidden, self.act)[0]                                          # (B, N)
+        y = torch.bernoulli(torch.sigmoid(f), generator=generator) if self.classify else f + self.s * torch.randn(f.shape, generator=generator)
+        return torch.cat([x, y[..., None]], -1)
+    def log_prior(self, theta): return Normal(0., 1.).log_prob(theta).sum(-1)
+    def log_likelihood(self, theta, data):
+        f, y = _mlp(theta, data[..., :-1], self.hidden, self.act), data[..., -1]
+        if self.classify: return -torch.nn.functional.binary_cross_entropy_with_logits(f, y.expand_as(f), reduction='none').sum(-1)
+        return Normal(f, self.s).log_prob(y).sum(-1)
+    reference_posterior = _no_reference
+
+class MixtureMeans2D(Task):
+    "The two means of an equal-weight 2-D Gaussian mixture (P = 4): label switching in four dimensions."
+    theta_dim, x_dim, name = 4, 2, 'mixture-means-2d'
+    def __init__(self, prior_std:float=2.0, noise_std:float=0.5): self.tau, self.s = prior_std, noise_std
+    def args(self): return dict(prior_std=self.tau, noise_std=self.s)
+    def prior(self, n, generator=None): return self.tau * torch.randn(n, 4, generator=generator)             # (n, 4): mu_1, mu_2
+    def simulate(self, theta, n_context, generator=None):
+        k = (torch.rand(len(theta), n_context, 1, generator=generator) < 0.5)                       # (B, N, 1)
+        return torch.where(k, theta[:, None, :2], theta[:, None, 2:]) + self.s * torch.randn(len(theta), n_context, 2, generator=generator)
+    def log_prior(self, theta): return Normal(0., self.tau).log_prob(theta).sum(-1)
+    def log_likelihood(self, theta, data):
+        lp = torch.stack([Normal(theta[:, :, None, 2 * j:2 * j + 2], self.s).log_prob(data[None]).sum(-1) for j in (0, 1)], -1)  # (S, B, N, 2)
+        return (torch.logsumexp(lp, -1) - math.log(2)).sum(-1)
+    reference_posterior = _no_reference
+
+# %% ../nbs/07_posterior_tasks.ipynb #df4358f5
+class Simulator(Task):
+    "A task from plain functions: a prior sampler, a simulator and (for reverse KL) a log-likelihood."
+    def __init__(self,
+                 prior:Callable,                  # (n, generator) -> theta (n, P)
+                 simulate:Callable,               # (theta (B, P), n, generator) -> data (B, n, X)
+                 log_likelihood:Callable|None=None, # (theta (S, B, P), data (B, N, X)) -> (S, B); reverse KL needs it
+                 log_prior:Callable|None=None,    # theta (..., P) -> (...); reverse KL needs it
+                 reference:Callable|None=None,    # data (B, N, X) -> a Distribution, batch (B,), event (P,); optional
+                 name:str='simulator',            # shown in tables and progress bars
+                 spec:str|None=None,              # 'module:function' that builds it (set by `load_task`; checkpoints store it)
+                ):
+        self._prior, self._simulate, self._ll, self._lp, self._ref = prior, simulate, log_likelihood, log_prior, reference
+        self.name, self.spec = name, spec
+        g = torch.Generator().manual_seed(0)
+        theta = torch.as_tensor(prior(2, g))
+        if theta.ndim != 2 or len(theta) != 2: raise ValueError(f"prior(2, generator) must return (2, P), got shape {tuple(theta.shape)}")
+        data = torch.as_tensor(simulate(theta, 3, g))
+        if data.ndim != 3 or data.shape[:2] != (2, 3): raise ValueError(f"simulate(theta (2, P), 3, generator) must return (2, 3, X), got shape {tuple(data.shape)}")
+        self.theta_dim, self.x_dim = theta.shape[1], data.shape[2]
+    def args(self):
+        if self.spec is None: raise ValueError("a Simulator built in place has no plain-value description; build it with load_task('module:function') to checkpoint it")
+        return dict(spec=self.spec)
+    def prior(self, n, generator=None): return torch.as_tensor(self._prior(n, generator), dtype=torch.float32)
+    def simulate(self, theta, n_context, generator=None): return torch.as_tensor(self._simulate(theta, n_context, generator), dtype=torch.float32)
+    def _need(self, f, what):
+        if f is None: raise ValueError(f"{self.name} was built without {what}: reverse KL and predictive scores need it")
+        return f
+    def log_likelihood(self, theta, data): return self._need(self._ll, 'log_likelihood')(theta, data)
+    def log_prior(self, theta): return self._need(self._lp, 'log_prior')(theta)
+    def reference_posterior(self, data): return _no_reference(self) if self._ref is None else self._ref(data)
+
+def load_task(name:str, # a key of TASKS, or 'module:function' naming a function that returns a Task (or a Task itself)
+             )->Task:
+    "A built-in task by name, or a user's task from 'module:function'."
+    if name in TASKS: return TASKS[name]()
+    if ':' not in name: raise ValueError(f"task must be one of {list(TASKS)} or 'module:function', got {name!r}")
+    mod, fn = name.split(':', 1)
+    try: obj = getattr(importlib.import_module(mod), fn)
+    except (ImportError, AttributeError) as e: raise ValueError(f"cannot load task {name!r}: {e}") from None
+    task = obj() if callable(obj) and not isinstance(obj, Task) else obj
+    if not isinstance(task, Task): raise ValueError(f"{name} must be (or return) a Task, got {type(task).__name__}")
+    if isinstance(task, Simulator): task.spec = name
+    return task
+
+# %% ../nbs/07_posterior_tasks.ipynb #5c243803
+TASKS = {'gaussian-2d': partial(GaussianMean, 2), 'gaussian-16d': partial(GaussianMean, 16), 'gaussian-100d': partial(GaussianMean, 100),
+         'linreg-4': partial(LinearRegression, 4), 'linreg-4-bias': partial(LinearRegression, 4, bias=True), 'mixture-means': MixtureMeans,
+         'logistic-2': partial(LogisticRegression, 2), 'mlp-reg-tanh': partial(MLPRegression, act='tanh'),
+         'mlp-reg-relu': partial(MLPRegression, act='relu'), 'mlp-class-tanh': partial(MLPRegression, 2, 3, 'tanh', classify=True),
+         'mixture-means-2d': MixtureMeans2D}
+REFERENCE_TASKS = ('gaussian-2d', 'gaussian-16d', 'gaussian-100d', 'linreg-4', 'linreg-4-bias', 'mixture-means')
