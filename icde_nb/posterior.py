@@ -7,34 +7,48 @@ Docs: https://icde-nb.github.io/icde_nb/posterior.html.md"""
 # %% ../nbs/08_posterior.ipynb #20f5177b
 from __future__ import annotations
 import math, time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+import numpy as np
 import torch
 import torch.nn as nn
 from torch import Tensor
-from torch.distributions import Distribution, Independent, Normal
+from torch.distributions import Distribution, Independent, MultivariateNormal, Normal
+from functools import partial
 import matplotlib.pyplot as plt
 from fastcore.script import call_parse
 import zuko
-from .core import seeded, Table, parallel_map, UsageError, check_choice
+from .core import seeded, Table, parallel_map, UsageError, check_choice, fmt_pm, save_checkpoint, load_checkpoint
+from . import posterior_tasks
+from pathlib import Path
 from .model import Block
 from .training import LoopConfig, train
 from .metrics import mmd2
-from .posterior_tasks import Task, TASKS, MixtureMeans
+from .posterior_tasks import Task, MixtureMeans, load_task
 
 # %% auto #0
-__all__ = ['ENCODERS', 'HEADS', 'OBJECTIVES', 'TransformerSetEncoder', 'DeepSetsEncoder', 'GRUEncoder', 'GaussianHead',
-           'FlowHead', 'PosteriorEstimator', 'posterior_loss', 'PosteriorConfig', 'fit_posterior', 'evaluate_posterior',
-           'order_sensitivity', 'compare', 'plot_bimodal', 'icde_posterior']
+__all__ = ['ENCODERS', 'HEADS', 'OBJECTIVES', 'CORE_TASKS', 'sinusoids', 'TransformerSetEncoder', 'DeepSetsEncoder', 'GRUEncoder',
+           'n_params', 'matched_width', 'GaussianHead', 'FullGaussianHead', 'FlowHead', 'PosteriorEstimator',
+           'save_posterior', 'load_posterior', 'posterior_loss', 'PosteriorConfig', 'fit_posterior', 'sample_mmd',
+           'evaluate_posterior', 'order_sensitivity', 'compare', 'compare_table', 'plot_bimodal', 'icde_posterior']
 
 # %% ../nbs/08_posterior.ipynb #fead45ba
+def sinusoids(n:int, d:int)->Tensor:  # (n, d)
+    "The fixed sinusoidal position codes of the original transformer (no parameters, any length)."
+    pos, i = torch.arange(n)[:, None].float(), torch.arange(0, d, 2).float()
+    ang = pos / 10000 ** (i / d)
+    return torch.stack([ang.sin(), ang.cos()], -1).flatten(1)[:, :d]
+
 class TransformerSetEncoder(nn.Module):
-    "Transformer over the points plus a learned summary token, no positional encoding."
-    def __init__(self, x_dim:int, d:int=64, layers:int=2, heads:int=4):
+    "Transformer over the points plus a learned summary token; no positional encoding unless `positional` (an ablation)."
+    def __init__(self, x_dim:int, d:int=64, layers:int=2, heads:int=4, positional:bool=False):
         super().__init__()
         self.embed, self.summary = nn.Linear(x_dim, d), nn.Parameter(torch.randn(1, 1, d) * 0.02)
         self.blocks, self.ln = nn.ModuleList([Block(d, heads, 4 * d) for _ in range(layers)]), nn.LayerNorm(d)
+        self.positional = positional
     def forward(self, data:Tensor)->Tensor:                                                          # (B, N, X) -> (B, d)
-        x = torch.cat([self.summary.expand(len(data), 1, -1), self.embed(data)], 1)                # (B, 1 + N, d)
+        e = self.embed(data)                                                                        # (B, N, d)
+        if self.positional: e = e + sinusoids(data.shape[1], e.shape[-1]).to(e)                    # the order becomes visible
+        x = torch.cat([self.summary.expand(len(data), 1, -1), e], 1)                                # (B, 1 + N, d)
         mask = torch.ones(len(data), 1, x.shape[1], x.shape[1], dtype=torch.bool, device=data.device)
         for b in self.blocks: x = b(x, mask)
         return self.ln(x[:, 0])
@@ -53,7 +67,17 @@ class GRUEncoder(nn.Module):
         super().__init__(); self.gru = nn.GRU(x_dim, d, batch_first=True)
     def forward(self, data:Tensor)->Tensor: return self.gru(data)[1][-1]                         # (B, N, X) -> (B, d)
 
-ENCODERS = dict(transformer=TransformerSetEncoder, deepsets=DeepSetsEncoder, gru=GRUEncoder)
+ENCODERS = dict(transformer=TransformerSetEncoder, deepsets=DeepSetsEncoder, gru=GRUEncoder,
+                **{'transformer-pe': partial(TransformerSetEncoder, positional=True)})
+
+def n_params(module:nn.Module)->int: return sum(p.numel() for p in module.parameters())
+
+def matched_width(encoder:str, # a key of ENCODERS
+                  x_dim:int,   # the data's dimension X
+                  target:int,  # the parameter count to match (e.g. the transformer's at d = 64)
+                 )->int:       # the width d (a multiple of 4) whose encoder has the count nearest to target
+    "The width at which an encoder has (nearly) a given number of parameters: encoders compared at equal size."
+    return min(range(4, 1025, 4), key=lambda d: abs(n_params(ENCODERS[encoder](x_dim, d)) - target))
 
 # %% ../nbs/08_posterior.ipynb #0ba9009e
 class GaussianHead(nn.Module):
@@ -64,13 +88,27 @@ class GaussianHead(nn.Module):
         mu, ls = self.out(h).chunk(2, -1)
         return Independent(Normal(mu, ls.clamp(-7, 5).exp()), 1)
 
+class FullGaussianHead(nn.Module):
+    "A full-covariance Gaussian q(theta | h): a mean and a Cholesky factor (positive diagonal)."
+    def __init__(self, d:int, theta_dim:int):
+        super().__init__(); self.P = theta_dim
+        self.out = nn.Linear(d, 2 * theta_dim + theta_dim * (theta_dim - 1) // 2)
+        with torch.no_grad(): self.out.weight[2 * theta_dim:] = 0; self.out.bias[2 * theta_dim:] = 0   # start diagonal: a random
+        self.register_buffer('rows', torch.tril_indices(theta_dim, theta_dim, -1), persistent=False)   # 100-D factor is ill-conditioned
+    def forward(self, h:Tensor)->Distribution:
+        o = self.out(h); P = self.P
+        mu, ls, off = o[..., :P], o[..., P:2 * P], o[..., 2 * P:]
+        L = torch.diag_embed(ls.clamp(-7, 5).exp())                                                 # (B, P, P)
+        L = L.index_put((torch.arange(len(h))[:, None], self.rows[0][None], self.rows[1][None]), off)  # strictly lower part
+        return MultivariateNormal(mu, scale_tril=L)
+
 class FlowHead(nn.Module):
     "A conditional neural spline (coupling) flow q(theta | h) (zuko)."
     def __init__(self, d:int, theta_dim:int, transforms:int=3, hidden:int=64):
         super().__init__(); self.flow = zuko.flows.NSF(theta_dim, context=d, transforms=transforms, hidden_features=(hidden, hidden), passes=2)
     def forward(self, h:Tensor)->Distribution: return self.flow(h)
 
-HEADS = dict(gaussian=GaussianHead, flow=FlowHead)
+HEADS = dict(gaussian=GaussianHead, full=FullGaussianHead, flow=FlowHead)
 
 class PosteriorEstimator(nn.Module):
     "q(theta | D): a set encoder followed by a density head."
@@ -92,6 +130,19 @@ class PosteriorEstimator(nn.Module):
         return dict(task=dict(type=type(self.task).__name__, name=self.task.name, args=self.task.args()),
                     encoder=self.encoder_name, head=self.head_name, d=self.d)
 
+def save_posterior(model:PosteriorEstimator, path)->Path:
+    "Write a posterior estimator's checkpoint (its task, encoder, head, width and weights)."
+    return save_checkpoint(path, model.checkpoint_kind, **model.checkpoint_entries(), model=model.state_dict())
+
+def load_posterior(path)->PosteriorEstimator:
+    "Rebuild a posterior estimator from its checkpoint (a user's Simulator through its 'module:function')."
+    ck = load_checkpoint(path, 'posterior')
+    t = ck['task']
+    task = load_task(t['args']['spec']) if t['type'] == 'Simulator' else getattr(posterior_tasks, t['type'])(**t['args'])
+    model = PosteriorEstimator(task, ck['encoder'], ck['head'], ck['d'])
+    model.load_state_dict(ck['model'])
+    return model.eval()
+
 # %% ../nbs/08_posterior.ipynb #700ced61
 OBJECTIVES = ('forward', 'reverse')
 
@@ -102,7 +153,11 @@ def posterior_loss(model:PosteriorEstimator, theta:Tensor, data:Tensor, objectiv
     if objective == 'reverse':
         th = q.rsample((n_samples,))                                                                # (S, B, P)
         t = model.task
-        return (q.log_prob(th) - t.log_likelihood(th, data) - t.log_prior(th)).mean() / data.shape[1]
+        lj = t.log_likelihood(th, data) + t.log_prior(th)                                           # (S, B)
+        if not torch.isfinite(lj).all():
+            raise ValueError(f"{t.name}: the log-likelihood or log-prior is NaN or inf at parameters drawn from q; reverse KL draws them "
+                             "anywhere on the real line, so map constrained parameters there (e.g. a log rate instead of a rate)")
+        return (q.log_prob(th) - lj).mean() / data.shape[1]
     raise ValueError(f"objective must be 'forward' or 'reverse', got {objective!r}")
 
 # %% ../nbs/08_posterior.ipynb #39924ec9
@@ -154,10 +209,22 @@ def _reference_draws(task:Task, n_episodes:int, n_context:int, n_samples:int, n_
     if key not in _REFERENCE_CACHE:                       # the grid reference of the mixture task takes a minute: share it across runs
         theta, allx = task.sample(n_episodes, n_context + n_heldout, torch.Generator().manual_seed(seed))
         data, held = allx[:, :n_context], allx[:, n_context:]
-        ref = task.reference_posterior(data)
+        try: ref = task.reference_posterior(data)
+        except ValueError as e:                                                   # no reference: the predictive score only
+            if 'no closed-form posterior' not in str(e): raise
+            _REFERENCE_CACHE[key] = dict(data=data, held=held, ref=None); return _REFERENCE_CACHE[key]
         with seeded(seed): s = ref.sample((n_samples,))                                             # (S, B, P)
-        _REFERENCE_CACHE[key] = dict(data=data, held=held, s_ref=s, lp_ref=ref.log_prob(s), pred_ll_ref=_pred_ll(task, s, held))
+        _REFERENCE_CACHE[key] = dict(data=data, held=held, ref=ref, s_ref=s, lp_ref=ref.log_prob(s), pred_ll_ref=_pred_ll(task, s, held))
     return _REFERENCE_CACHE[key]
+
+def sample_mmd(a:Tensor, # (S, B, P) samples of one distribution per data set
+               b:Tensor, # (S', B, P) samples of another
+               ref:Tensor|None=None, # (S'', B, P) samples that set the scale (default: a)
+              )->Tensor: # (B,) unbiased MMD^2
+    "MMD^2 per data set after standardising each coordinate by ref's std, with a bandwidth sqrt(P) that grows with the dimension."
+    ref = a if ref is None else ref
+    sd = ref.std(0, keepdim=True).clamp_min(1e-12)                                                  # (1, B, P)
+    return mmd2((a / sd).transpose(0, 1), (b / sd).transpose(0, 1), bandwidth=math.sqrt(a.shape[-1]), unbiased=True)
 
 @torch.no_grad()
 def evaluate_posterior(model:PosteriorEstimator, # a trained estimator
@@ -166,17 +233,22 @@ def evaluate_posterior(model:PosteriorEstimator, # a trained estimator
                        n_samples:int=1000,       # posterior samples per data set (KL and MMD)
                        n_heldout:int=32,         # new points per data set for the predictive log-likelihood
                        seed:int=12345,           # seed of the data sets and the samples
-                      )->dict:                   # kl, mmd, pred_ll, pred_ll_ref
-    "KL(ref || q), MMD(ref, q) and the held-out predictive log-likelihood of q and of the reference."
+                      )->dict:                   # means and medians over data sets (see the text), and per-data-set KLs
+    "KL in both directions (mean and median over data sets), MMD, and the held-out predictive log-likelihood of q and of the reference (without one: pred_ll only)."
     task = model.task
     r = _reference_draws(task, n_episodes, n_context, n_samples, n_heldout, seed)
     q = model(r['data'])
     with seeded(seed + 1): s_q = q.sample((n_samples,))                                            # (S, B, P)
+    out = dict(pred_ll=_pred_ll(task, s_q, r['held']))
+    if r['ref'] is None: return out                                                                  # no reference posterior
     s_ref = r['s_ref']
-    kl = (r['lp_ref'] - q.log_prob(s_ref)).mean(0)                                                  # (B,)
-    scale = s_ref.std(0).mean(-1, keepdim=True)[..., None]                                          # (B, 1, 1) bandwidth: the posterior's own scale
-    mmd = mmd2(s_ref[:200].transpose(0, 1) / scale, s_q[:200].transpose(0, 1) / scale)             # (B,) sample sets (B, 200, P)
-    return dict(kl=kl.mean().item(), mmd=mmd.mean().item(), pred_ll=_pred_ll(task, s_q, r['held']), pred_ll_ref=r['pred_ll_ref'])
+    kl = (r['lp_ref'] - q.log_prob(s_ref)).mean(0)                                                  # (B,) KL(ref || q)
+    kl_rev = (q.log_prob(s_q) - r['ref'].log_prob(s_q)).mean(0)                                     # (B,) KL(q || ref)
+    mmd = sample_mmd(s_ref[:200], s_q[:200])                                                        # (B,)
+    med = lambda t: t.median().item()
+    return out | dict(kl=kl.mean().item(), kl_median=med(kl), kl_rev=kl_rev.mean().item(), kl_rev_median=med(kl_rev),
+                sym_kl=(0.5 * (kl + kl_rev)).mean().item(), sym_kl_median=med(0.5 * (kl + kl_rev)), mmd=mmd.mean().item(),
+                pred_ll_ref=r['pred_ll_ref'], kl_per_set=kl.tolist(), kl_rev_per_set=kl_rev.tolist())
 
 # %% ../nbs/08_posterior.ipynb #06b6c073
 @torch.no_grad()
@@ -192,30 +264,51 @@ def order_sensitivity(model:PosteriorEstimator, n_episodes:int=256, n_context:in
     return (kl(data) - kl(shuffled)).abs().mean().item()
 
 # %% ../nbs/08_posterior.ipynb #4bdd74cf
+CORE_TASKS = ('gaussian-2d', 'gaussian-16d', 'linreg-4', 'mixture-means')   # the first comparison's tasks, all with a reference
+
 def _compare_job(args)->dict:
     "Train and evaluate one combination (runs in a worker process)."
-    t, e, h, o, config, n_eval = args
+    t, e, h, o, config, n_eval, seed, matched = args
+    from icde_nb.posterior_checks import sbc, sbc_summary                         # (that module builds on this one)
+    task = load_task(t)
+    d = matched_width(e, task.x_dim, n_params(TransformerSetEncoder(task.x_dim, config.d))) if matched else config.d
+    c = replace(config, seed=seed, d=d)
     t0 = time.time()
-    model, _ = fit_posterior(TASKS[t](), e, h, o, config, progress=False)
-    r = evaluate_posterior(model, n_episodes=n_eval, n_context=config.n_context)
-    return dict(task=t, encoder=e, head=h, objective=o, seconds=time.time() - t0, **r)
+    model, _ = fit_posterior(task, e, h, o, c, progress=False)
+    seconds = time.time() - t0
+    n = c.n_context if isinstance(c.n_context, int) else c.n_context[1]
+    r = evaluate_posterior(model, n_episodes=n_eval, n_context=n)               # without a reference: pred_ll only
+    cal = sbc_summary(sbc(model, n_sets=n_eval, n_context=n, seed=seed + 100))
+    return dict(task=t, encoder=e, head=h, objective=o, seed=seed, d=d, encoder_params=n_params(model.encoder),
+                params=n_params(model), steps=c.steps, seconds=seconds, **r, **{f'sbc_{k}': v for k, v in cal.items()})
 
-def compare(tasks=tuple(TASKS),              # keys of TASKS
-            encoders=tuple(ENCODERS),        # keys of ENCODERS
-            heads=tuple(HEADS),              # keys of HEADS
+def compare(tasks=CORE_TASKS,                # names of TASKS (or 'module:function' with a reference posterior)
+            encoders=('transformer', 'deepsets', 'gru'), # keys of ENCODERS
+            heads=('gaussian', 'flow'),      # keys of HEADS
             objectives=OBJECTIVES,           # 'forward', 'reverse' or both
             config:PosteriorConfig=PosteriorConfig(), # the same training budget for every run
             n_eval:int=256,                  # held-out data sets per evaluation
+            seeds:int=1,                     # runs per combination, seeds 0 .. seeds - 1 (weights and simulated data)
+            matched:bool=False,              # give every encoder the width that matches the transformer's parameter count
             workers:int|None=None,           # worker processes, one run each at a time (None: CPU count; 0: none)
             progress:bool=True,              # show a progress bar
-           )->tuple:                         # (Table, list of result dicts)
-    "Train and evaluate every combination; returns (Table, list of result dicts)."
-    runs = [(t, e, h, o) for t in tasks for e in encoders for h in heads for o in objectives]
-    results = parallel_map(_compare_job, [(*r, config, n_eval) for r in runs], workers, 'posterior comparison', progress)
-    rows = [[r['task'], r['encoder'], r['head'], r['objective'], f"{r['kl']:.3f}", f"{r['mmd']:.4f}",
-             f"{r['pred_ll']:.3f}", f"{r['pred_ll_ref']:.3f}", f"{r['seconds']:.0f}"] for r in results]
-    return Table(['task', 'encoder', 'head', 'objective', 'KL(ref ‖ q)', 'MMD²', 'pred. LL', 'pred. LL (ref)', 's'], rows,
-                 f'Amortized posterior estimation, {config.steps} steps, {config.n_context} points per data set'), results
+           )->tuple:                         # (Table, list of result dicts, one per run)
+    "Train and evaluate every combination over seeds; a table of mean ± s.e. (and medians) over seeds, and every run's results."
+    runs = [(t, e, h, o, config, n_eval, sd, matched) for t in tasks for e in encoders for h in heads for o in objectives for sd in range(seeds)]
+    results = parallel_map(_compare_job, runs, workers, 'posterior comparison', progress)
+    return compare_table(results, f'Amortized posterior estimation, {config.steps} steps, {config.n_context} points per data set, '
+                                  f'{seeds} seed(s): mean ± s.e. over seeds'), results
+
+def compare_table(results:list, title:str='')->Table:
+    "One row per combination: mean ± s.e. over its seeds of each score, and the median over seeds of the median KL."
+    groups = {}
+    for r in results: groups.setdefault((r['task'], r['encoder'], r['head'], r['objective']), []).append(r)
+    f = lambda rs, k, dg=3: ('—' if k not in rs[0] else fmt_pm([r[k] for r in rs], digits=dg) if len(rs) > 1 else f'{rs[0][k]:.{dg}f}')
+    rows = [[*key, str(rs[0]['encoder_params']), f(rs, 'kl'), f'{np.median([r["kl_median"] for r in rs]):.3f}' if 'kl_median' in rs[0] else '—',
+             f(rs, 'kl_rev'), f(rs, 'sym_kl'), f(rs, 'mmd', 4), f(rs, 'pred_ll'), f(rs, 'sbc_cov90'), f"{sum(r['sbc_in_band'] for r in rs)}/{len(rs)}",
+             f"{np.mean([r['seconds'] for r in rs]):.0f}"] for key, rs in groups.items()]
+    return Table(['task', 'encoder', 'head', 'objective', 'encoder params', 'KL(ref ‖ q)', 'median KL', 'KL(q ‖ ref)', 'symmetric KL',
+                  'MMD²', 'pred. LL', '90% coverage', 'SBC in band', 's'], rows, title)
 
 # %% ../nbs/08_posterior.ipynb #6800ca66
 @torch.no_grad()
@@ -241,23 +334,33 @@ def plot_bimodal(models:dict,        # label -> a PosteriorEstimator of the mixt
 
 # %% ../nbs/08_posterior.ipynb #d6e220b3
 @call_parse
-def icde_posterior(task:str='gaussian-2d',      # one of TASKS
-                   encoder:str='transformer',   # transformer, deepsets or gru
-                   head:str='gaussian',         # gaussian or flow
+def icde_posterior(task:str='gaussian-2d',      # one of TASKS, or 'module:function' returning a Task (e.g. a Simulator)
+                   encoder:str='transformer',   # transformer, deepsets, gru or transformer-pe
+                   head:str='gaussian',         # gaussian (diagonal), full or flow
                    objective:str='forward',     # forward or reverse KL
                    steps:int=1500,              # training steps
                    n_points:int=64,             # points per data set (the context size)
                    seed:int=0,                  # seed of the run
+                   save:str=None,               # write the trained estimator's checkpoint here (load_posterior reads it)
                    progress:bool=True,          # show a progress bar
                   )->dict:
-    "Train an amortized posterior estimator on a task and report KL, MMD and predictive log-likelihood against the reference."
-    check_choice('task', task, TASKS); check_choice('encoder', encoder, ENCODERS)
+    "Train an amortized posterior estimator; report KL, MMD and predictive log-likelihood against the reference, or calibration without one."
+    check_choice('encoder', encoder, ENCODERS)
     check_choice('head', head, HEADS); check_choice('objective', objective, OBJECTIVES)
     if steps < 1: raise UsageError(f"--steps must be >= 1, got {steps}")
     if n_points < 2: raise UsageError(f"--n-points must be >= 2, got {n_points}")
+    try: t = load_task(task)
+    except ValueError as e: raise UsageError(f"--task: {e}") from None
     c = PosteriorConfig(steps=steps, n_context=n_points, seed=seed)
-    model, losses = fit_posterior(TASKS[task](), encoder, head, objective, c, progress=progress)
+    model, losses = fit_posterior(t, encoder, head, objective, c, progress=progress)
+    if save: print(f"saved {save_posterior(model, save)}")
     r = evaluate_posterior(model, n_context=n_points)
-    print(f"{task} / {encoder} / {head} / {objective}: KL(ref || q) = {r['kl']:.3f}, MMD² = {r['mmd']:.4f}, "
-          f"predictive LL = {r['pred_ll']:.3f} (reference {r['pred_ll_ref']:.3f})")
+    if 'kl' not in r:                                                             # no reference posterior: calibration instead
+        from icde_nb.posterior_checks import sbc, sbc_summary
+        r |= sbc_summary(sbc(model, n_sets=500, n_context=n_points, seed=seed))
+        print(f"{t.name} / {encoder} / {head} / {objective} (no reference posterior): SBC max |ECDF diff| = {r['max_ecdf_diff']:.3f} "
+              f"({'inside' if r['in_band'] else 'outside'} the 95% band), 90% coverage = {r['cov90']:.3f}, predictive LL = {r['pred_ll']:.3f}")
+        return r
+    print(f"{t.name} / {encoder} / {head} / {objective}: KL(ref || q) = {r['kl']:.3f} (median {r['kl_median']:.3f}), KL(q || ref) = {r['kl_rev']:.3f}, "
+          f"MMD² = {r['mmd']:.4f}, predictive LL = {r['pred_ll']:.3f} (reference {r['pred_ll_ref']:.3f})")
     return r

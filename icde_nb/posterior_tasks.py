@@ -78,11 +78,13 @@ class LinearRegression(Task):
 class GridPosterior(Distribution):
     "A 2-D density that is constant on the cells of a regular grid (per batch element)."
     arg_constraints, support, has_rsample = {}, constraints.real_vector, False
-    def __init__(self, log_density:Tensor, lo:Tensor, hi:Tensor): # (B, G, G) unnormalised log density at cell centres; (B, 2) corners
+    def __init__(self, log_density:Tensor, lo:Tensor, hi:Tensor, # (B, G, G) unnormalised log density at cell centres; (B, 2) corners
+                 outside:Callable|None=None): # theta (..., B, 2) -> the same unnormalised log density, used outside the grid
         B, G, _ = log_density.shape
-        self.G, self.lo, self.hi = G, lo, hi
+        self.G, self.lo, self.hi, self.outside = G, lo, hi, outside
         self.cell = (hi - lo) / G                                                                   # (B, 2)
         self.logp = log_density.reshape(B, -1).log_softmax(-1)                                      # (B, G*G) cell masses
+        self.log_z = torch.logsumexp(log_density.reshape(B, -1), -1) + self.cell.log().sum(-1)      # (B,) the normaliser
         super().__init__(torch.Size([B]), torch.Size([2]), validate_args=False)
     def log_prob(self, theta:Tensor)->Tensor:                                                        # (..., B, 2) -> (..., B)
         idx = ((theta - self.lo) / self.cell).floor().long()
@@ -90,7 +92,8 @@ class GridPosterior(Distribution):
         idx = idx.clamp(0, self.G - 1)
         flat = idx[..., 0] * self.G + idx[..., 1]
         lp = torch.gather(self.logp.expand(*flat.shape[:-1], *self.logp.shape), -1, flat[..., None])[..., 0]
-        return torch.where(inside, lp - self.cell.log().sum(-1), torch.tensor(-float('inf')))
+        out = self.outside(theta) - self.log_z if self.outside is not None and not inside.all() else torch.tensor(-float('inf'))
+        return torch.where(inside, lp - self.cell.log().sum(-1), out)
     def sample(self, sample_shape=torch.Size()):
         n = int(torch.Size(sample_shape).numel())
         flat = torch.multinomial(self.logp.exp(), n, replacement=True).T                            # (n, B)
@@ -121,7 +124,8 @@ class MixtureMeans(Task):
         grid = torch.stack(torch.meshgrid(torch.arange(G), torch.arange(G), indexing='ij'), -1).reshape(-1, 2)  # (G*G, 2)
         th = torch.stack([c[:, grid[:, 0]], c[:, grid[:, 1]]], -1).transpose(0, 1)                 # (G*G, B, 2)
         logd = torch.cat([self.log_prior(t_) + self.log_likelihood(t_, data) for t_ in th.split(4096)])  # (G*G, B)
-        return GridPosterior(logd.T.reshape(-1, G, G), lo, hi)
+        outside = lambda t_: self.log_prior(t_) + self.log_likelihood(t_.reshape(-1, *t_.shape[-2:]), data).reshape(t_.shape[:-1])
+        return GridPosterior(logd.T.reshape(-1, G, G), lo, hi, outside)
 
 # %% ../nbs/07_posterior_tasks.ipynb #40a21a88
 def _no_reference(task, data=None)->Distribution:

@@ -1,0 +1,56 @@
+"""The amortized-posterior study (issue #12; `icde_nb.posterior`, notebook 15_posterior_study): every claim of the second seed
+checked on several seeds, with encoders of matched parameter count, KL in both directions with medians, calibration (SBC) for
+every estimator, and the wall time of every run.
+
+Run: python benchmarks/posterior.py --part all [--seeds 3] [--steps 500] [--workers 2] [--json nbs/results/posterior_study.json]
+     (the notebook's configuration: 500 steps a run, about an hour on 2 cores; --steps 1500, the budget of 08_posterior's first
+     comparison, takes about three)
+     python benchmarks/posterior.py --part core|full|highdim|pe|noref ...   # one part (merged into an existing --json file)
+Parts (every run: --steps steps of 64 data sets of 64 points, encoders at the transformer's parameter count):
+  core     the first comparison: gaussian-2d, gaussian-16d, linreg-4, mixture-means x transformer / DeepSets / GRU
+           x Gaussian / flow head x forward / reverse KL
+  full     the full-covariance head on the correlated regression posteriors (linreg-4, linreg-4-bias), with the diagonal
+           head on linreg-4-bias beside it
+  highdim  the 100-dimensional Gaussian mean, transformer, diagonal / full Gaussian head, forward / reverse KL
+  highdim_flow  the same with a flow head: 30 minutes a 1500-step run on one CPU thread under reverse KL, so not in 'all'
+  pe       the positional-encoding ablation: transformer with sinusoidal positions on gaussian-16d and linreg-4
+  noref    tasks without a reference posterior (logistic-2, mlp-reg-tanh, mixture-means-2d): calibration and predictive LL only
+Prints each part's table (mean +- s.e. over seeds); the JSON holds every run's scores (the notebook reads it).
+"""
+import argparse, json, sys, time
+from pathlib import Path
+from icde_nb.posterior import PosteriorConfig, compare, CORE_TASKS
+
+PARTS = dict(
+    core=dict(tasks=CORE_TASKS, encoders=('transformer', 'deepsets', 'gru'), heads=('gaussian', 'flow')),
+    full=dict(tasks=('linreg-4', 'linreg-4-bias'), encoders=('transformer',), heads=('full',)),
+    full_diag=dict(tasks=('linreg-4-bias',), encoders=('transformer',), heads=('gaussian',)),
+    highdim=dict(tasks=('gaussian-100d',), encoders=('transformer',), heads=('gaussian', 'full')),   # a flow: --highdim-flow (GPU)
+    highdim_flow=dict(tasks=('gaussian-100d',), encoders=('transformer',), heads=('flow',)),
+    pe=dict(tasks=('gaussian-16d', 'linreg-4'), encoders=('transformer-pe',), heads=('gaussian',), objectives=('forward',)),
+    noref=dict(tasks=('logistic-2', 'mlp-reg-tanh', 'mixture-means-2d'), encoders=('transformer',), heads=('gaussian', 'flow')),
+)
+GROUPS = dict(core=('core',), full=('full', 'full_diag'), highdim=('highdim',), pe=('pe',), noref=('noref',), highdim_flow=('highdim_flow',))
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--part', default='all', help=f"one of {list(GROUPS)} or 'all'")
+    ap.add_argument('--seeds', type=int, default=3); ap.add_argument('--steps', type=int, default=500)
+    ap.add_argument('--n-eval', type=int, default=256); ap.add_argument('--workers', type=int, default=2)
+    ap.add_argument('--json', default=None, help='write (or, for one part, merge into) this file')
+    a = ap.parse_args()
+    if a.part != 'all' and a.part not in GROUPS: sys.exit(f"--part must be one of {list(GROUPS)} or 'all', got {a.part!r}")
+    config = PosteriorConfig(steps=a.steps)
+    out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(commands=[], minutes={}, results=[])
+    for group in ([g for g in GROUPS if g != 'highdim_flow'] if a.part == 'all' else (a.part,)):
+        t0, results = time.perf_counter(), []
+        for part in GROUPS[group]:
+            table, res = compare(**PARTS[part], config=config, n_eval=a.n_eval, seeds=a.seeds, matched=True, workers=a.workers, progress=False)
+            print(table.markdown(), '\n', flush=True)
+            results += [dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=part) for r in res]
+        out['results'] = [r for r in out['results'] if r.get('part') not in GROUPS[group]] + results
+        out['minutes'][group] = (time.perf_counter() - t0) / 60
+        print(f'{group}: {len(results)} runs in {out["minutes"][group]:.1f} min\n', flush=True)
+        if a.json:
+            out['commands'].append(' '.join(['python', *sys.argv]))
+            Path(a.json).write_text(json.dumps(out))
