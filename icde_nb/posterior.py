@@ -29,7 +29,8 @@ from .posterior_tasks import Task, MixtureMeans, load_task
 __all__ = ['ENCODERS', 'HEADS', 'OBJECTIVES', 'CORE_TASKS', 'sinusoids', 'TransformerSetEncoder', 'DeepSetsEncoder', 'GRUEncoder',
            'n_params', 'matched_width', 'GaussianHead', 'FullGaussianHead', 'FlowHead', 'PosteriorEstimator',
            'save_posterior', 'load_posterior', 'posterior_loss', 'PosteriorConfig', 'fit_posterior', 'sample_mmd',
-           'evaluate_posterior', 'order_sensitivity', 'compare', 'compare_table', 'plot_bimodal', 'icde_posterior']
+           'evaluate_posterior', 'evaluate_grid', 'predictive_error', 'misspecification', 'order_sensitivity',
+           'compare', 'compare_table', 'plot_bimodal', 'icde_posterior']
 
 # %% ../nbs/08_posterior.ipynb #fead45ba
 def sinusoids(n:int, d:int)->Tensor:  # (n, d)
@@ -183,13 +184,17 @@ def fit_posterior(task:Task,                  # the simulator
                   objective:str='forward',    # 'forward' or 'reverse' KL
                   config:PosteriorConfig=PosteriorConfig(), # the run's settings
                   progress:bool=True,         # show a progress bar
+                  data_from:Task|None=None,   # reverse KL only: train on data sets from this process instead of the task's own
                  )->tuple:                    # (model in eval mode, list of training losses)
     "Train q(theta | D) on fresh simulated data sets with `train`, on the CPU."
     if objective not in OBJECTIVES: raise ValueError(f"objective must be 'forward' or 'reverse', got {objective!r}")
-    c = config
+    if data_from is not None:
+        if objective != 'reverse': raise ValueError("data_from needs objective='reverse': forward KL learns from the task's own (theta, data) pairs")
+        if data_from.x_dim != task.x_dim: raise ValueError(f"data_from's points have {data_from.x_dim} coordinates, the task's {task.x_dim}")
+    c, source = config, data_from or task
     def sample(g):
         n = c.n_context if isinstance(c.n_context, int) else int(torch.randint(c.n_context[0], c.n_context[1] + 1, (1,), generator=g))
-        return task.sample(c.batch_size, n, g)                                                     # (theta (B, P), data (B, n, X))
+        return source.sample(c.batch_size, n, g)                                                   # (theta (B, P), data (B, n, X))
     model, hist = train(lambda: PosteriorEstimator(task, encoder, head, c.d), lambda m, b: posterior_loss(m, *b, objective, c.n_samples),
                         sample, c, device='cpu', progress=progress, desc=f'{task} {encoder} {head} {objective}')
     return model, hist['train_loss']
@@ -233,9 +238,10 @@ def evaluate_posterior(model:PosteriorEstimator, # a trained estimator
                        n_samples:int=1000,       # posterior samples per data set (KL and MMD)
                        n_heldout:int=32,         # new points per data set for the predictive log-likelihood
                        seed:int=12345,           # seed of the data sets and the samples
+                       task:Task|None=None,      # the task the data sets come from (default: model.task; e.g. a variable task's `at(F)`)
                       )->dict:                   # means and medians over data sets (see the text), and per-data-set KLs
     "KL in both directions (mean and median over data sets), MMD, and the held-out predictive log-likelihood of q and of the reference (without one: pred_ll only)."
-    task = model.task
+    task = model.task if task is None else task
     r = _reference_draws(task, n_episodes, n_context, n_samples, n_heldout, seed)
     q = model(r['data'])
     with seeded(seed + 1): s_q = q.sample((n_samples,))                                            # (S, B, P)
@@ -249,6 +255,53 @@ def evaluate_posterior(model:PosteriorEstimator, # a trained estimator
     return out | dict(kl=kl.mean().item(), kl_median=med(kl), kl_rev=kl_rev.mean().item(), kl_rev_median=med(kl_rev),
                 sym_kl=(0.5 * (kl + kl_rev)).mean().item(), sym_kl_median=med(0.5 * (kl + kl_rev)), mmd=mmd.mean().item(),
                 pred_ll_ref=r['pred_ll_ref'], kl_per_set=kl.tolist(), kl_rev_per_set=kl_rev.tolist())
+
+# %% ../nbs/08_posterior.ipynb #76491db1
+def evaluate_grid(model:PosteriorEstimator, # a trained estimator
+                  sizes=(16, 64, 256),      # data-set sizes N to evaluate at
+                  counts=None,              # feature counts F (a VariableLinearRegression task): evaluated at each, at the largest size
+                  **kw,                     # passed to `evaluate_posterior` (n_episodes, n_samples, seed)
+                 )->dict:                   # {'N=n': scores} or {'F=f': scores}
+    "`evaluate_posterior` of one estimator at several data-set sizes, or at several feature counts of a variable-dimension task."
+    if counts is None: return {f'N={n}': evaluate_posterior(model, n_context=n, **kw) for n in sizes}
+    if not hasattr(model.task, 'at'): raise ValueError(f"counts need a variable-dimension task with at(count), got {model.task.name}")
+    return {f'F={f}': evaluate_posterior(model, n_context=max(sizes), task=model.task.at(f), **kw) for f in counts}
+
+# %% ../nbs/08_posterior.ipynb #dcf3e8f3
+@torch.no_grad()
+def predictive_error(model:PosteriorEstimator, # an estimator of a regression task (its task has predict(theta, x))
+                     data_task:Task,          # the process the data sets come from (the model's own task, or another)
+                     n_sets:int=256,          # data sets
+                     n_context:int=64,        # points given to the estimator
+                     n_heldout:int=64,        # held-out points scored per data set
+                     n_samples:int=200,       # posterior draws averaged in the predictive mean
+                     seed:int=777,            # seed of the data sets and draws
+                    )->dict:                  # mse of q, mse_exact (the assumed model's exact posterior, if any), mse_mean (the data set's mean)
+    "Held-out mean squared error of the posterior predictive mean, on data sets from any process."
+    task = model.task
+    if not hasattr(task, 'predict'): raise ValueError(f"{task.name} has no predict(theta, x): predictive_error needs a regression task")
+    if data_task.x_dim != task.x_dim: raise ValueError(f"data_task's points have {data_task.x_dim} coordinates, the task's {task.x_dim}")
+    _, allx = data_task.sample(n_sets, n_context + n_heldout, torch.Generator().manual_seed(seed))
+    data, held = allx[:, :n_context], allx[:, n_context:]
+    with seeded(seed): s = model(data).sample((n_samples,))                                     # (S, B, P)
+    se = lambda pred: ((pred - held[..., -1]) ** 2).mean().item()
+    out = dict(mse=se(task.predict(s, held[..., :-1]).mean(0)), mse_mean=se(data[..., -1].mean(1, keepdim=True).expand_as(held[..., -1])))
+    try: out['mse_exact'] = se(task.predict(task.reference_posterior(data).mean[None], held[..., :-1])[0])
+    except ValueError: pass                                                                     # no closed-form posterior
+    return out
+
+def misspecification(task:Task,              # the assumed model (a regression task)
+                     other:Task,             # the process that really makes the data
+                     encoder:str='transformer', head:str='full',
+                     config:PosteriorConfig=PosteriorConfig(),
+                     seed:int=0,             # seed of the three trainings
+                    )->dict:                 # {training: {test process: predictive_error}}
+    "Forward KL on the assumed model, reverse KL on it, and reverse KL on the other process, each scored on both processes."
+    c = replace(config, seed=seed)
+    runs = {'forward KL, assumed model': dict(objective='forward'), 'reverse KL, assumed model': dict(objective='reverse'),
+            f'reverse KL, {other.name} data': dict(objective='reverse', data_from=other)}
+    models = {k: fit_posterior(task, encoder, head, config=c, progress=False, **v)[0] for k, v in runs.items()}
+    return {k: {t.name: predictive_error(m, t, seed=777 + seed) for t in (task, other)} for k, m in models.items()}
 
 # %% ../nbs/08_posterior.ipynb #06b6c073
 @torch.no_grad()

@@ -154,6 +154,8 @@ def pair_plot(posteriors:dict,       # label -> a Distribution with batch () or 
         for c, (k, s) in enumerate(S.items()): ax.scatter(s[:, i], s[:, j], s=2, alpha=0.25, color=f'C{c}', label=k, rasterized=True)
         if truth is not None: ax.plot(float(truth[i]), float(truth[j]), 'r+', ms=14, mew=2, label='true θ')
         ax.set_xlabel(names[i]); ax.set_ylabel(names[j])
-    leg = axs[0, 0].legend(fontsize=7, markerscale=4)
-    for h in leg.legend_handles: h.set_alpha(1)
+    leg = axs[0, 0].legend(fontsize=7)
+    for h in leg.legend_handles:                                                  # sample clouds: opaque, readable dots
+        h.set_alpha(1)
+        if hasattr(h, 'set_sizes'): h.set_sizes([20])
     fig.tight_layout(); return fig

@@ -15,7 +15,8 @@ from torch.distributions import Distribution, Independent, MultivariateNormal, N
 
 # %% auto #0
 __all__ = ['TASKS', 'REFERENCE_TASKS', 'Task', 'GaussianMean', 'LinearRegression', 'GridPosterior', 'MixtureMeans',
-           'LogisticRegression', 'MLPRegression', 'MixtureMeans2D', 'Simulator', 'load_task']
+           'VariableLinearRegression', 'LogisticRegression', 'MLPRegression', 'MixtureMeans2D', 'Simulator',
+           'load_task']
 
 # %% ../nbs/07_posterior_tasks.ipynb #fead45ba
 class Task:
@@ -64,9 +65,9 @@ class LinearRegression(Task):
         y = (self.design(x) @ w[..., None])[..., 0] + self.s * torch.randn(len(w), n_context, generator=generator)
         return torch.cat([x, y[..., None]], -1)
     def log_prior(self, theta): return Normal(0., 1.).log_prob(theta).sum(-1)
+    def predict(self, theta, x): return torch.einsum('bnp,sbp->sbn', self.design(x), theta)      # (S, B, P), (B, N, F) -> (S, B, N) E[y | x]
     def log_likelihood(self, theta, data):
-        x, y = self.design(data[..., :-1]), data[..., -1]                                           # (B, N, P), (B, N)
-        return Normal(torch.einsum('bnp,sbp->sbn', x, theta), self.s).log_prob(y[None]).sum(-1)   # (S, B)
+        return Normal(self.predict(theta, data[..., :-1]), self.s).log_prob(data[None, ..., -1]).sum(-1)   # (S, B)
     def reference_posterior(self, data):
         x, y = self.design(data[..., :-1]).double(), data[..., -1].double()
         prec = torch.eye(self.theta_dim, dtype=x.dtype) + x.transpose(1, 2) @ x / self.s ** 2       # (B, P, P)
@@ -127,6 +128,33 @@ class MixtureMeans(Task):
         outside = lambda t_: self.log_prior(t_) + self.log_likelihood(t_.reshape(-1, *t_.shape[-2:]), data).reshape(t_.shape[:-1])
         return GridPosterior(logd.T.reshape(-1, G, G), lo, hi, outside)
 
+# %% ../nbs/07_posterior_tasks.ipynb #5f5c2d2c
+class VariableLinearRegression(LinearRegression):
+    "Bayesian linear regression over 1..max_features features (the rest masked): one task, every feature count."
+    def __init__(self, max_features:int=8, noise_std:float=0.5, count:int|None=None):
+        super().__init__(max_features, noise_std)
+        if count is not None and not 1 <= count <= max_features: raise ValueError(f"count must be in 1..{max_features}, got {count}")
+        self.count, self.x_dim = count, 2 * max_features + 1
+        self.name = f'linreg-var-{max_features}' + (f'@{count}' if count else '')
+    def args(self): return dict(max_features=self.features, noise_std=self.s, count=self.count)
+    def at(self, count:int)->VariableLinearRegression: return VariableLinearRegression(self.features, self.s, count)
+    def _split(self, data): F = self.features; return data[..., :F], data[..., F], data[..., F + 1:]   # x * m, y, m
+    def design(self, x): return x
+    def simulate(self, w, n_context, generator=None):
+        B, F = w.shape
+        k = torch.full((B,), self.count) if self.count else torch.randint(1, F + 1, (B,), generator=generator)   # features used
+        m = (torch.arange(F) < k[:, None]).float()[:, None].expand(B, n_context, F)                 # (B, N, F)
+        x = torch.randn(B, n_context, F, generator=generator) * m
+        y = (x @ w[..., None])[..., 0] + self.s * torch.randn(B, n_context, generator=generator)
+        return torch.cat([x, y[..., None], m], -1)
+    def predict(self, theta, x): return torch.einsum('bnp,sbp->sbn', x[..., :self.features], theta)
+    def log_likelihood(self, theta, data):
+        x, y, _ = self._split(data)
+        return Normal(torch.einsum('bnp,sbp->sbn', x, theta), self.s).log_prob(y[None]).sum(-1)
+    def reference_posterior(self, data):
+        x, y, _ = self._split(data)
+        return super().reference_posterior(torch.cat([x, y[..., None]], -1))                        # zero columns: the prior there
+
 # %% ../nbs/07_posterior_tasks.ipynb #40a21a88
 def _no_reference(task, data=None)->Distribution:
     raise ValueError(f"{task.name} has no closed-form posterior: judge it by calibration (icde_nb.posterior_checks) or against MCMC")
@@ -146,6 +174,7 @@ class LogisticRegression(Task):
         self.features, self.theta_dim, self.x_dim, self.name = features, features + 1, features + 1, f'logistic-{features}'
     def args(self): return dict(features=self.features)
     def logits(self, theta, x): return torch.einsum('bnf,sbf->sbn', x, theta[..., :-1]) + theta[..., -1:]   # (S, B, N)
+    def predict(self, theta, x): return torch.sigmoid(self.logits(theta, x))                         # (S, B, N) P(y = 1 | x)
     def prior(self, n, generator=None): return torch.randn(n, self.theta_dim, generator=generator)           # (n, P)
     def simulate(self, theta, n_context, generator=None):
         x = torch.randn(len(theta), n_context, self.features, generator=generator)                  # (B, N, F)
@@ -173,6 +202,9 @@ class MLPRegression(Task):
         y = torch.bernoulli(torch.sigmoid(f), generator=generator) if self.classify else f + self.s * torch.randn(f.shape, generator=generator)
         return torch.cat([x, y[..., None]], -1)
     def log_prior(self, theta): return Normal(0., 1.).log_prob(theta).sum(-1)
+    def predict(self, theta, x):                                                                    # (S, B, N) E[y | x]
+        f = _mlp(theta, x, self.hidden, self.act)
+        return torch.sigmoid(f) if self.classify else f
     def log_likelihood(self, theta, data):
         f, y = _mlp(theta, data[..., :-1], self.hidden, self.act), data[..., -1]
         if self.classify: return -torch.nn.functional.binary_cross_entropy_with_logits(f, y.expand_as(f), reduction='none').sum(-1)
@@ -242,7 +274,8 @@ def load_task(name:str, # a key of TASKS, or 'module:function' naming a function
 # %% ../nbs/07_posterior_tasks.ipynb #5c243803
 TASKS = {'gaussian-2d': partial(GaussianMean, 2), 'gaussian-16d': partial(GaussianMean, 16), 'gaussian-100d': partial(GaussianMean, 100),
          'linreg-4': partial(LinearRegression, 4), 'linreg-4-bias': partial(LinearRegression, 4, bias=True), 'mixture-means': MixtureMeans,
+         'linreg-var-8': partial(VariableLinearRegression, 8), 'linreg-1-bias': partial(LinearRegression, 1, bias=True),
          'logistic-2': partial(LogisticRegression, 2), 'mlp-reg-tanh': partial(MLPRegression, act='tanh'),
          'mlp-reg-relu': partial(MLPRegression, act='relu'), 'mlp-class-tanh': partial(MLPRegression, 2, 3, 'tanh', classify=True),
          'mixture-means-2d': MixtureMeans2D}
-REFERENCE_TASKS = ('gaussian-2d', 'gaussian-16d', 'gaussian-100d', 'linreg-4', 'linreg-4-bias', 'mixture-means')
+REFERENCE_TASKS = ('gaussian-2d', 'gaussian-16d', 'gaussian-100d', 'linreg-4', 'linreg-4-bias', 'mixture-means', 'linreg-var-8', 'linreg-1-bias')
