@@ -15,11 +15,30 @@ Parts (every run: --steps steps of 64 data sets of 64 points, encoders at the tr
   highdim_flow  the same with a flow head: 30 minutes a 1500-step run on one CPU thread under reverse KL, so not in 'all'
   pe       the positional-encoding ablation: transformer with sinusoidal positions on gaussian-16d and linreg-4
   noref    tasks without a reference posterior (logistic-2, mlp-reg-tanh, mixture-means-2d): calibration and predictive LL only
+  misspec  a line assumed (linreg-1-bias), data from a tanh network (mlp-reg-tanh): forward KL and reverse KL on the line's
+           simulations, reverse KL on the network's data, each scored by held-out MSE on both processes
+  variable one transformer (full head) per objective on linreg-var-8 with data sets of 8 to 128 points, scored at N = 8, 32, 128
+           and at F = 1, 2, 4, 8 features
 Prints each part's table (mean +- s.e. over seeds); the JSON holds every run's scores (the notebook reads it).
 """
 import argparse, json, sys, time
 from pathlib import Path
-from icde_nb.posterior import PosteriorConfig, compare, CORE_TASKS
+from icde_nb.core import parallel_map
+from icde_nb.posterior import PosteriorConfig, compare, CORE_TASKS, misspecification, fit_posterior, evaluate_grid
+from icde_nb.posterior_tasks import load_task
+
+def misspec_job(job):
+    seed, steps = job
+    r = misspecification(load_task('linreg-1-bias'), load_task('mlp-reg-tanh'), config=PosteriorConfig(steps=steps), seed=seed)
+    return [dict(seed=seed, training=k, test=t, **v) for k, tests in r.items() for t, v in tests.items()]
+
+def variable_job(job):
+    seed, steps, objective = job
+    t0 = time.perf_counter()
+    m, _ = fit_posterior(load_task('linreg-var-8'), 'transformer', 'full', objective, PosteriorConfig(steps=steps, n_context=(8, 128), seed=seed), progress=False)
+    g = evaluate_grid(m, sizes=(8, 32, 128)) | evaluate_grid(m, sizes=(64,), counts=(1, 2, 4, 8))
+    return [dict(seed=seed, objective=objective, at=k, seconds=time.perf_counter() - t0, **{m_: v for m_, v in r.items() if not m_.endswith('_per_set')})
+            for k, r in g.items()]
 
 PARTS = dict(
     core=dict(tasks=CORE_TASKS, encoders=('transformer', 'deepsets', 'gru'), heads=('gaussian', 'flow')),
@@ -30,7 +49,8 @@ PARTS = dict(
     pe=dict(tasks=('gaussian-16d', 'linreg-4'), encoders=('transformer-pe',), heads=('gaussian',), objectives=('forward',)),
     noref=dict(tasks=('logistic-2', 'mlp-reg-tanh', 'mixture-means-2d'), encoders=('transformer',), heads=('gaussian', 'flow')),
 )
-GROUPS = dict(core=('core',), full=('full', 'full_diag'), highdim=('highdim',), pe=('pe',), noref=('noref',), highdim_flow=('highdim_flow',))
+GROUPS = dict(core=('core',), full=('full', 'full_diag'), highdim=('highdim',), pe=('pe',), noref=('noref',), misspec=(), variable=(),
+              highdim_flow=('highdim_flow',))
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
@@ -44,13 +64,17 @@ if __name__ == '__main__':
     out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(commands=[], minutes={}, results=[])
     for group in ([g for g in GROUPS if g != 'highdim_flow'] if a.part == 'all' else (a.part,)):
         t0, results = time.perf_counter(), []
+        if group in ('misspec', 'variable'):                                     # their own runs, kept apart from the comparison's
+            jobs = [(sd, a.steps) for sd in range(a.seeds)] if group == 'misspec' else [(sd, a.steps, o) for sd in range(a.seeds) for o in ('forward', 'reverse')]
+            out[group] = [r for rs in parallel_map(misspec_job if group == 'misspec' else variable_job, jobs, a.workers, group, False) for r in rs]
+            print(json.dumps(out[group][:4], indent=1)[:1500], '...\n', flush=True)
         for part in GROUPS[group]:
             table, res = compare(**PARTS[part], config=config, n_eval=a.n_eval, seeds=a.seeds, matched=True, workers=a.workers, progress=False)
             print(table.markdown(), '\n', flush=True)
             results += [dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=part) for r in res]
         out['results'] = [r for r in out['results'] if r.get('part') not in GROUPS[group]] + results
         out['minutes'][group] = (time.perf_counter() - t0) / 60
-        print(f'{group}: {len(results)} runs in {out["minutes"][group]:.1f} min\n', flush=True)
+        print(f'{group}: {len(results) or len(out.get(group, []))} results in {out["minutes"][group]:.1f} min\n', flush=True)
         if a.json:
             out['commands'].append(' '.join(['python', *sys.argv]))
             Path(a.json).write_text(json.dumps(out))
