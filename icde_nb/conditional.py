@@ -64,6 +64,7 @@ class MixtureConditional(Distribution):
         return self
 
     def _build(self, logpi, mu, S, rows, skip_weightless, patterns):
+        "The constructors' shared body: factor every (episode, pattern)'s observed block, then each row's weights and means."
         logpi, mu, S = logpi.double(), mu.double(), S.double()                    # (B, K), (B, K, D), (B, K, D, D), float64:
         logpi = logpi.log_softmax(-1)                                             # Schur complements lose precision in float32;
         live = logpi.gt(-57.).any(0)                                              # normalised here, an empty row scores exactly log 1
