@@ -1,10 +1,10 @@
-"""The amortized-posterior study (issue #12; `icde_nb.posterior`, notebook 15_posterior_study): every claim of the second seed
+"""The amortized-posterior study (issue #12; `icde_nb.posterior`; its notebook, 15_posterior_study, reads the JSON this writes): every claim of the second seed
 checked on several seeds, with encoders of matched parameter count, KL in both directions with medians, calibration (SBC) for
 every estimator, and the wall time of every run.
 
 Run: python benchmarks/posterior.py --part all [--seeds 3] [--steps 500] [--workers 2] [--json nbs/results/posterior_study.json]
-     (the notebook's configuration: 500 steps a run, about an hour on 2 cores; --steps 1500, the budget of 08_posterior's first
-     comparison, takes about three)
+     (500 steps a run. A first run of the core part on this 2-core CPU, shared with other jobs, was stopped unfinished after 84
+     minutes: run the parts one at a time, or on more cores with --workers)
      python benchmarks/posterior.py --part core|full|highdim|pe|noref ...   # one part (merged into an existing --json file)
 Parts (every run: --steps steps of 64 data sets of 64 points, encoders at the transformer's parameter count):
   core     the first comparison: gaussian-2d, gaussian-16d, linreg-4, mixture-means x transformer / DeepSets / GRU

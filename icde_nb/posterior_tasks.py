@@ -15,8 +15,8 @@ from torch.distributions import Distribution, Independent, MultivariateNormal, N
 
 # %% auto #0
 __all__ = ['TASKS', 'REFERENCE_TASKS', 'Task', 'GaussianMean', 'LinearRegression', 'GridPosterior', 'MixtureMeans',
-           'VariableLinearRegression', 'LogisticRegression', 'MLPRegression', 'MixtureMeans2D', 'Simulator',
-           'load_task']
+           'masked_features', 'VariableLinearRegression', 'LogisticRegression', 'MLPRegression', 'MixtureMeans2D',
+           'VariableLogisticRegression', 'Simulator', 'load_task']
 
 # %% ../nbs/07_posterior_tasks.ipynb #fead45ba
 class Task:
@@ -129,6 +129,12 @@ class MixtureMeans(Task):
         return GridPosterior(logd.T.reshape(-1, G, G), lo, hi, outside)
 
 # %% ../nbs/07_posterior_tasks.ipynb #5f5c2d2c
+def masked_features(B:int, N:int, F:int, count:int|None=None, generator=None)->tuple:  # -> (x (B, N, F) zeros where masked, m (B, N, F))
+    "Standard normal features of which each data set uses the first k (k uniform in 1..F, or `count`), the rest zeroed, and the mask."
+    k = torch.full((B,), count) if count else torch.randint(1, F + 1, (B,), generator=generator)   # features used
+    m = (torch.arange(F) < k[:, None]).float()[:, None].expand(B, N, F)
+    return torch.randn(B, N, F, generator=generator) * m, m
+
 class VariableLinearRegression(LinearRegression):
     "Bayesian linear regression over 1..max_features features (the rest masked): one task, every feature count."
     def __init__(self, max_features:int=8, noise_std:float=0.5, count:int|None=None):
@@ -141,11 +147,8 @@ class VariableLinearRegression(LinearRegression):
     def _split(self, data): F = self.features; return data[..., :F], data[..., F], data[..., F + 1:]   # x * m, y, m
     def design(self, x): return x
     def simulate(self, w, n_context, generator=None):
-        B, F = w.shape
-        k = torch.full((B,), self.count) if self.count else torch.randint(1, F + 1, (B,), generator=generator)   # features used
-        m = (torch.arange(F) < k[:, None]).float()[:, None].expand(B, n_context, F)                 # (B, N, F)
-        x = torch.randn(B, n_context, F, generator=generator) * m
-        y = (x @ w[..., None])[..., 0] + self.s * torch.randn(B, n_context, generator=generator)
+        x, m = masked_features(len(w), n_context, self.features, self.count, generator)              # (B, N, F) each
+        y = (x @ w[..., None])[..., 0] + self.s * torch.randn(len(w), n_context, generator=generator)
         return torch.cat([x, y[..., None], m], -1)
     def predict(self, theta, x): return torch.einsum('bnp,sbp->sbn', x[..., :self.features], theta)
     def log_likelihood(self, theta, data):
@@ -226,6 +229,26 @@ class MixtureMeans2D(Task):
         return (torch.logsumexp(lp, -1) - math.log(2)).sum(-1)
     reference_posterior = _no_reference
 
+# %% ../nbs/07_posterior_tasks.ipynb #76caa58e
+class VariableLogisticRegression(LogisticRegression):
+    "Bayesian logistic regression over 1..max_features features (the rest masked) and a bias: one task, every feature count."
+    def __init__(self, max_features:int=8, count:int|None=None):
+        super().__init__(max_features)
+        if count is not None and not 1 <= count <= max_features: raise ValueError(f"count must be in 1..{max_features}, got {count}")
+        self.count, self.x_dim = count, 2 * max_features + 1
+        self.name = f'logistic-var-{max_features}' + (f'@{count}' if count else '')
+    def args(self): return dict(max_features=self.features, count=self.count)
+    def at(self, count:int)->VariableLogisticRegression: return VariableLogisticRegression(self.features, count)
+    def logits(self, theta, x): return super().logits(theta, x[..., :self.features])                # masked columns are zeros
+    def simulate(self, theta, n_context, generator=None):
+        x, m = masked_features(len(theta), n_context, self.features, self.count, generator)
+        y = torch.bernoulli(torch.sigmoid(self.logits(theta[None], x)[0]), generator=generator)
+        return torch.cat([x, y[..., None], m], -1)
+    def log_likelihood(self, theta, data):
+        F = self.features
+        z, y = self.logits(theta, data[..., :F]), data[..., F]
+        return -torch.nn.functional.binary_cross_entropy_with_logits(z, y.expand_as(z), reduction='none').sum(-1)   # (S, B)
+
 # %% ../nbs/07_posterior_tasks.ipynb #df4358f5
 class Simulator(Task):
     "A task from plain functions: a prior sampler, a simulator and (for reverse KL) a log-likelihood."
@@ -275,7 +298,7 @@ def load_task(name:str, # a key of TASKS, or 'module:function' naming a function
 TASKS = {'gaussian-2d': partial(GaussianMean, 2), 'gaussian-16d': partial(GaussianMean, 16), 'gaussian-100d': partial(GaussianMean, 100),
          'linreg-4': partial(LinearRegression, 4), 'linreg-4-bias': partial(LinearRegression, 4, bias=True), 'mixture-means': MixtureMeans,
          'linreg-var-8': partial(VariableLinearRegression, 8), 'linreg-1-bias': partial(LinearRegression, 1, bias=True),
-         'logistic-2': partial(LogisticRegression, 2), 'mlp-reg-tanh': partial(MLPRegression, act='tanh'),
+         'logistic-2': partial(LogisticRegression, 2), 'logistic-var-8': partial(VariableLogisticRegression, 8), 'mlp-reg-tanh': partial(MLPRegression, act='tanh'),
          'mlp-reg-relu': partial(MLPRegression, act='relu'), 'mlp-class-tanh': partial(MLPRegression, 2, 3, 'tanh', classify=True),
          'mixture-means-2d': MixtureMeans2D}
 REFERENCE_TASKS = ('gaussian-2d', 'gaussian-16d', 'gaussian-100d', 'linreg-4', 'linreg-4-bias', 'mixture-means', 'linreg-var-8', 'linreg-1-bias')
