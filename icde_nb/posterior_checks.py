@@ -20,10 +20,6 @@ from .posterior_tasks import Task
 __all__ = ['LEVELS', 'sbc', 'coverage', 'ecdf_band', 'ecdf_diff', 'sbc_summary', 'plot_sbc', 'predictive_check', 'pair_plot']
 
 # %% ../nbs/14_posterior_checks.ipynb #3a5acc87
-def _posterior(model)->Callable:
-    "data -> Distribution from a PosteriorEstimator, a task's reference_posterior, or any such callable."
-    return model if callable(model) else model.__call__
-
 @torch.no_grad()
 def sbc(model,                  # a PosteriorEstimator, or any callable data (B, N, X) -> Distribution with batch (B,), event (P,)
         task:Task|None=None,    # the simulator (default: model.task)
