@@ -23,7 +23,7 @@ from pathlib import Path
 from .model import Block
 from .training import LoopConfig, train
 from .metrics import mmd2
-from .posterior_tasks import Task, MixtureMeans, load_task
+from .posterior_tasks import Task, MixtureMeans, load_task, NoReferencePosterior
 
 # %% auto #0
 __all__ = ['ENCODERS', 'HEADS', 'OBJECTIVES', 'CORE_TASKS', 'sinusoids', 'TransformerSetEncoder', 'DeepSetsEncoder', 'GRUEncoder',
@@ -215,8 +215,7 @@ def _reference_draws(task:Task, n_episodes:int, n_context:int, n_samples:int, n_
         theta, allx = task.sample(n_episodes, n_context + n_heldout, torch.Generator().manual_seed(seed))
         data, held = allx[:, :n_context], allx[:, n_context:]
         try: ref = task.reference_posterior(data)
-        except ValueError as e:                                                   # no reference: the predictive score only
-            if 'no closed-form posterior' not in str(e): raise
+        except NoReferencePosterior:                                              # no reference: the predictive score only
             _REFERENCE_CACHE[key] = dict(data=data, held=held, ref=None); return _REFERENCE_CACHE[key]
         with seeded(seed): s = ref.sample((n_samples,))                                             # (S, B, P)
         _REFERENCE_CACHE[key] = dict(data=data, held=held, ref=ref, s_ref=s, lp_ref=ref.log_prob(s), pred_ll_ref=_pred_ll(task, s, held))
@@ -287,7 +286,7 @@ def predictive_error(model:PosteriorEstimator, # an estimator of a regression ta
     se = lambda pred: ((pred - held[..., -1]) ** 2).mean().item()
     out = dict(mse=se(task.predict(s, held[..., :-1]).mean(0)), mse_mean=se(data[..., -1].mean(1, keepdim=True).expand_as(held[..., -1])))
     try: out['mse_exact'] = se(task.predict(task.reference_posterior(data).mean[None], held[..., :-1])[0])
-    except ValueError: pass                                                                     # no closed-form posterior
+    except NoReferencePosterior: pass
     return out
 
 def misspecification(task:Task,              # the assumed model (a regression task)

@@ -15,8 +15,8 @@ from torch.distributions import Distribution, Independent, MultivariateNormal, N
 
 # %% auto #0
 __all__ = ['TASKS', 'REFERENCE_TASKS', 'Task', 'GaussianMean', 'LinearRegression', 'GridPosterior', 'MixtureMeans',
-           'masked_features', 'VariableLinearRegression', 'LogisticRegression', 'MLPRegression', 'MixtureMeans2D',
-           'VariableLogisticRegression', 'Simulator', 'load_task']
+           'masked_features', 'VariableLinearRegression', 'NoReferencePosterior', 'LogisticRegression', 'MLPRegression',
+           'MixtureMeans2D', 'VariableLogisticRegression', 'Simulator', 'load_task']
 
 # %% ../nbs/07_posterior_tasks.ipynb #fead45ba
 class Task:
@@ -159,8 +159,11 @@ class VariableLinearRegression(LinearRegression):
         return super().reference_posterior(torch.cat([x, y[..., None]], -1))                        # zero columns: the prior there
 
 # %% ../nbs/07_posterior_tasks.ipynb #40a21a88
+class NoReferencePosterior(ValueError):
+    "Raised by `reference_posterior` of a task that has no closed-form posterior."
+
 def _no_reference(task, data=None)->Distribution:
-    raise ValueError(f"{task.name} has no closed-form posterior: judge it by calibration (icde_nb.posterior_checks) or against MCMC")
+    raise NoReferencePosterior(f"{task.name} has no closed-form posterior: judge it by calibration (icde_nb.posterior_checks) or against MCMC")
 
 def _mlp(theta:Tensor, x:Tensor, hidden:int, act:str)->Tensor:  # (S, B, P), (B, N, F) -> (S, B, N)
     "The one-hidden-layer network f_theta(x) with parameters laid out as W (H, F), c (H), v (H), b."
