@@ -19,6 +19,9 @@ Parts (every run: --steps steps of 64 data sets of 64 points, encoders at the tr
            simulations, reverse KL on the network's data, each scored by held-out MSE on both processes
   variable one transformer (full head) per objective on linreg-var-8 with data sets of 8 to 128 points, scored at N = 8, 32, 128
            and at F = 1, 2, 4, 8 features
+  multimodal the seed's next check 1: the two means of a mixture in 64-D (P = 128, two mirror modes, exact reference),
+           transformer x Gaussian / flow head x forward / reverse KL, scored on 128 data sets with 200 draws (the flow's draws in
+           128-D are slow), with the share of q's draws in each mode
 Prints each part's table (mean +- s.e. over seeds); the JSON holds every run's scores (the notebook reads it).
 """
 import argparse, json, sys, time
@@ -48,9 +51,10 @@ PARTS = dict(
     highdim_flow=dict(tasks=('gaussian-100d',), encoders=('transformer',), heads=('flow',)),
     pe=dict(tasks=('gaussian-16d', 'linreg-4'), encoders=('transformer-pe',), heads=('gaussian',), objectives=('forward',)),
     noref=dict(tasks=('logistic-2', 'mlp-reg-tanh', 'mixture-means-2d'), encoders=('transformer',), heads=('gaussian', 'flow')),
+    multimodal=dict(tasks=('mixture-means-64d',), encoders=('transformer',), heads=('gaussian', 'flow'), n_eval=128, n_samples=200),
 )
 GROUPS = dict(core=('core',), full=('full', 'full_diag'), highdim=('highdim',), pe=('pe',), noref=('noref',), misspec=(), variable=(),
-              highdim_flow=('highdim_flow',))
+              multimodal=('multimodal',), highdim_flow=('highdim_flow',))
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
@@ -69,7 +73,7 @@ if __name__ == '__main__':
             out[group] = [r for rs in parallel_map(misspec_job if group == 'misspec' else variable_job, jobs, a.workers, group, False) for r in rs]
             print(json.dumps(out[group][:4], indent=1)[:1500], '...\n', flush=True)
         for part in GROUPS[group]:
-            table, res = compare(**PARTS[part], config=config, n_eval=a.n_eval, seeds=a.seeds, matched=True, workers=a.workers, progress=False)
+            table, res = compare(**(dict(n_eval=a.n_eval) | PARTS[part]), config=config, seeds=a.seeds, matched=True, workers=a.workers, progress=False)
             print(table.markdown(), '\n', flush=True)
             results += [dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=part) for r in res]
         out['results'] = [r for r in out['results'] if r.get('part') not in GROUPS[group]] + results

@@ -239,7 +239,7 @@ def evaluate_posterior(model:PosteriorEstimator, # a trained estimator
                        seed:int=12345,           # seed of the data sets and the samples
                        task:Task|None=None,      # the task the data sets come from (default: model.task; e.g. a variable task's `at(F)`)
                       )->dict:                   # means and medians over data sets (see the text), and per-data-set KLs
-    "KL in both directions (mean and median over data sets), MMD, and the held-out predictive log-likelihood of q and of the reference (without one: pred_ll only)."
+    "KL in both directions (mean and median over data sets), MMD, the held-out predictive log-likelihood of q and of the reference (without one: pred_ll only), and for a task with mirror modes how collapsed q is."
     task = model.task if task is None else task
     r = _reference_draws(task, n_episodes, n_context, n_samples, n_heldout, seed)
     q = model(r['data'])
@@ -251,6 +251,9 @@ def evaluate_posterior(model:PosteriorEstimator, # a trained estimator
     kl_rev = (q.log_prob(s_q) - r['ref'].log_prob(s_q)).mean(0)                                     # (B,) KL(q || ref)
     mmd = sample_mmd(s_ref[:200], s_q[:200])                                                        # (B,)
     med = lambda t: t.median().item()
+    if hasattr(task, 'mode_share'):                                                                  # a task with mirror modes: how much of q sits in each
+        collapse = lambda s: (2 * task.mode_share(s, r['data']) - 1).abs().mean().item()             # 0: half in each mode, 1: all in one
+        out |= dict(mode_collapse=collapse(s_q), mode_collapse_ref=collapse(s_ref))
     return out | dict(kl=kl.mean().item(), kl_median=med(kl), kl_rev=kl_rev.mean().item(), kl_rev_median=med(kl_rev),
                 sym_kl=(0.5 * (kl + kl_rev)).mean().item(), sym_kl_median=med(0.5 * (kl + kl_rev)), mmd=mmd.mean().item(),
                 pred_ll_ref=r['pred_ll_ref'], kl_per_set=kl.tolist(), kl_rev_per_set=kl_rev.tolist())
@@ -320,7 +323,7 @@ CORE_TASKS = ('gaussian-2d', 'gaussian-16d', 'linreg-4', 'mixture-means')   # th
 
 def _compare_job(args)->dict:
     "Train and evaluate one combination (runs in a worker process)."
-    t, e, h, o, config, n_eval, seed, matched = args
+    t, e, h, o, config, n_eval, seed, matched, n_samples = args
     from icde_nb.posterior_checks import sbc, sbc_summary                         # (that module builds on this one)
     task = load_task(t)
     d = matched_width(e, task.x_dim, n_params(TransformerSetEncoder(task.x_dim, config.d))) if matched else config.d
@@ -329,7 +332,7 @@ def _compare_job(args)->dict:
     model, _ = fit_posterior(task, e, h, o, c, progress=False)
     seconds = time.time() - t0
     n = c.n_context if isinstance(c.n_context, int) else c.n_context[1]
-    r = evaluate_posterior(model, n_episodes=n_eval, n_context=n)               # without a reference: pred_ll only
+    r = evaluate_posterior(model, n_episodes=n_eval, n_context=n, n_samples=n_samples)   # without a reference: pred_ll only
     cal = sbc_summary(sbc(model, n_sets=n_eval, n_context=n, seed=seed + 100))
     return dict(task=t, encoder=e, head=h, objective=o, seed=seed, d=d, encoder_params=n_params(model.encoder),
                 params=n_params(model), steps=c.steps, seconds=seconds, **r, **{f'sbc_{k}': v for k, v in cal.items()})
@@ -340,13 +343,14 @@ def compare(tasks=CORE_TASKS,                # names of TASKS (or 'module:functi
             objectives=OBJECTIVES,           # 'forward', 'reverse' or both
             config:PosteriorConfig=PosteriorConfig(), # the same training budget for every run
             n_eval:int=256,                  # held-out data sets per evaluation
+            n_samples:int=1000,              # posterior draws per data set in the evaluation
             seeds:int=1,                     # runs per combination, seeds 0 .. seeds - 1 (weights and simulated data)
             matched:bool=False,              # give every encoder the width that matches the transformer's parameter count
             workers:int|None=None,           # worker processes, one run each at a time (None: CPU count; 0: none)
             progress:bool=True,              # show a progress bar
            )->tuple:                         # (Table, list of result dicts, one per run)
     "Train and evaluate every combination over seeds; a table of mean ± s.e. (and medians) over seeds, and every run's results."
-    runs = [(t, e, h, o, config, n_eval, sd, matched) for t in tasks for e in encoders for h in heads for o in objectives for sd in range(seeds)]
+    runs = [(t, e, h, o, config, n_eval, sd, matched, n_samples) for t in tasks for e in encoders for h in heads for o in objectives for sd in range(seeds)]
     results = parallel_map(_compare_job, runs, workers, 'posterior comparison', progress)
     return compare_table(results, f'Amortized posterior estimation, {config.steps} steps, {config.n_context} points per data set, '
                                   f'{seeds} seed(s): mean ± s.e. over seeds'), results

@@ -11,12 +11,13 @@ from functools import partial
 from typing import Callable
 import torch
 from torch import Tensor
-from torch.distributions import Distribution, Independent, MultivariateNormal, Normal, constraints
+from torch.distributions import Categorical, Distribution, Independent, MixtureSameFamily, MultivariateNormal, Normal, constraints
 
 # %% auto #0
 __all__ = ['TASKS', 'REFERENCE_TASKS', 'Task', 'GaussianMean', 'LinearRegression', 'GridPosterior', 'MixtureMeans',
-           'masked_features', 'VariableLinearRegression', 'NoReferencePosterior', 'LogisticRegression', 'MLPRegression',
-           'MixtureMeans2D', 'VariableLogisticRegression', 'Simulator', 'load_task']
+           'SeparatedMixtureMeans', 'masked_features', 'VariableLinearRegression', 'NoReferencePosterior',
+           'LogisticRegression', 'MLPRegression', 'MixtureMeans2D', 'VariableLogisticRegression', 'Simulator',
+           'load_task']
 
 # %% ../nbs/07_posterior_tasks.ipynb #fead45ba
 class Task:
@@ -127,6 +128,46 @@ class MixtureMeans(Task):
         logd = torch.cat([self.log_prior(t_) + self.log_likelihood(t_, data) for t_ in th.split(4096)])  # (G*G, B)
         outside = lambda t_: self.log_prior(t_) + self.log_likelihood(t_.reshape(-1, *t_.shape[-2:]), data).reshape(t_.shape[:-1])
         return GridPosterior(logd.T.reshape(-1, G, G), lo, hi, outside)
+
+# %% ../nbs/07_posterior_tasks.ipynb #3bd8c982
+class SeparatedMixtureMeans(Task):
+    "The two means of an equal-weight Gaussian mixture in D >= 16 dimensions (P = 2D): two mirror modes, an exact reference."
+    def __init__(self, dim:int=64, prior_std:float=2.0, noise_std:float=0.5):
+        if dim < 16: raise ValueError(f"dim must be at least 16 for the components to separate (an exact reference), got {dim}; use MixtureMeans2D")
+        self.dim, self.tau, self.s = dim, prior_std, noise_std
+        self.theta_dim, self.x_dim, self.name = 2 * dim, dim, f'mixture-means-{dim}d'
+    def args(self): return dict(dim=self.dim, prior_std=self.tau, noise_std=self.s)
+    def prior(self, n, generator=None): return self.tau * torch.randn(n, 2 * self.dim, generator=generator)  # (n, 2D): mu_1, mu_2
+    def simulate(self, theta, n_context, generator=None):
+        D, k = self.dim, (torch.rand(len(theta), n_context, 1, generator=generator) < 0.5)                    # (B, N, 1)
+        return torch.where(k, theta[:, None, :D], theta[:, None, D:]) + self.s * torch.randn(len(theta), n_context, D, generator=generator)
+    def log_prior(self, theta): return Normal(0., self.tau).log_prob(theta).sum(-1)
+    def log_likelihood(self, theta, data):                                                           # (S, B, P), (B, N, D) -> (S, B)
+        D = self.dim
+        sq = lambda mu: ((data ** 2).sum(-1)[None] - 2 * torch.einsum('bnd,sbd->sbn', data, mu) + (mu ** 2).sum(-1)[..., None])  # (S, B, N)
+        lp = torch.stack([-0.5 * sq(theta[..., :D]), -0.5 * sq(theta[..., D:])], -1) / self.s ** 2      # (S, B, N, 2)
+        return (torch.logsumexp(lp, -1) - math.log(2) - D * math.log(self.s * math.sqrt(2 * math.pi))).sum(-1)
+    def assign(self, data)->Tensor:                                                                  # (B, N, D) -> (B, N) bool: in the second cluster
+        "Two-means clustering seeded by the first point and the point farthest from it (all False for a one-cluster data set)."
+        a = data[:, 0]; b = data[torch.arange(len(data)), ((data - a[:, None]) ** 2).sum(-1).argmax(1)]
+        for _ in range(3):
+            z = ((data - a[:, None]) ** 2).sum(-1) > ((data - b[:, None]) ** 2).sum(-1)             # (B, N)
+            mean = lambda w: (data * w[..., None]).sum(1) / w.sum(1, keepdim=True).clamp_min(1)
+            a, b = mean(~z), mean(z)
+        one = ((a - b) ** 2).sum(-1) < (self.s * self.tau) * 2 * self.dim                              # centres closer than sqrt(s tau) sqrt(2D)
+        return z & ~one[:, None]
+    def reference_posterior(self, data):
+        z = self.assign(data).float()[..., None]                                                     # (B, N, 1)
+        n, tot = torch.stack([(1 - z).sum(1), z.sum(1)], 1), torch.stack([(data * (1 - z)).sum(1), (data * z).sum(1)], 1)  # (B, 2, 1), (B, 2, D)
+        v = 1 / (1 / self.tau ** 2 + n / self.s ** 2)                                                # (B, 2, 1)
+        m, sd = v * tot / self.s ** 2, v.sqrt().expand(-1, -1, self.dim)                             # (B, 2, D) each
+        loc = torch.stack([m.flatten(1), m.flip(1).flatten(1)], 1)                                    # (B, 2 modes, P)
+        scale = torch.stack([sd.flatten(1), sd.flip(1).flatten(1)], 1)
+        return MixtureSameFamily(Categorical(torch.ones(len(data), 2)), Independent(Normal(loc, scale), 1))
+    def mode_share(self, theta, data)->Tensor:                                                       # (S, B, P), (B, N, D) -> (B,)
+        "The share of draws nearer the reference's first mode than its mirror, per data set (0.5: both modes covered)."
+        lp = self.reference_posterior(data).component_distribution.log_prob(theta[..., None, :])      # (S, B, 2)
+        return (lp[..., 0] > lp[..., 1]).float().mean(0)
 
 # %% ../nbs/07_posterior_tasks.ipynb #5f5c2d2c
 def masked_features(B:int, N:int, F:int, count:int|None=None, generator=None)->tuple:  # -> (x (B, N, F) zeros where masked, m (B, N, F))
@@ -303,5 +344,5 @@ TASKS = {'gaussian-2d': partial(GaussianMean, 2), 'gaussian-16d': partial(Gaussi
          'linreg-var-8': partial(VariableLinearRegression, 8), 'linreg-1-bias': partial(LinearRegression, 1, bias=True),
          'logistic-2': partial(LogisticRegression, 2), 'logistic-var-8': partial(VariableLogisticRegression, 8), 'mlp-reg-tanh': partial(MLPRegression, act='tanh'),
          'mlp-reg-relu': partial(MLPRegression, act='relu'), 'mlp-class-tanh': partial(MLPRegression, 2, 3, 'tanh', classify=True),
-         'mixture-means-2d': MixtureMeans2D}
-REFERENCE_TASKS = ('gaussian-2d', 'gaussian-16d', 'gaussian-100d', 'linreg-4', 'linreg-4-bias', 'mixture-means', 'linreg-var-8', 'linreg-1-bias')
+         'mixture-means-2d': MixtureMeans2D, 'mixture-means-64d': SeparatedMixtureMeans}
+REFERENCE_TASKS = ('gaussian-2d', 'gaussian-16d', 'gaussian-100d', 'linreg-4', 'linreg-4-bias', 'mixture-means', 'linreg-var-8', 'linreg-1-bias', 'mixture-means-64d')
