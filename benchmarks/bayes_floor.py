@@ -1,10 +1,13 @@
 """The Bayes floor (issue #14; `icde_nb.bayes`, notebook 17_bayes reads the JSON this writes): the exact posterior predictive of
-the dissertation's prior against the shipped model (with and without its EM refinement) and EM-BIC, on the same test episodes of
-the default prior, by context size; KL(true || q) estimated by the NLL gap on 512 queries per episode.
+the dissertation's prior against the shipped model (with and without its EM refinement), the model followed by Gibbs chains
+(`GibbsEstimator`) and EM-BIC, on the same test episodes of the default prior, by context size; KL(true || q) estimated by the
+NLL gap on 512 queries per episode.
 
 Run: python benchmarks/bayes_floor.py [--sizes 16,32,64,128,256] [--episodes 200] [--particles 1000] [--workers 2]
-                                      [--json nbs/results/bayes_floor.json]
-Also records p(K | C) of every episode (its mean over episodes must be the prior over K) and the seconds per episode.
+                                      [--methods bayes,model,network,gibbs,em_bic] [--json nbs/results/bayes_floor.json]
+With --methods a subset, the other methods' entries already in the JSON are kept (e.g. --methods gibbs adds the chains' scores
+to a finished floor run). Also records p(K | C) of every episode (its mean over episodes must be the prior over K) and the
+seconds per episode (one thread).
 """
 import argparse, json, sys, time
 from pathlib import Path
@@ -13,35 +16,47 @@ from icde_nb.dataset import EpisodicGMM, GMMPrior
 from icde_nb.model import load_pretrained
 from icde_nb.evaluation import evaluate
 from icde_nb.baselines import Baseline, fit_em_bic
-from icde_nb.bayes import bayes_estimator
+from icde_nb.bayes import bayes_estimator, GibbsEstimator
 
 class Keep:
     "An estimator that keeps its last prediction (for p(K | C))."
     def __init__(self, est): self.est = est
     def __call__(self, context, context_mask=None):
-        self.q = self.est(context, context_mask); self.last_seconds = self.est.last_seconds; return self.q
+        self.q = self.est(context, context_mask); self.last_seconds = getattr(self.est, 'last_seconds', None); return self.q
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--sizes', default='16,32,64,128,256'); ap.add_argument('--episodes', type=int, default=200)
     ap.add_argument('--particles', type=int, default=1000); ap.add_argument('--workers', type=int, default=2)
-    ap.add_argument('--json', default=None)
+    ap.add_argument('--methods', default='bayes,model,network,gibbs,em_bic'); ap.add_argument('--json', default=None)
     a = ap.parse_args()
     torch.set_num_threads(1)
     model = load_pretrained()
     out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(sizes={})
-    out.update(command=' '.join(['python', *sys.argv]), particles=a.particles, refinement_steps=model.refinement.steps)
+    out.update(particles=a.particles, refinement_steps=model.refinement.steps)
+    if 'command' in out: out['commands'] = [out.pop('command')]                   # a file of the first layout
+    out.setdefault('commands', []).append(' '.join(['python', *sys.argv]))
+    NAMES = {'bayes': 'bayes', 'model': 'model', 'network': 'model (no refinement)', 'gibbs': 'model + Gibbs', 'em_bic': 'em_bic'}
+    todo = [NAMES[m] for m in a.methods.split(',')]
     for nc in [int(s) for s in a.sizes.split(',')]:
         t0 = time.perf_counter()
         ep = EpisodicGMM(GMMPrior(), a.episodes, nc, 512, split='test', seed=0).episodes()
         bayes = Keep(bayes_estimator(particles=a.particles, workers=a.workers))
-        ests = {'bayes': bayes, 'model': model, 'model (no refinement)': model.estimator(refine=0), 'em_bic': Baseline(fit_em_bic, a.workers)}
-        ev = evaluate(ests, ep, metrics=('nll_gap',), references=(), workers=a.workers, progress=False)
+        gibbs = Keep(GibbsEstimator(model.estimator(refine=0)))
+        ests = {'bayes': bayes, 'model': model, 'model (no refinement)': model.estimator(refine=0), 'model + Gibbs': gibbs,
+                'em_bic': Baseline(fit_em_bic, a.workers)}
+        ev = evaluate({m: ests[m] for m in todo}, ep, metrics=('nll_gap',), references=(), workers=a.workers, progress=False)
         true_k = (ep.mixture.mixture_distribution.probs > 0).sum(-1)
-        out['sizes'][str(nc)] = dict(episodes=a.episodes, nll_gap={m: ev.scores[m]['nll_gap'].tolist() for m in ev.methods},
-                                     seconds=ev.seconds, post_k=[list(p.post_k.values()) for p in bayes.q.parts], true_k=true_k.tolist(),
-                                     minutes=(time.perf_counter() - t0) / 60)
+        old = out['sizes'].get(str(nc), {})
+        if old and old['episodes'] != a.episodes: raise SystemExit(f"Nc = {nc}: the JSON has {old['episodes']} episodes, this run {a.episodes}")
+        s = out['sizes'][str(nc)] = dict(old, episodes=a.episodes, true_k=true_k.tolist())
+        if not isinstance(s.get('minutes', {}), dict): s['minutes'] = {'bayes,model,model (no refinement),em_bic': s['minutes']}
+        s.setdefault('nll_gap', {}).update({m: ev.scores[m]['nll_gap'].tolist() for m in ev.methods})
+        s.setdefault('seconds', {}).update(ev.seconds)
+        s.setdefault('minutes', {}).update({','.join(todo): (time.perf_counter() - t0) / 60})
+        if 'bayes' in todo: s['post_k'] = [list(p.post_k.values()) for p in bayes.q.parts]
+        if 'model + Gibbs' in todo: s['post_k_gibbs'] = gibbs.q.post_k.tolist()
         s = out['sizes'][str(nc)]
         print(f"Nc = {nc}: " + ', '.join(f"{m} {np.mean(v):.3f} ± {np.std(v) / np.sqrt(len(v)):.3f}" for m, v in s['nll_gap'].items())
-              + f"; mean p(K | C) {np.mean(s['post_k'], 0).round(3).tolist()}; {s['minutes']:.1f} min", flush=True)
+              + f"; {(time.perf_counter() - t0) / 60:.1f} min", flush=True)
         if a.json: Path(a.json).write_text(json.dumps(out))

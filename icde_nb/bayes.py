@@ -11,13 +11,13 @@ from functools import partial
 import torch
 from torch import Tensor
 from torch.distributions import Categorical, Independent, MixtureSameFamily, Normal
-from .core import seeded
+from .core import seeded, as_estimator
 from .dataset import GMMPrior
-from .masking import as_points
+from .masking import as_points, check_context
 from .baselines import Baseline
 
 # %% auto #0
-__all__ = ['LOG2PI', 'gibbs_sweep', 'smc_mixture', 'fit_bayes', 'bayes_estimator']
+__all__ = ['LOG2PI', 'gibbs_sweep', 'smc_mixture', 'fit_bayes', 'bayes_estimator', 'gibbs_predictive', 'GibbsEstimator']
 
 # %% ../nbs/17_bayes.ipynb #1b28c4d7
 LOG2PI = math.log(2 * math.pi)
@@ -25,23 +25,38 @@ def _log_normal(x, mu, sd): return -0.5 * ((x - mu) / sd) ** 2 - sd.log() - 0.5 
 def _gumbel_argmax(logits:Tensor)->Tensor: return (logits - (-torch.rand(logits.shape).clamp_min(1e-30).log()).log()).argmax(-1)  # a categorical draw per row
 def _dirichlet(alpha:Tensor)->Tensor: a = torch._standard_gamma(alpha); return (a / a.sum(-1, keepdim=True)).clamp_min(1e-30)
 
-def gibbs_sweep(x:Tensor,        # (n, D) the points so far
-                w:Tensor,        # (P, K) weights of each particle's mixture
+def _draw_k(nk:Tensor, n:Tensor, prior:GMMPrior)->Tensor:  # counts (P, K), points (P,) -> active slots (P, K)
+    "K given the labels' partition (weights integrated out); the active slots: the occupied ones and K - m empty ones."
+    m = (nk > 0).sum(-1, keepdim=True)                                                              # (P, 1) occupied components
+    ks = torch.arange(prior.k_min, prior.k_max + 1, dtype=nk.dtype)                                 # (nK,)
+    lk = torch.lgamma(ks + 1) - torch.lgamma((ks - m + 1).clamp_min(1)) + torch.lgamma(ks) - torch.lgamma(ks + n[:, None])   # (P, nK)
+    K = ks[_gumbel_argmax(torch.where(ks >= m, lk, -torch.inf))]                                    # (P,) uniform p(K): no term
+    return (nk > 0) | ((nk == 0).cumsum(-1) <= (K - m[:, 0])[:, None])
+
+def gibbs_sweep(x:Tensor,        # (n, D) the points so far, shared by the particles, or (P, n, D) each particle its own
+                w:Tensor,        # (P, K) weights of each particle's mixture (0: an inactive slot, with `vary_k`)
                 mu:Tensor,       # (P, K, D) its means
                 sd:Tensor,       # (P, K, D) its per-axis stds
-                prior:GMMPrior,  # the prior (mean_scale, std_low, std_high)
+                prior:GMMPrior,  # the prior (mean_scale, std_low, std_high; k_min, k_max with `vary_k`)
                 grid:Tensor,     # (G,) cell centres of the std grid on [std_low, std_high]
+                mask:Tensor|None=None, # (P, n) True for real points (with (P, n, D) points of unequal sizes); None: all real
+                vary_k:bool=False,     # also draw the number of components (K slots = k_max; the weights mark the active ones)
                )->tuple:         # new (w, mu, sd)
-    "One Gibbs sweep of p(z, w, mu, sd | x): labels given the mixture, then weights, stds and means given the labels."
-    lr = w.log()[:, None] + _log_normal(x[None, :, None], mu[:, None], sd[:, None]).sum(-1)        # (P, n, K)
+    "One Gibbs sweep of p(z, w, mu, sd | x), or of p(K, z, w, mu, sd | x) with `vary_k`."
+    xs = x[None] if x.ndim == 2 else x                                                              # (1 or P, n, D)
+    lr = w.log()[:, None] + _log_normal(xs[:, :, None], mu[:, None], sd[:, None]).sum(-1)          # (P, n, K)
     oh = torch.nn.functional.one_hot(_gumbel_argmax(lr), w.shape[-1]).to(x.dtype)                   # (P, n, K) labels
+    if mask is not None: oh = oh * mask[..., None].to(x.dtype)                                      # padding joins no component
     nk = oh.sum(1)                                                                                  # (P, K)
     w = _dirichlet(1 + nk)
-    S = torch.einsum('pnk,pnkd->pkd', oh, (x[None, :, None] - mu[:, None]) ** 2)                    # (P, K, D)
+    if vary_k:                                                                                      # K | partition, then w | K, z
+        n = mask.sum(-1).to(x.dtype) if mask is not None else torch.full((len(nk),), float(xs.shape[1]))
+        w = torch.where(_draw_k(nk, n, prior), w, 0.); w = w / w.sum(-1, keepdim=True)             # Dirichlet over the active slots
+    S = torch.einsum('pnk,pnkd->pkd', oh, (xs[:, :, None] - mu[:, None]) ** 2)                      # (P, K, D)
     lg = -nk[..., None, None] * grid.log() - S[..., None] / (2 * grid ** 2)                        # (P, K, D, G)
     sd = grid[_gumbel_argmax(lg)] + (torch.rand(S.shape) - 0.5) * (grid[1] - grid[0])
     prec = 1 / prior.mean_scale ** 2 + nk[..., None] / sd ** 2                                     # (P, K, D)
-    mu = torch.einsum('pnk,nd->pkd', oh, x) / sd ** 2 / prec + prec.rsqrt() * torch.randn(mu.shape)
+    mu = torch.einsum('pnk,pnd->pkd', oh, xs.expand(len(oh), -1, -1)) / sd ** 2 / prec + prec.rsqrt() * torch.randn(mu.shape)
     return w, mu, sd
 
 # %% ../nbs/17_bayes.ipynb #8905545d
@@ -103,3 +118,57 @@ def bayes_estimator(prior:GMMPrior=GMMPrior(), # the prior the episodes come fro
     "The Bayes predictive as a batched estimator, one episode per job."
     _check_prior(prior)
     return Baseline(partial(fit_bayes, prior=prior, particles=particles, moves=moves), workers, progress)
+
+# %% ../nbs/17_bayes.ipynb #dcd1c89c
+@torch.no_grad()
+def gibbs_predictive(q:MixtureSameFamily,        # a starting diagonal Gaussian mixture per episode, batch shape (B,) (the model's prediction)
+                     context,                    # (B, Nc, D) the episodes' points, raw units, complete
+                     context_mask=None,          # (B, Nc) True for real points (None: all)
+                     prior:GMMPrior=GMMPrior(),  # the prior the chains sample under
+                     chains:int=1,               # chains per episode
+                     sweeps:int=200,             # Gibbs sweeps per chain
+                     burn:int=50,                # sweeps dropped at the start of each chain
+                     grid_size:int=256,          # cells of the std grid
+                     vary_k:bool=True,           # sample K too (False: K = k_max throughout)
+                     seed:int|None=0,            # seed of the chains (None: torch's global generator)
+                    )->MixtureSameFamily:        # batch shape (B,): the kept draws' mixtures, averaged; .post_k (B, nK): share of draws at each K
+    "The posterior predictive of `prior` by Gibbs chains started from the k_max heaviest components of q."
+    _check_prior(prior)
+    if not 0 <= burn < sweeps or chains < 1: raise ValueError(f"need chains >= 1 and 0 <= burn < sweeps, got chains={chains}, sweeps={sweeps}, burn={burn}")
+    context, context_mask = check_context(context, context_mask, dim=prior.dim)
+    if torch.isnan(context[context_mask]).any(): raise ValueError("the chains need complete points: the context has NaN (missing) entries")
+    context = torch.where(context_mask[..., None], context, 0.)                                   # padding: any finite value
+    comp = q.component_distribution
+    if not (isinstance(comp, Independent) and isinstance(comp.base_dist, Normal)) or q.batch_shape != context.shape[:1]:
+        raise ValueError(f"q must be a diagonal Gaussian mixture with batch shape ({len(context)},), like the 'diag' model's prediction")
+    B, K = len(context), prior.k_max
+    w0, mu0, sd0 = q.mixture_distribution.probs, comp.base_dist.loc, comp.base_dist.scale            # (B, K0), (B, K0, D), (B, K0, D)
+    top = w0.argsort(-1, descending=True)[:, :K]; b = torch.arange(B)[:, None]
+    w, mu, sd = w0[b, top], mu0[b, top], sd0[b, top].clamp(prior.std_low, prior.std_high)        # (B, K', D), K' = min(K, K0)
+    if w.shape[1] < K: raise ValueError(f"q has {w.shape[1]} components; the chains need k_max = {K}")
+    w = (w / w.sum(-1, keepdim=True)).clamp_min(1e-30)
+    grid = prior.std_low + (torch.arange(grid_size) + 0.5) * (prior.std_high - prior.std_low) / grid_size
+    rep = lambda t: t.float().repeat_interleave(chains, 0)                                        # (B * chains, ...)
+    x, m, w, mu, sd = rep(context), context_mask.repeat_interleave(chains, 0), rep(w), rep(mu), rep(sd)
+    kept = []
+    with seeded(seed):
+        for t in range(sweeps):
+            w, mu, sd = gibbs_sweep(x, w, mu, sd, prior, grid, m, vary_k)
+            if t >= burn: kept.append((w, mu, sd))
+    W, MU, SD = (torch.stack([k[i] for k in kept], 1).reshape(B, -1, *kept[0][i].shape[2:]) for i in range(3))   # (B, chains*T*K, ...)
+    q = MixtureSameFamily(Categorical(probs=W), Independent(Normal(MU, SD), 1))
+    ks = (W.view(B, -1, K) > 0).sum(-1)                                                           # (B, chains*T) K of each draw
+    q.post_k = torch.stack([(ks == k).float().mean(1) for k in range(prior.k_min, prior.k_max + 1)], 1)
+    return q
+
+class GibbsEstimator:
+    "An `Estimator`: the model's prediction, then `gibbs_predictive` from it."
+    def __init__(self,
+                 model,                      # a 'diag' model (or any estimator whose prediction is a diagonal mixture)
+                 prior:GMMPrior=GMMPrior(),  # the prior the model was trained on (the default model's: the dissertation's)
+                 **kw):                      # passed to `gibbs_predictive` (chains, sweeps, burn, seed)
+        self.model, self.prior, self.kw = model, prior, kw
+    def __call__(self, context, context_mask=None)->MixtureSameFamily:
+        q = as_estimator(self.model)(context, context_mask)
+        return gibbs_predictive(q, context, context_mask, self.prior, **self.kw)
+    def __repr__(self): return f"GibbsEstimator({self.kw})"
