@@ -41,7 +41,8 @@ def gibbs_sweep(x:Tensor,        # (n, D) the points so far, shared by the parti
                 grid:Tensor,     # (G,) cell centres of the std grid on [std_low, std_high]
                 mask:Tensor|None=None, # (P, n) True for real points (with (P, n, D) points of unequal sizes); None: all real
                 vary_k:bool=False,     # also draw the number of components (K slots = k_max; the weights mark the active ones)
-               )->tuple:         # new (w, mu, sd)
+                predictive:bool=False, # also return the mixture of p(x | z, sd, K): w and mu integrated out given the labels
+               )->tuple:         # new (w, mu, sd), and with `predictive` that mixture's (weights, means, stds)
     "One Gibbs sweep of p(z, w, mu, sd | x), or of p(K, z, w, mu, sd | x) with `vary_k`."
     xs = x[None] if x.ndim == 2 else x                                                              # (1 or P, n, D)
     lr = w.log()[:, None] + _log_normal(xs[:, :, None], mu[:, None], sd[:, None]).sum(-1)          # (P, n, K)
@@ -51,13 +52,17 @@ def gibbs_sweep(x:Tensor,        # (n, D) the points so far, shared by the parti
     w = _dirichlet(1 + nk)
     if vary_k:                                                                                      # K | partition, then w | K, z
         n = mask.sum(-1).to(x.dtype) if mask is not None else torch.full((len(nk),), float(xs.shape[1]))
-        w = torch.where(_draw_k(nk, n, prior), w, 0.); w = w / w.sum(-1, keepdim=True)             # Dirichlet over the active slots
+        active = _draw_k(nk, n, prior); w = torch.where(active, w, 0.); w = w / w.sum(-1, keepdim=True)   # Dirichlet over the active slots
+    else: active = torch.ones_like(nk, dtype=torch.bool)
     S = torch.einsum('pnk,pnkd->pkd', oh, (xs[:, :, None] - mu[:, None]) ** 2)                      # (P, K, D)
     lg = -nk[..., None, None] * grid.log() - S[..., None] / (2 * grid ** 2)                        # (P, K, D, G)
     sd = grid[_gumbel_argmax(lg)] + (torch.rand(S.shape) - 0.5) * (grid[1] - grid[0])
     prec = 1 / prior.mean_scale ** 2 + nk[..., None] / sd ** 2                                     # (P, K, D)
-    mu = torch.einsum('pnk,pnd->pkd', oh, xs.expand(len(oh), -1, -1)) / sd ** 2 / prec + prec.rsqrt() * torch.randn(mu.shape)
-    return w, mu, sd
+    m = torch.einsum('pnk,pnd->pkd', oh, xs.expand(len(oh), -1, -1)) / sd ** 2 / prec            # (P, K, D) E[mu | z, sd]
+    mu = m + prec.rsqrt() * torch.randn(mu.shape)
+    if not predictive: return w, mu, sd
+    wbar = torch.where(active, 1 + nk, 0.); wbar = wbar / wbar.sum(-1, keepdim=True)                # E[w | z, K]
+    return w, mu, sd, (wbar, m, (sd ** 2 + 1 / prec).sqrt())
 
 # %% ../nbs/17_bayes.ipynb #8905545d
 def smc_mixture(x:Tensor,           # (N, D) one episode's context
@@ -128,13 +133,15 @@ def gibbs_predictive(q:MixtureSameFamily,        # a starting diagonal Gaussian 
                      chains:int=1,               # chains per episode
                      sweeps:int=200,             # Gibbs sweeps per chain
                      burn:int=50,                # sweeps dropped at the start of each chain
+                     thin:int=5,                 # keep every thin-th sweep after the burn-in
                      grid_size:int=256,          # cells of the std grid
                      vary_k:bool=True,           # sample K too (False: K = k_max throughout)
                      seed:int|None=0,            # seed of the chains (None: torch's global generator)
                     )->MixtureSameFamily:        # batch shape (B,): the kept draws' mixtures, averaged; .post_k (B, nK): share of draws at each K
     "The posterior predictive of `prior` by Gibbs chains started from the k_max heaviest components of q."
     _check_prior(prior)
-    if not 0 <= burn < sweeps or chains < 1: raise ValueError(f"need chains >= 1 and 0 <= burn < sweeps, got chains={chains}, sweeps={sweeps}, burn={burn}")
+    if not 0 <= burn < sweeps or chains < 1 or thin < 1:
+        raise ValueError(f"need chains >= 1, thin >= 1 and 0 <= burn < sweeps, got chains={chains}, thin={thin}, sweeps={sweeps}, burn={burn}")
     context, context_mask = check_context(context, context_mask, dim=prior.dim)
     if torch.isnan(context[context_mask]).any(): raise ValueError("the chains need complete points: the context has NaN (missing) entries")
     context = torch.where(context_mask[..., None], context, 0.)                                   # padding: any finite value
@@ -153,8 +160,8 @@ def gibbs_predictive(q:MixtureSameFamily,        # a starting diagonal Gaussian 
     kept = []
     with seeded(seed):
         for t in range(sweeps):
-            w, mu, sd = gibbs_sweep(x, w, mu, sd, prior, grid, m, vary_k)
-            if t >= burn: kept.append((w, mu, sd))
+            w, mu, sd, pred = gibbs_sweep(x, w, mu, sd, prior, grid, m, vary_k, predictive=True)
+            if t >= burn and (t - burn) % thin == 0: kept.append(pred)
     W, MU, SD = (torch.stack([k[i] for k in kept], 1).reshape(B, -1, *kept[0][i].shape[2:]) for i in range(3))   # (B, chains*T*K, ...)
     q = MixtureSameFamily(Categorical(probs=W), Independent(Normal(MU, SD), 1))
     ks = (W.view(B, -1, K) > 0).sum(-1)                                                           # (B, chains*T) K of each draw
