@@ -148,13 +148,18 @@ def size_table(evs:dict,                  # Nc -> Evaluation, from `by_context_s
                model:str='mdn',           # the row compared with `rival`
                rival:str='em_bic',        # the row it must beat
                title:str='KL(true ‖ q) estimated by the NLL gap (nats), mean ± standard error over test episodes',
+               floor:dict|None=None,      # {Nc: (mean, se)}: the Bayes predictive's NLL gap on the same episodes (`17_bayes`), a row and a ratio row
               )->Table:
     "Mean NLL gap ± standard error by context size for every estimator, time per episode, and whether the model beats its rival."
     sizes = list(evs); methods = evs[sizes[0]].methods; mid = sizes[len(sizes) // 2]
     rows = [[_label(m, labels)] + [fmt_pm(evs[n].scores[m]['nll_gap']) for n in sizes]
             + [f"{evs[mid].seconds.get(m, float('nan')) * 1e3:.2f}"] for m in methods]
+    if floor:
+        rows.append(['Bayes floor (exact predictive)'] + [f'{floor[n][0]:.3f} ± {floor[n][1]:.3f}' if n in floor else '' for n in sizes] + [''])
     if model in methods and rival in methods:
         rows.append([f'model beats {_label(rival, labels)}?'] + ['yes' if evs[n].mean(model, 'nll_gap') < evs[n].mean(rival, 'nll_gap') else 'no' for n in sizes] + [''])
+    if floor and model in methods:
+        rows.append(['model / floor'] + [f'{evs[n].mean(model, "nll_gap") / floor[n][0]:.2f}' if n in floor else '' for n in sizes] + [''])
     return Table(['Method', *[f'Nc = {n}' for n in sizes], f'ms / episode (Nc = {mid})'], rows, title)
 
 # %% ../nbs/05_evaluation.ipynb #b5a46c3f
@@ -172,12 +177,14 @@ def test_episodes(setting:str='default', n_episodes:int=100, seed:int=0)->Episod
 # %% ../nbs/05_evaluation.ipynb #cb2f1a02
 def evaluation_tables(evs_setting:dict, # setting name (a key of `SETTINGS`) -> its Evaluation
                       evs_size:dict,    # Nc -> Evaluation, from `by_context_size`
+                      labels:dict|None=None, # identifier -> label for the by-size table (default: `LABELS`)
+                      floor:dict|None=None,  # {Nc: (mean, se)} of the Bayes floor for the by-size table (see `size_table`)
                      )->dict:           # file name -> Table
     "Every table of the evaluation, keyed by the file name it is saved under."
     tables = {}
     for s, ev in evs_setting.items():
         tables |= {f'table_3_1_{s}': table_3_1(ev, paper=s == 'dissertation'), f'kl_summary_{s}': kl_summary(ev), f'metrics_{s}': metrics_table(ev)}
-    return tables | {'kl_by_context_size': size_table(evs_size)}
+    return tables | {'kl_by_context_size': size_table(evs_size, labels, floor=floor)}
 
 def parse_sizes(sizes:str)->list:
     "Context sizes given as '16,64,256' on a command line: integers >= 2, or a `UsageError`."

@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/report.html.md"""
 
 # %% ../nbs/06_report.ipynb #e950192d
 from __future__ import annotations
-import math
+import math, json
 from pathlib import Path
 import numpy as np
 import torch
@@ -26,7 +26,7 @@ from .reconstruction import plot_conditional_slice, plot_imputations, reconstruc
 
 # %% auto #0
 __all__ = ['COLORS', 'THREE', 'plot_scatter', 'plot_contours', 'plot_marginals', 'plot_per_episode', 'plot_kl_references',
-           'training_history', 'plot_by_size', 'plot_calibration', 'icde_reproduce']
+           'training_history', 'floor_from_json', 'plot_by_size', 'plot_calibration', 'icde_reproduce']
 
 # %% ../nbs/06_report.ipynb #1c2d3ed5
 COLORS = dict(true='tab:blue', pred='tab:orange', ctx='tab:red')
@@ -128,10 +128,21 @@ def training_history(name:str='default')->dict:
     return load_checkpoint(WEIGHTS / f'{name}.pt', 'mdn')['history']
 
 # %% ../nbs/06_report.ipynb #99d9e9d8
-def plot_by_size(evs:dict, labels:dict|None=None):
-    "KL(true ‖ q) (left) and inference time per episode (right) against context size, for every method."
+def floor_from_json(path)->dict:
+    "The Bayes floor by context size, {Nc: (mean, se)} of its NLL gap, from the JSON `benchmarks/bayes_floor.py` writes."
+    sizes = json.loads(Path(path).read_text())['sizes']
+    return {int(n): (float(np.mean(v['nll_gap']['bayes'])), float(np.std(v['nll_gap']['bayes']) / math.sqrt(len(v['nll_gap']['bayes']))))
+            for n, v in sorted(sizes.items(), key=lambda kv: int(kv[0])) if 'bayes' in v.get('nll_gap', {})}
+
+# %% ../nbs/06_report.ipynb #0737c746
+def plot_by_size(evs:dict, labels:dict|None=None,
+                 floor:dict|None=None): # {Nc: (mean, se)} of the Bayes predictive's KL (`17_bayes`), drawn as a black dashed line
+    "KL(true ‖ q) (left) and inference time per episode (right) against context size, for every method, with the Bayes floor."
     sizes = list(evs); methods = evs[sizes[0]].methods
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8))
+    if floor:
+        ns = [n for n in sizes if n in floor]
+        a1.errorbar(ns, [floor[n][0] for n in ns], [floor[n][1] for n in ns], color='k', ls='--', capsize=2, lw=1.5, label='Bayes floor (exact predictive)')
     for m in methods:
         mean = [evs[n].mean(m, 'nll_gap') for n in sizes]
         se = [np.std(evs[n].scores[m]['nll_gap']) / math.sqrt(len(evs[n].scores[m]['nll_gap'])) for n in sizes]
@@ -167,6 +178,7 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
                    size_episodes:int=200, # test episodes per context size for the by-size figure
                    workers:int=None,    # worker processes for the baselines (default: CPU count)
                    recon_episodes:int=20, # episodes per cell of the reconstruction table (`10_reconstruction`; 0: skip it)
+                   floor:str=None,      # a JSON of `benchmarks/bayes_floor.py` (e.g. nbs/results/bayes_floor.json): the Bayes floor in the by-size figure and table
                    progress:bool=True,  # show a progress bar over the steps
                   )->Path:
     "Reproduce every figure and table of the report from the shipped (or a retrained) model."
@@ -174,6 +186,8 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
     if episodes < 1 or size_episodes < 1: raise UsageError(f"--episodes and --size-episodes must be >= 1, got {episodes}, {size_episodes}")
     if recon_episodes < 0: raise UsageError(f"--recon-episodes must be >= 0, got {recon_episodes}")
     if workers is not None and workers < 0: raise UsageError(f"--workers must be >= 0, got {workers}")
+    if floor is not None and not Path(floor).is_file(): raise UsageError(f"--floor: no file {floor} (write it with benchmarks/bayes_floor.py)")
+    floor = floor_from_json(floor) if floor else None
     from icde_nb.training import fit, PRESETS, resolve_device
     dev = resolve_device(device)
     model = None if train else load_checkpoint_arg(checkpoint)
@@ -190,17 +204,20 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
         ev = evaluate(estimators, ep, workers=workers, progress=False)
         bar.update(); ev_d = evaluate(estimators, test_episodes('dissertation', episodes), workers=workers, progress=False)
         bar.update()
-        evs = by_context_size(estimators, (16, 64) if quick else (16, 32, 64, 128, 256), size_episodes, workers=workers, progress=False)
+        from icde_nb.bayes import GibbsEstimator
+        labels = LABELS | {'gibbs': 'Transformer-MDN + Gibbs chains'}
+        chains = {'gibbs': GibbsEstimator(model.estimator(refine=0))} if model.config.head == 'diag' and model.config.dim == 2 else {}
+        evs = by_context_size(estimators | chains, (16, 64) if quick else (16, 32, 64, 128, 256), size_episodes, workers=workers, progress=False)
         bar.update()
         q = model.predict(ep.context)
         n5 = min(5, episodes)
         figs = {'fig3_1_scatter': plot_scatter(q, ep, range(n5)), 'fig3_2_contours': plot_contours(q, ep, range(n5)),
                 'fig3_3_marginals': plot_marginals(q, ep, range(min(3, episodes))), 'fig3_4_per_episode': plot_per_episode(ev),
                 'fig3_5_kl_references': plot_kl_references(ev), 'figA_1_marginals': plot_marginals(q, ep, range(min(8, episodes)), title='Figure A.1'),
-                'training_curve': plot_history(hist), 'kl_and_time_by_context_size': plot_by_size(evs),
+                'training_curve': plot_history(hist), 'kl_and_time_by_context_size': plot_by_size(evs, labels, floor=floor),
                 'calibration': plot_calibration({'Transformer-MDN': q, 'EM-BIC': estimators['em_bic'](ep.context), 'True GMM': ep.mixture}, ep)}
         for name, f in figs.items(): f.savefig(out / f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(f)
-        tables = evaluation_tables({'default': ev, 'dissertation': ev_d}, evs)
+        tables = evaluation_tables({'default': ev, 'dissertation': ev_d}, evs, labels, floor)
         bar.update()
         if recon_episodes:                                                     # the general model's figures and a small table
             general = load_pretrained('general')
