@@ -7,13 +7,14 @@ Run: python benchmarks/bayes_floor.py [--sizes 16,32,64,128,256] [--episodes 200
                                       [--methods bayes,model,network,gibbs,em_bic] [--json nbs/results/bayes_floor.json]
 With --methods a subset, the other methods' entries already in the JSON are kept (e.g. --methods gibbs adds the chains' scores
 to a finished floor run). Also records p(K | C) of every episode (its mean over episodes must be the prior over K) and the
-seconds per episode (one thread).
+seconds per episode (one thread). --checkpoint runs/default_long.pt --tag 'longer training' --methods model,network,gibbs scores another
+checkpoint of the default architecture on the same episodes.
 """
 import argparse, json, sys, time
 from pathlib import Path
 import numpy as np, torch
 from icde_nb.dataset import EpisodicGMM, GMMPrior
-from icde_nb.model import load_pretrained
+from icde_nb.model import load_pretrained, load_model
 from icde_nb.evaluation import evaluate
 from icde_nb.baselines import Baseline, fit_em_bic
 from icde_nb.bayes import bayes_estimator, GibbsEstimator
@@ -29,11 +30,15 @@ if __name__ == '__main__':
     ap.add_argument('--sizes', default='16,32,64,128,256'); ap.add_argument('--episodes', type=int, default=200)
     ap.add_argument('--particles', type=int, default=1000); ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--methods', default='bayes,model,network,gibbs,em_bic'); ap.add_argument('--json', default=None)
+    ap.add_argument('--checkpoint', default=None, help="another model's checkpoint for model/network/gibbs (its keys get ' [TAG]')")
+    ap.add_argument('--tag', default=None)
     a = ap.parse_args()
     torch.set_num_threads(1)
-    model = load_pretrained()
+    if (a.checkpoint is None) != (a.tag is None): raise SystemExit('--checkpoint and --tag go together')
+    model = load_model(a.checkpoint) if a.checkpoint else load_pretrained()
     out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(sizes={})
-    out.update(particles=a.particles, refinement_steps=model.refinement.steps)
+    out.update(particles=a.particles)
+    if not a.checkpoint: out.update(refinement_steps=model.refinement.steps)
     if 'command' in out: out['commands'] = [out.pop('command')]                   # a file of the first layout
     out.setdefault('commands', []).append(' '.join(['python', *sys.argv]))
     NAMES = {'bayes': 'bayes', 'model': 'model', 'network': 'model (no refinement)', 'gibbs': 'model + Gibbs', 'em_bic': 'em_bic'}
@@ -45,7 +50,8 @@ if __name__ == '__main__':
         gibbs = Keep(GibbsEstimator(model.estimator(refine=0)))
         ests = {'bayes': bayes, 'model': model, 'model (no refinement)': model.estimator(refine=0), 'model + Gibbs': gibbs,
                 'em_bic': Baseline(fit_em_bic, a.workers)}
-        ev = evaluate({m: ests[m] for m in todo}, ep, metrics=('nll_gap',), references=(), workers=a.workers, progress=False)
+        key = lambda m: f'{m} [{a.tag}]' if a.tag and m not in ('bayes', 'em_bic') else m
+        ev = evaluate({key(m): ests[m] for m in todo}, ep, metrics=('nll_gap',), references=(), workers=a.workers, progress=False)
         true_k = (ep.mixture.mixture_distribution.probs > 0).sum(-1)
         old = out['sizes'].get(str(nc), {})
         if old and old['episodes'] != a.episodes: raise SystemExit(f"Nc = {nc}: the JSON has {old['episodes']} episodes, this run {a.episodes}")
@@ -53,9 +59,9 @@ if __name__ == '__main__':
         if not isinstance(s.get('minutes', {}), dict): s['minutes'] = {'bayes,model,model (no refinement),em_bic': s['minutes']}
         s.setdefault('nll_gap', {}).update({m: ev.scores[m]['nll_gap'].tolist() for m in ev.methods})
         s.setdefault('seconds', {}).update(ev.seconds)
-        s.setdefault('minutes', {}).update({','.join(todo): (time.perf_counter() - t0) / 60})
+        s.setdefault('minutes', {}).update({','.join(map(key, todo)): (time.perf_counter() - t0) / 60})
         if 'bayes' in todo: s['post_k'] = [list(p.post_k.values()) for p in bayes.q.parts]
-        if 'model + Gibbs' in todo: s['post_k_gibbs'] = gibbs.q.post_k.tolist()
+        if 'model + Gibbs' in todo: s[key('post_k_gibbs')] = gibbs.q.post_k.tolist()
         s = out['sizes'][str(nc)]
         print(f"Nc = {nc}: " + ', '.join(f"{m} {np.mean(v):.3f} ± {np.std(v) / np.sqrt(len(v)):.3f}" for m, v in s['nll_gap'].items())
               + f"; {(time.perf_counter() - t0) / 60:.1f} min", flush=True)

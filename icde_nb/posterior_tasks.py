@@ -15,9 +15,9 @@ from torch.distributions import Categorical, Distribution, Independent, MixtureS
 
 # %% auto #0
 __all__ = ['TASKS', 'REFERENCE_TASKS', 'Task', 'GaussianMean', 'LinearRegression', 'GridPosterior', 'MixtureMeans',
-           'SeparatedMixtureMeans', 'masked_features', 'VariableLinearRegression', 'NoReferencePosterior',
-           'LogisticRegression', 'MLPRegression', 'MixtureMeans2D', 'VariableLogisticRegression', 'Simulator',
-           'load_task']
+           'SeparatedMixtureMeans', 'random_correlation', 'masked_features', 'VariableLinearRegression',
+           'NoReferencePosterior', 'LogisticRegression', 'MLPRegression', 'MixtureMeans2D',
+           'VariableLogisticRegression', 'Simulator', 'load_task']
 
 # %% ../nbs/07_posterior_tasks.ipynb #fead45ba
 class Task:
@@ -170,25 +170,41 @@ class SeparatedMixtureMeans(Task):
         return (lp[..., 0] > lp[..., 1]).float().mean(0)
 
 # %% ../nbs/07_posterior_tasks.ipynb #5f5c2d2c
-def masked_features(B:int, N:int, F:int, count:int|None=None, generator=None)->tuple:  # -> (x (B, N, F) zeros where masked, m (B, N, F))
+def random_correlation(B:int, F:int, generator=None)->Tensor:  # -> (B, F, F)
+    "Random correlation matrices from weak to near-collinear: A Aᵀ + 0.05 I normalised, A (F, r) standard normal, r uniform in 1..F."
+    r = torch.randint(1, F + 1, (B,), generator=generator)                                      # rank of the shared part
+    A = torch.randn(B, F, F, generator=generator) * (torch.arange(F) < r[:, None])[:, None, :]     # (B, F, F), r columns used
+    C = A @ A.transpose(-1, -2) + 0.05 * torch.eye(F)
+    d = C.diagonal(dim1=-2, dim2=-1).rsqrt()                                                    # (B, F)
+    return C * d[:, :, None] * d[:, None, :]
+
+def masked_features(B:int, N:int, F:int, count:int|None=None, generator=None,
+                    correlated:float=0.)->tuple:  # -> (x (B, N, F) zeros where masked, m (B, N, F))
     "Standard normal features of which each data set uses the first k (k uniform in 1..F, or `count`), the rest zeroed, and the mask."
     k = torch.full((B,), count) if count else torch.randint(1, F + 1, (B,), generator=generator)   # features used
     m = (torch.arange(F) < k[:, None]).float()[:, None].expand(B, N, F)
-    return torch.randn(B, N, F, generator=generator) * m, m
+    x = torch.randn(B, N, F, generator=generator)
+    if correlated:                                                                              # a share of the data sets: correlated columns
+        L = torch.linalg.cholesky(random_correlation(B, F, generator))
+        use = torch.rand(B, generator=generator) < correlated
+        x = torch.where(use[:, None, None], x @ L.transpose(-1, -2), x)
+    return x * m, m
 
 class VariableLinearRegression(LinearRegression):
     "Bayesian linear regression over 1..max_features features (the rest masked): one task, every feature count."
-    def __init__(self, max_features:int=8, noise_std:float=0.5, count:int|None=None):
+    def __init__(self, max_features:int=8, noise_std:float=0.5, count:int|None=None,
+                 correlated:float=0.):  # share of data sets whose features are correlated (`random_correlation`)
         super().__init__(max_features, noise_std)
         if count is not None and not 1 <= count <= max_features: raise ValueError(f"count must be in 1..{max_features}, got {count}")
-        self.count, self.x_dim = count, 2 * max_features + 1
-        self.name = f'linreg-var-{max_features}' + (f'@{count}' if count else '')
-    def args(self): return dict(max_features=self.features, noise_std=self.s, count=self.count)
-    def at(self, count:int)->VariableLinearRegression: return VariableLinearRegression(self.features, self.s, count)
+        if not 0 <= correlated <= 1: raise ValueError(f"correlated must be in [0, 1], got {correlated}")
+        self.count, self.correlated, self.x_dim = count, correlated, 2 * max_features + 1
+        self.name = f'linreg-var-{max_features}' + (f'-corr{correlated:g}' if correlated else '') + (f'@{count}' if count else '')
+    def args(self): return dict(max_features=self.features, noise_std=self.s, count=self.count, correlated=self.correlated)
+    def at(self, count:int)->VariableLinearRegression: return VariableLinearRegression(self.features, self.s, count, self.correlated)
     def _split(self, data): F = self.features; return data[..., :F], data[..., F], data[..., F + 1:]   # x * m, y, m
     def design(self, x): return x
     def simulate(self, w, n_context, generator=None):
-        x, m = masked_features(len(w), n_context, self.features, self.count, generator)              # (B, N, F) each
+        x, m = masked_features(len(w), n_context, self.features, self.count, generator, self.correlated)   # (B, N, F) each
         y = (x @ w[..., None])[..., 0] + self.s * torch.randn(len(w), n_context, generator=generator)
         return torch.cat([x, y[..., None], m], -1)
     def predict(self, theta, x): return torch.einsum('bnp,sbp->sbn', x[..., :self.features], theta)
@@ -276,16 +292,18 @@ class MixtureMeans2D(Task):
 # %% ../nbs/07_posterior_tasks.ipynb #76caa58e
 class VariableLogisticRegression(LogisticRegression):
     "Bayesian logistic regression over 1..max_features features (the rest masked) and a bias: one task, every feature count."
-    def __init__(self, max_features:int=8, count:int|None=None):
+    def __init__(self, max_features:int=8, count:int|None=None,
+                 correlated:float=0.):  # share of data sets whose features are correlated (`random_correlation`)
         super().__init__(max_features)
         if count is not None and not 1 <= count <= max_features: raise ValueError(f"count must be in 1..{max_features}, got {count}")
-        self.count, self.x_dim = count, 2 * max_features + 1
-        self.name = f'logistic-var-{max_features}' + (f'@{count}' if count else '')
-    def args(self): return dict(max_features=self.features, count=self.count)
-    def at(self, count:int)->VariableLogisticRegression: return VariableLogisticRegression(self.features, count)
+        if not 0 <= correlated <= 1: raise ValueError(f"correlated must be in [0, 1], got {correlated}")
+        self.count, self.correlated, self.x_dim = count, correlated, 2 * max_features + 1
+        self.name = f'logistic-var-{max_features}' + (f'-corr{correlated:g}' if correlated else '') + (f'@{count}' if count else '')
+    def args(self): return dict(max_features=self.features, count=self.count, correlated=self.correlated)
+    def at(self, count:int)->VariableLogisticRegression: return VariableLogisticRegression(self.features, count, self.correlated)
     def logits(self, theta, x): return super().logits(theta, x[..., :self.features])                # masked columns are zeros
     def simulate(self, theta, n_context, generator=None):
-        x, m = masked_features(len(theta), n_context, self.features, self.count, generator)
+        x, m = masked_features(len(theta), n_context, self.features, self.count, generator, self.correlated)
         y = torch.bernoulli(torch.sigmoid(self.logits(theta[None], x)[0]), generator=generator)
         return torch.cat([x, y[..., None], m], -1)
     def log_likelihood(self, theta, data):

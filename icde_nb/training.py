@@ -91,6 +91,8 @@ PRESETS = dict(
              TrainConfig(steps=12_000, lr=3e-4, batch_size=32, nc_min=16, nc_max=512, n_query=128, warmup=200, val_every=500,
                          val_episodes=64, val_sizes=(32, 128, 512), val_queries=128, val_dims=(2, 4, 8), tune_refine=False,
                          prior=TABULAR, init='general', max_minutes=90)),
+    # the default model trained longer (#14): from the shipped weights, a second cosine schedule at a lower peak rate
+    default_long=(MODEL_PRESETS['default'], TrainConfig(steps=6_000, lr=3e-4, warmup=200, init='default', max_minutes=88)),
 )
 
 # %% ../nbs/03_training.ipynb #2fd0528c
@@ -399,7 +401,7 @@ def plot_history(hist:dict, # the history returned by `fit` (or stored in a chec
 
 # %% ../nbs/03_training.ipynb #b8887672
 @call_parse
-def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'general', 'tiny_general' or 'tabular'
+def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'default_long', 'general', 'tiny_general' or 'tabular'
                out:str='runs/default.pt', # where to write the best checkpoint (a file; its folder is created)
                steps:int=None,         # override the preset's number of steps
                max_minutes:float=None, # override the preset's wall-time limit
