@@ -131,7 +131,7 @@ def gibbs_predictive(q:MixtureSameFamily,        # a starting diagonal Gaussian 
                      context_mask=None,          # (B, Nc) True for real points (None: all)
                      prior:GMMPrior=GMMPrior(),  # the prior the chains sample under
                      chains:int=1,               # chains per episode
-                     sweeps:int=400,             # Gibbs sweeps per chain
+                     sweeps:int=600,             # Gibbs sweeps per chain
                      burn:int=100,               # sweeps dropped at the start of each chain
                      thin:int=10,                # keep every thin-th sweep after the burn-in
                      grid_size:int=256,          # cells of the std grid
