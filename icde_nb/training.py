@@ -93,6 +93,8 @@ PRESETS = dict(
                          prior=TABULAR, init='general', max_minutes=90)),
     # the default model trained longer (#14): from the shipped weights, a second cosine schedule at a lower peak rate
     default_long=(MODEL_PRESETS['default'], TrainConfig(steps=6_000, lr=3e-4, warmup=200, init='default', max_minutes=88)),
+    # ... and from the shipped weights on contexts up to 512 points (half of the steps above 256): the network's precision at large contexts (#14)
+    default_large=(MODEL_PRESETS['default'], TrainConfig(steps=4_000, lr=3e-4, warmup=200, nc_max=512, init='default', max_minutes=88)),
 )
 
 # %% ../nbs/03_training.ipynb #2fd0528c
@@ -401,7 +403,7 @@ def plot_history(hist:dict, # the history returned by `fit` (or stored in a chec
 
 # %% ../nbs/03_training.ipynb #b8887672
 @call_parse
-def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'default_long', 'general', 'tiny_general' or 'tabular'
+def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'default_long', 'default_large', 'general', 'tiny_general' or 'tabular'
                out:str='runs/default.pt', # where to write the best checkpoint (a file; its folder is created)
                steps:int=None,         # override the preset's number of steps
                max_minutes:float=None, # override the preset's wall-time limit
