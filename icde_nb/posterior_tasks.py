@@ -362,5 +362,7 @@ TASKS = {'gaussian-2d': partial(GaussianMean, 2), 'gaussian-16d': partial(Gaussi
          'linreg-var-8': partial(VariableLinearRegression, 8), 'linreg-1-bias': partial(LinearRegression, 1, bias=True),
          'logistic-2': partial(LogisticRegression, 2), 'logistic-var-8': partial(VariableLogisticRegression, 8), 'mlp-reg-tanh': partial(MLPRegression, act='tanh'),
          'mlp-reg-relu': partial(MLPRegression, act='relu'), 'mlp-class-tanh': partial(MLPRegression, 2, 3, 'tanh', classify=True),
-         'mixture-means-2d': MixtureMeans2D, 'mixture-means-64d': SeparatedMixtureMeans}
-REFERENCE_TASKS = ('gaussian-2d', 'gaussian-16d', 'gaussian-100d', 'linreg-4', 'linreg-4-bias', 'mixture-means', 'linreg-var-8', 'linreg-1-bias', 'mixture-means-64d')
+         'mixture-means-2d': MixtureMeans2D, 'mixture-means-64d': SeparatedMixtureMeans,
+         'linreg-var-8-corr0.5': partial(VariableLinearRegression, 8, correlated=0.5), 'logistic-var-8-corr0.5': partial(VariableLogisticRegression, 8, correlated=0.5)}
+REFERENCE_TASKS = ('gaussian-2d', 'gaussian-16d', 'gaussian-100d', 'linreg-4', 'linreg-4-bias', 'mixture-means', 'linreg-var-8', 'linreg-1-bias', 'mixture-means-64d',
+                   'linreg-var-8-corr0.5')
