@@ -134,7 +134,7 @@ def gibbs_predictive(q:MixtureSameFamily,        # a starting diagonal Gaussian 
                      sweeps:int=600,             # Gibbs sweeps per chain
                      burn:int=100,               # sweeps dropped at the start of each chain
                      thin:int=10,                # keep every thin-th sweep after the burn-in
-                     grid_size:int=256,          # cells of the std grid
+                     grid_size:int=64,           # cells of the std grid (the SMC's 256 change nothing here but time)
                      vary_k:bool=True,           # sample K too (False: K = k_max throughout)
                      seed:int|None=0,            # seed of the chains (None: torch's global generator)
                     )->MixtureSameFamily:        # batch shape (B,): the kept draws' mixtures, averaged; .post_k (B, nK): share of draws at each K
