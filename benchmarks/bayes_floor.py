@@ -39,7 +39,6 @@ if __name__ == '__main__':
     out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(sizes={})
     out.update(particles=a.particles)
     if not a.checkpoint: out.update(refinement_steps=model.refinement.steps)
-    if 'command' in out: out['commands'] = [out.pop('command')]                   # a file of the first layout
     out.setdefault('commands', []).append(' '.join(['python', *sys.argv]))
     NAMES = {'bayes': 'bayes', 'model': 'model', 'network': 'model (no refinement)', 'gibbs': 'model + Gibbs', 'em_bic': 'em_bic'}
     todo = [NAMES[m] for m in a.methods.split(',')]
@@ -56,7 +55,6 @@ if __name__ == '__main__':
         old = out['sizes'].get(str(nc), {})
         if old and old['episodes'] != a.episodes: raise SystemExit(f"Nc = {nc}: the JSON has {old['episodes']} episodes, this run {a.episodes}")
         s = out['sizes'][str(nc)] = dict(old, episodes=a.episodes, true_k=true_k.tolist())
-        if not isinstance(s.get('minutes', {}), dict): s['minutes'] = {'bayes,model,model (no refinement),em_bic': s['minutes']}
         s.setdefault('nll_gap', {}).update({m: ev.scores[m]['nll_gap'].tolist() for m in ev.methods})
         s.setdefault('seconds', {}).update(ev.seconds)
         s.setdefault('minutes', {}).update({','.join(map(key, todo)): (time.perf_counter() - t0) / 60})

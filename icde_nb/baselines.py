@@ -168,4 +168,5 @@ def baselines(workers:int|None=None, # worker processes of each baseline (None: 
             'kde': Baseline(fit_kde, workers), 'gaussian': Baseline(fit_gaussian, workers)}
 
 LABELS = {'mdn': 'Transformer-MDN', 'em_bic': 'EM-BIC', 'dpgmm': 'DP-GMM', 'kde': 'KDE', 'gaussian': 'Gaussian',
-          'upper': 'Upper (Ep-GMM on queries)', 'lower': 'Lower (global Gaussian)', 'true': 'True GMM'}
+          'upper': 'Upper (Ep-GMM on queries)', 'lower': 'Lower (global Gaussian)', 'true': 'True GMM',
+          'gibbs': 'Transformer-MDN + Gibbs chains'}                              # `GibbsEstimator` (17_bayes)

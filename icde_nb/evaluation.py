@@ -177,14 +177,13 @@ def test_episodes(setting:str='default', n_episodes:int=100, seed:int=0)->Episod
 # %% ../nbs/05_evaluation.ipynb #cb2f1a02
 def evaluation_tables(evs_setting:dict, # setting name (a key of `SETTINGS`) -> its Evaluation
                       evs_size:dict,    # Nc -> Evaluation, from `by_context_size`
-                      labels:dict|None=None, # identifier -> label for the by-size table (default: `LABELS`)
                       floor:dict|None=None,  # {Nc: (mean, se)} of the Bayes floor for the by-size table (see `size_table`)
                      )->dict:           # file name -> Table
     "Every table of the evaluation, keyed by the file name it is saved under."
     tables = {}
     for s, ev in evs_setting.items():
         tables |= {f'table_3_1_{s}': table_3_1(ev, paper=s == 'dissertation'), f'kl_summary_{s}': kl_summary(ev), f'metrics_{s}': metrics_table(ev)}
-    return tables | {'kl_by_context_size': size_table(evs_size, labels, floor=floor)}
+    return tables | {'kl_by_context_size': size_table(evs_size, floor=floor)}
 
 def parse_sizes(sizes:str)->list:
     "Context sizes given as '16,64,256' on a command line: integers >= 2, or a `UsageError`."

@@ -16,7 +16,7 @@ from .posterior import PosteriorEstimator, sample_mmd
 
 # %% auto #0
 __all__ = ['REAL_TABLES', 'real_table', 'prepare', 'map_fit', 'nuts', 'predictive_scores', 'agreement', 'amortized',
-           'score_table']
+           'score_table', 'gap_to_nuts']
 
 # %% ../nbs/16_posterior_tables.ipynb #2bbe2d9a
 def _rd(package:str, item:str):
@@ -155,3 +155,12 @@ def score_table(name:str,           # a key of REAL_TABLES
     draws = {'NUTS': (ref, t_ref), 'MAP': map_fit(task, d['data'])} | {k: amortized(m, d, n_samples, seed) for k, m in models.items()}
     return [dict(table=name, kind=kind, seed=seed, method=k, n_context=d['data'].shape[1], features=d['features'], seconds=t,
                  **predictive_scores(task, th, d), **(agreement(th, ref) if k not in ('NUTS', 'MAP') else {})) for k, (th, t) in draws.items()]
+
+# %% ../nbs/16_posterior_tables.ipynb #91c62cf3
+def gap_to_nuts(results:list,  # the 'results' of a JSON written by benchmarks/posterior_tables.py
+                table:str,     # a key of REAL_TABLES
+                method:str,    # e.g. 'amortized, forward KL'
+               )->list:        # one value per row shuffle
+    "The method's test log-likelihood per held-out row minus NUTS's, shuffle by shuffle."
+    by = {(r['seed'], r['method']): r['test_ll'] for r in results if r['table'] == table}
+    return [by[s, method] - by[s, 'NUTS'] for s in sorted({k[0] for k in by})]

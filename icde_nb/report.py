@@ -205,7 +205,6 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
         bar.update(); ev_d = evaluate(estimators, test_episodes('dissertation', episodes), workers=workers, progress=False)
         bar.update()
         from icde_nb.bayes import GibbsEstimator
-        labels = LABELS | {'gibbs': 'Transformer-MDN + Gibbs chains'}
         chains = {'gibbs': GibbsEstimator(model.estimator(refine=0))} if model.config.head == 'diag' and model.config.dim == 2 else {}
         evs = by_context_size(estimators | chains, (16, 64) if quick else (16, 32, 64, 128, 256), size_episodes, workers=workers, progress=False)
         bar.update()
@@ -214,10 +213,10 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
         figs = {'fig3_1_scatter': plot_scatter(q, ep, range(n5)), 'fig3_2_contours': plot_contours(q, ep, range(n5)),
                 'fig3_3_marginals': plot_marginals(q, ep, range(min(3, episodes))), 'fig3_4_per_episode': plot_per_episode(ev),
                 'fig3_5_kl_references': plot_kl_references(ev), 'figA_1_marginals': plot_marginals(q, ep, range(min(8, episodes)), title='Figure A.1'),
-                'training_curve': plot_history(hist), 'kl_and_time_by_context_size': plot_by_size(evs, labels, floor=floor),
+                'training_curve': plot_history(hist), 'kl_and_time_by_context_size': plot_by_size(evs, floor=floor),
                 'calibration': plot_calibration({'Transformer-MDN': q, 'EM-BIC': estimators['em_bic'](ep.context), 'True GMM': ep.mixture}, ep)}
         for name, f in figs.items(): f.savefig(out / f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(f)
-        tables = evaluation_tables({'default': ev, 'dissertation': ev_d}, evs, labels, floor)
+        tables = evaluation_tables({'default': ev, 'dissertation': ev_d}, evs, floor)
         bar.update()
         if recon_episodes:                                                     # the general model's figures and a small table
             general = load_pretrained('general')
