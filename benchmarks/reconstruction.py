@@ -6,6 +6,7 @@ Run: python benchmarks/reconstruction.py [--checkpoint general] [--episodes 200]
      python benchmarks/reconstruction.py --speed [--json PATH]     # one table (512 rows, Nc = 512, D = 8), one thread, side by side
      python benchmarks/reconstruction.py --classical-only ...      # only fill the cache of classical scores (the slow part)
      python benchmarks/reconstruction.py --dissertation [--json PATH]  # the general model on the dissertation's 2-D task
+     python benchmarks/reconstruction.py --tune-select --episodes 120     # choose Refinement.select_steps on validation episodes
 The notebook's tables: --json nbs/results/reconstruction.json (and --speed --json nbs/results/reconstruction_speed.json).
 Cells: D x Nc x context missing rate (MCAR). Query rows (64 per episode) miss about half their entries (at least one observed,
 one missing). Prints, per cell, the conditional NLL gap mean_rows[log p_true(x_m | x_o) - log q(x_m | x_o)] (an estimate of the
@@ -17,7 +18,7 @@ import argparse, json, time
 from pathlib import Path
 from icde_nb.core import fmt_pm
 from icde_nb.model import load_pretrained, load_model
-from icde_nb.reconstruction import (MODEL, NETWORK, METRICS, classical_cell, reconstruction_benchmark, benchmark_summary,
+from icde_nb.reconstruction import (MODEL, NETWORK, METRICS, classical_cell, cell_data, reconstruction_benchmark, benchmark_summary,
                                     best_classical, benchmark_table, time_one_table, speed_table)
 
 DEV = 120  # episodes 0-119 of the Nc = 512 cells (0-39 of the Nc = 128 ones) chose the refinement's large-context settings
@@ -31,6 +32,7 @@ if __name__ == '__main__':
     ap.add_argument('--speed', action='store_true', help='only time one table (512 rows, Nc = 512, D = 8) by each route on one thread')
     ap.add_argument('--classical-only', action='store_true', help='only fill the cache of classical scores')
     ap.add_argument('--dissertation', action='store_true', help="only the dissertation's task (D = 2, fully hidden queries, its prior) at Nc 16/64/256")
+    ap.add_argument('--tune-select', action='store_true', help='EM steps per count of the component selection (select_steps), on validation episodes')
     a = ap.parse_args()
     dims, sizes, rates = ([int(v) for v in a.dims.split(',')], [int(v) for v in a.sizes.split(',')], [float(v) for v in a.rates.split(',')])
     if a.classical_only:
@@ -49,6 +51,23 @@ if __name__ == '__main__':
         tab = size_table(evs, LABELS | {'general': 'general model (any D, missing entries)', 'mdn': 'default model (2-D only)'}, model='general')
         print(tab.markdown())
         if a.json: Path(a.json).parent.mkdir(parents=True, exist_ok=True); Path(a.json).write_text(json.dumps(dict(header=tab.header, rows=tab.rows, title=tab.title), indent=1))
+        raise SystemExit
+    if a.tune_select:                                        # validation episodes of the cells where the selection runs (Nc = 512)
+        import torch
+        from dataclasses import replace
+        from icde_nb.conditional import MixtureConditional
+        from icde_nb.reconstruction import conditional_scores
+        torch.set_num_threads(1); base = model.refinement
+        for D in (4, 8):
+            for r in rates:
+                ep, ctx, rows = cell_data(D, 512, r, a.episodes, split="valid")
+                truth, spread, gaps = MixtureConditional(ep.mixture, rows), ep.mixture.stddev[:, None], {}
+                for n in (10, 20, 30, 50):
+                    model.refinement = replace(base, select_steps=n); t = time.perf_counter()
+                    gaps[n] = conditional_scores(model.conditional(ctx, rows), truth, ep.query, spread)['gap']
+                    d = gaps[n] - gaps[10]
+                    print(f'D={D} Nc=512 missing={r:.0%} select_steps={n}: gap {fmt_pm(gaps[n].numpy())}, '
+                          f'paired against 10: {d.mean():+.4f} ± {d.std() / len(d) ** .5:.4f} ({time.perf_counter() - t:.0f} s)', flush=True)
         raise SystemExit
     if a.speed:
         times = time_one_table(model)

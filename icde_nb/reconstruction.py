@@ -103,9 +103,11 @@ def query_rows(x:Tensor, g:torch.Generator)->Tensor:  # (B, N, D) -> (B, N, D) w
     miss.scatter_(2, keep[..., None], False); miss.scatter_(2, drop[..., None], True)
     return torch.where(miss, torch.tensor(float('nan')), x)
 
-def cell_data(D:int, Nc:int, rate:float, episodes:int)->tuple:
-    "One benchmark cell's test episodes (full-covariance GMMs, K 1..5, 64 query rows), its MCAR context and its query rows: the same in every run."
-    ep = EpisodicGMM(GMMPrior(dim=D, k_min=1, k_max=5, full_cov=True), episodes, Nc, 64, split='test', seed=0).episodes()
+def cell_data(D:int, Nc:int, rate:float, episodes:int,
+              split:str='test', # 'test' for the benchmark; 'valid' for choosing settings on other episodes
+             )->tuple:
+    "One benchmark cell's episodes (full-covariance GMMs, K 1..5, 64 query rows), its MCAR context and its query rows: the same in every run."
+    ep = EpisodicGMM(GMMPrior(dim=D, k_min=1, k_max=5, full_cov=True), episodes, Nc, 64, split=split, seed=0).episodes()
     g = torch.Generator().manual_seed(1000 * D + Nc + int(100 * rate))
     return ep, mcar(ep.context, rate, g), query_rows(ep.query, g)
 
