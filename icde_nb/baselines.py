@@ -20,7 +20,7 @@ from .conditional import mixture_em_step
 
 # %% auto #0
 __all__ = ['LABELS', 'fit_em_bic', 'fit_dpgmm', 'fit_kde', 'fit_gaussian', 'fit_global_gaussian', 'fit_episode_gmm',
-           'fit_gmm_missing', 'Baseline', 'baselines']
+           'gmm_missing_fits', 'fit_gmm_missing', 'Baseline', 'baselines']
 
 # %% ../nbs/04a_baselines.ipynb #ad3c542a
 def _fit_points(points, name)->np.ndarray:
@@ -111,14 +111,14 @@ def _em_missing(x:Tensor, k:int, seed:int, max_iter:int, tol:float, reg:Tensor)-
     mix = MixtureSameFamily(Categorical(probs=pi[None].float()), MultivariateNormal(mu[None].float(), S[None].float()))
     return mix, ll
 
-def fit_gmm_missing(points,            # (N, D) points of one episode, NaN where an entry is missing
-                    k_max:int=6,       # largest K tried (K = 1..k_max, and at most the number of complete-enough rows)
-                    seed:int=0,        # random state of the initialisation
-                    max_iter:int=100,  # EM iterations per K
-                    tol:float=1e-5,    # stop when the log-likelihood per point improves by less
-                    reg:float=1e-3,    # added to each covariance's diagonal, as a fraction of each column's observed variance
-                   )->MixtureSameFamily:
-    "Full-covariance GMM fitted by EM on the observed-data likelihood (NaN = missing), K chosen by BIC."
+def gmm_missing_fits(points,            # (N, D) points of one episode, NaN where an entry is missing
+                     k_max:int=6,       # largest K tried (K = 1..k_max, and at most the number of rows with an observed entry)
+                     seed:int=0,        # random state of the initialisation
+                     max_iter:int=100,  # EM iterations per K
+                     tol:float=1e-5,    # stop when the log-likelihood per point improves by less
+                     reg:float=1e-3,    # added to each covariance's diagonal, as a fraction of each column's observed variance
+                    )->list:            # [(K, mixture, log-likelihood, BIC)] for K = 1, 2, ...
+    "Full-covariance GMMs fitted by EM on the observed-data likelihood (NaN = missing), one per K, each with its BIC."
     x = as_points(points, 'points', finite=False)
     if x.shape[0] != 1: raise ValueError(f"points must hold one episode, shape (N, D); got {tuple(x.shape)}")
     x = x[0].double()
@@ -130,12 +130,21 @@ def fit_gmm_missing(points,            # (N, D) points of one episode, NaN where
     n_obs = (~torch.isnan(x)).sum().item()
     col_var = torch.stack([x[~torch.isnan(x[:, d]), d].var() for d in range(D)])          # (D,) each column's observed variance
     reg = reg * col_var.clamp_min(1e-12)
-    best, best_bic = None, float('inf')
+    fits = []
     for k in range(1, min(k_max, N) + 1):
         mix, ll = _em_missing(x, k, seed, max_iter, tol, reg)
-        bic = -2 * ll + (k - 1 + k * D + k * D * (D + 1) / 2) * math.log(n_obs / D)
-        if bic < best_bic: best, best_bic = mix, bic
-    return best
+        fits.append((k, mix, ll, -2 * ll + (k - 1 + k * D + k * D * (D + 1) / 2) * math.log(n_obs / D)))
+    return fits
+
+def fit_gmm_missing(points,            # (N, D) points of one episode, NaN where an entry is missing
+                    k_max:int=6,       # largest K tried (K = 1..k_max, and at most the number of rows with an observed entry)
+                    seed:int=0,        # random state of the initialisation
+                    max_iter:int=100,  # EM iterations per K
+                    tol:float=1e-5,    # stop when the log-likelihood per point improves by less
+                    reg:float=1e-3,    # added to each covariance's diagonal, as a fraction of each column's observed variance
+                   )->MixtureSameFamily:
+    "Full-covariance GMM fitted by EM on the observed-data likelihood (NaN = missing), K chosen by BIC."
+    return min(gmm_missing_fits(points, k_max, seed, max_iter, tol, reg), key=lambda f: f[3])[1]
 
 # %% ../nbs/04a_baselines.ipynb #e389de8d
 def _timed_fit(job)->tuple:

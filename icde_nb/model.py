@@ -52,10 +52,12 @@ class Refinement:
     strength:float=32.0       # tau, the weight in pseudo-points of the network's mixture as the prior of those steps
     select_from:int=0         # full head: contexts with at least this many rows' worth of observed entries take `em_refine_select` (0: never)
     select_steps:int=10       # EM steps after each drop of a component in the selection (`select_components`' sub_steps)
+    select_classical:int=0    # the selection also weighs the classical fits (EM from k-means starts) for K = 1..this (0: none)
 
     def __post_init__(self):
         if self.steps < 0 or self.strength <= 0: raise ValueError(f"need steps >= 0 and strength > 0, got {self.steps}, {self.strength}")
         if self.select_steps < 1: raise ValueError(f"select_steps must be at least 1, got {self.select_steps}")
+        if self.select_classical < 0: raise ValueError(f"select_classical must be >= 0, got {self.select_classical}")
 
 MODEL_PRESETS = dict(
     tiny=ModelConfig(d_model=16, n_layers=1, n_heads=2, d_ff=32, n_components=3),  # seconds to train: for tests
@@ -264,7 +266,7 @@ class TransformerMDN(nn.Module):
                 for k in q: q[k][~big] = s[k]
             if sel and big.any():                                                 # MAP-EM + selection of components by BIC
                 s = em_refine_select({k: v[big] for k, v in p.items()}, x[big], o[big], min_std=lim[0], max_std=lim[1],
-                                     sub_steps=self.refinement.select_steps)
+                                     sub_steps=self.refinement.select_steps, classical=min(self.refinement.select_classical, p['means'].shape[1]))
                 q = pad_components(q, s['means'].shape[1])
                 for k in q: q[k][big] = s[k]
             p = q
