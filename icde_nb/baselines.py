@@ -16,6 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from .core import StackedDistribution, parallel_map
 from .dataset import gmm
 from .masking import as_points, check_context
+from fastcore.meta import delegates
 from .conditional import mixture_em_step
 
 # %% auto #0
@@ -136,15 +137,12 @@ def gmm_missing_fits(points,            # (N, D) points of one episode, NaN wher
         fits.append((k, mix, ll, -2 * ll + (k - 1 + k * D + k * D * (D + 1) / 2) * math.log(n_obs / D)))
     return fits
 
+@delegates(gmm_missing_fits)
 def fit_gmm_missing(points,            # (N, D) points of one episode, NaN where an entry is missing
-                    k_max:int=6,       # largest K tried (K = 1..k_max, and at most the number of rows with an observed entry)
-                    seed:int=0,        # random state of the initialisation
-                    max_iter:int=100,  # EM iterations per K
-                    tol:float=1e-5,    # stop when the log-likelihood per point improves by less
-                    reg:float=1e-3,    # added to each covariance's diagonal, as a fraction of each column's observed variance
+                    **kwargs,          # k_max, seed, max_iter, tol, reg: as `gmm_missing_fits`
                    )->MixtureSameFamily:
     "Full-covariance GMM fitted by EM on the observed-data likelihood (NaN = missing), K chosen by BIC."
-    return min(gmm_missing_fits(points, k_max, seed, max_iter, tol, reg), key=lambda f: f[3])[1]
+    return min(gmm_missing_fits(points, **kwargs), key=lambda f: f[3])[1]
 
 # %% ../nbs/04a_baselines.ipynb #e389de8d
 def _timed_fit(job)->tuple:
