@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/baselines.html.md"""
 
 # %% ../nbs/04a_baselines.ipynb #d716f881
 from __future__ import annotations
-import math, time, warnings
+import time, warnings
 import numpy as np
 import torch
 from torch import Tensor
@@ -17,11 +17,11 @@ from .core import StackedDistribution, parallel_map
 from .dataset import gmm
 from .masking import as_points, check_context
 from fastcore.meta import delegates
-from .conditional import mixture_em_step
+from .conditional import gmm_missing_fits
 
 # %% auto #0
 __all__ = ['LABELS', 'fit_em_bic', 'fit_dpgmm', 'fit_kde', 'fit_gaussian', 'fit_global_gaussian', 'fit_episode_gmm',
-           'gmm_missing_fits', 'fit_gmm_missing', 'Baseline', 'baselines']
+           'fit_gmm_missing', 'Baseline', 'baselines']
 
 # %% ../nbs/04a_baselines.ipynb #ad3c542a
 def _fit_points(points, name)->np.ndarray:
@@ -93,50 +93,6 @@ def fit_episode_gmm(query)->MixtureSameFamily:
     return fit_em_bic(query)
 
 # %% ../nbs/04a_baselines.ipynb #f646e7b1
-def _em_missing(x:Tensor, k:int, seed:int, max_iter:int, tol:float, reg:Tensor)->tuple:  # reg (D,) added to the diagonals
-    "EM for a full-covariance GMM on (N, D) float64 points with NaN entries: (mixture, observed-data log-likelihood)."
-    N, D = x.shape
-    filled = torch.where(torch.isnan(x), torch.nanmean(x, 0), x).numpy()
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', ConvergenceWarning)
-        init = GaussianMixture(k, covariance_type='full', random_state=seed, reg_covar=float(reg.mean()), max_iter=20).fit(filled)
-    pi, mu, S = (torch.as_tensor(a, dtype=torch.float64) for a in (init.weights_, init.means_, init.covariances_))
-    pi, mu, S, prev = pi[None], mu[None], S[None], -float('inf')                # a batch of one mixture
-    for _ in range(max_iter):
-        new_pi, new_mu, new_S, ll = mixture_em_step(pi, mu, S, x[None])
-        ll = ll.item()
-        pi, mu, S = new_pi, new_mu, new_S + torch.diag_embed(reg)
-        if ll - prev < tol * N: break
-        prev = ll
-    pi, mu, S = pi[0], mu[0], S[0]
-    mix = MixtureSameFamily(Categorical(probs=pi[None].float()), MultivariateNormal(mu[None].float(), S[None].float()))
-    return mix, ll
-
-def gmm_missing_fits(points,            # (N, D) points of one episode, NaN where an entry is missing
-                     k_max:int=6,       # largest K tried (K = 1..k_max, and at most the number of rows with an observed entry)
-                     seed:int=0,        # random state of the initialisation
-                     max_iter:int=100,  # EM iterations per K
-                     tol:float=1e-5,    # stop when the log-likelihood per point improves by less
-                     reg:float=1e-3,    # added to each covariance's diagonal, as a fraction of each column's observed variance
-                    )->list:            # [(K, mixture, log-likelihood, BIC)] for K = 1, 2, ...
-    "Full-covariance GMMs fitted by EM on the observed-data likelihood (NaN = missing), one per K, each with its BIC."
-    x = as_points(points, 'points', finite=False)
-    if x.shape[0] != 1: raise ValueError(f"points must hold one episode, shape (N, D); got {tuple(x.shape)}")
-    x = x[0].double()
-    if torch.isinf(x).any(): raise ValueError("points contain inf; mark missing entries with NaN")
-    x = x[~torch.isnan(x).all(1)]                                                     # an all-missing row says nothing
-    N, D = x.shape
-    if N < 2: raise ValueError(f"points needs at least 2 rows with an observed entry, got {N}")
-    if torch.isnan(x).all(0).any(): raise ValueError(f"column(s) {torch.isnan(x).all(0).nonzero()[:, 0].tolist()} have no observed entry")
-    n_obs = (~torch.isnan(x)).sum().item()
-    col_var = torch.stack([x[~torch.isnan(x[:, d]), d].var() for d in range(D)])          # (D,) each column's observed variance
-    reg = reg * col_var.clamp_min(1e-12)
-    fits = []
-    for k in range(1, min(k_max, N) + 1):
-        mix, ll = _em_missing(x, k, seed, max_iter, tol, reg)
-        fits.append((k, mix, ll, -2 * ll + (k - 1 + k * D + k * D * (D + 1) / 2) * math.log(n_obs / D)))
-    return fits
-
 @delegates(gmm_missing_fits)
 def fit_gmm_missing(points,            # (N, D) points of one episode, NaN where an entry is missing
                     **kwargs,          # k_max, seed, max_iter, tol, reg: as `gmm_missing_fits`

@@ -10,10 +10,14 @@ import math
 import torch
 from torch import Tensor
 from torch.distributions import Categorical, Distribution, MixtureSameFamily, MultivariateNormal, constraints
+import warnings
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import GaussianMixture
 from .core import mixture_params
+from .masking import as_points
 
 # %% auto #0
-__all__ = ['row_patterns', 'MixtureConditional', 'mixture_em_step']
+__all__ = ['row_patterns', 'MixtureConditional', 'mixture_em_step', 'gmm_missing_fits']
 
 # %% ../nbs/01a_conditional.ipynb #5fd60e7c
 def _full_params(mix:MixtureSameFamily)->tuple:
@@ -211,3 +215,48 @@ def mixture_em_step(pi:Tensor,          # (B, K) weights
     new_S = (torch.einsum('bnkd,bnke->bkde', r[..., None] * dx, dx) + rC
              + a[..., None, None] * (S0 + dm[..., :, None] * dm[..., None, :])) / den[..., None, None]
     return new_pi, new_mu, 0.5 * (new_S + new_S.transpose(-1, -2)), (c.log_observed * real).sum(1)
+
+# %% ../nbs/01a_conditional.ipynb #24163c26
+def _em_missing(x:Tensor, k:int, seed:int, max_iter:int, tol:float, reg:Tensor)->tuple:  # reg (D,) added to the diagonals
+    "EM for a full-covariance GMM on (N, D) float64 points with NaN entries: (mixture, observed-data log-likelihood)."
+    N, D = x.shape
+    filled = torch.where(torch.isnan(x), torch.nanmean(x, 0), x).numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', ConvergenceWarning)
+        init = GaussianMixture(k, covariance_type='full', random_state=seed, reg_covar=float(reg.mean()), max_iter=20).fit(filled)
+    pi, mu, S = (torch.as_tensor(a, dtype=torch.float64) for a in (init.weights_, init.means_, init.covariances_))
+    pi, mu, S, prev = pi[None], mu[None], S[None], -float('inf')                # a batch of one mixture
+    for _ in range(max_iter):
+        new_pi, new_mu, new_S, ll = mixture_em_step(pi, mu, S, x[None])
+        ll = ll.item()
+        pi, mu, S = new_pi, new_mu, new_S + torch.diag_embed(reg)
+        if ll - prev < tol * N: break
+        prev = ll
+    pi, mu, S = pi[0], mu[0], S[0]
+    mix = MixtureSameFamily(Categorical(probs=pi[None].float()), MultivariateNormal(mu[None].float(), S[None].float()))
+    return mix, ll
+
+def gmm_missing_fits(points,            # (N, D) points of one episode, NaN where an entry is missing
+                     k_max:int=6,       # largest K tried (K = 1..k_max, and at most the number of rows with an observed entry)
+                     seed:int=0,        # random state of the initialisation
+                     max_iter:int=100,  # EM iterations per K
+                     tol:float=1e-5,    # stop when the log-likelihood per point improves by less
+                     reg:float=1e-3,    # added to each covariance's diagonal, as a fraction of each column's observed variance
+                    )->list:            # [(K, mixture, log-likelihood, BIC)] for K = 1, 2, ...
+    "Full-covariance GMMs fitted by EM on the observed-data likelihood (NaN = missing), one per K, each with its BIC."
+    x = as_points(points, 'points', finite=False)
+    if x.shape[0] != 1: raise ValueError(f"points must hold one episode, shape (N, D); got {tuple(x.shape)}")
+    x = x[0].double()
+    if torch.isinf(x).any(): raise ValueError("points contain inf; mark missing entries with NaN")
+    x = x[~torch.isnan(x).all(1)]                                                     # an all-missing row says nothing
+    N, D = x.shape
+    if N < 2: raise ValueError(f"points needs at least 2 rows with an observed entry, got {N}")
+    if torch.isnan(x).all(0).any(): raise ValueError(f"column(s) {torch.isnan(x).all(0).nonzero()[:, 0].tolist()} have no observed entry")
+    n_obs = (~torch.isnan(x)).sum().item()
+    col_var = torch.stack([x[~torch.isnan(x[:, d]), d].var() for d in range(D)])          # (D,) each column's observed variance
+    reg = reg * col_var.clamp_min(1e-12)
+    fits = []
+    for k in range(1, min(k_max, N) + 1):
+        mix, ll = _em_missing(x, k, seed, max_iter, tol, reg)
+        fits.append((k, mix, ll, -2 * ll + (k - 1 + k * D + k * D * (D + 1) / 2) * math.log(n_obs / D)))
+    return fits

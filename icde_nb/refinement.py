@@ -9,7 +9,7 @@ from __future__ import annotations
 import math, warnings
 import torch
 from torch import Tensor
-from .conditional import mixture_em_step, row_patterns
+from .conditional import mixture_em_step, row_patterns, gmm_missing_fits
 
 # %% auto #0
 __all__ = ['em_refine', 'em_refine_full', 'select_components', 'em_candidates', 'pad_components', 'em_refine_select']
@@ -132,7 +132,6 @@ def em_candidates(rows:Tensor,      # (B, N, D) the context in the refinement's 
                   max_iter:int=30,  # EM iterations per K (the baseline's 100 changed no gap on validation, at 1.5x the time)
                  )->list:           # [(pi (B, slots), mu (B, slots, D), S (B, slots, D, D), k (B,))] for K = 1..k_max; k = 0 where not fitted
     "The classical fits as candidates: per episode, maximum-likelihood GMMs with missing data from k-means starts (`gmm_missing_fits`), one per K."
-    from icde_nb.baselines import gmm_missing_fits                                  # (lazily: baselines sits above this module)
     B, N, D = rows.shape
     if not 1 <= k_max <= slots: raise ValueError(f"need 1 <= k_max <= slots, got k_max={k_max}, slots={slots}")
     pi, mu = torch.zeros(k_max, B, slots, dtype=torch.float64), torch.zeros(k_max, B, slots, D, dtype=torch.float64)   # fitted on the CPU
