@@ -5,12 +5,13 @@ TABULAR prior; each scored by held-out log-likelihood on the offline real tables
 Run: python benchmarks/prior_ablation.py --train [--steps 3000] [--out runs/ablation]   # fine-tune the four variants (one thread each);
                                                                        # each gets the shipped models' refinement (5 steps, 16, from 256)
      python benchmarks/prior_ablation.py [--out runs/ablation] [--json nbs/results/prior_ablation.json]   # score them
+     python benchmarks/prior_ablation.py --only 'tabular (shipped)' --json nbs/results/prior_ablation.json   # rescore one column
 Scoring: each table's first 8 numeric columns, split at random into halves (3 seeds), standardised on the first half; the estimator
 reads the first half (InContextDensity, default settings) and scores the second (mean log density per row). The shipped `general`
 and `tabular` checkpoints, GaussianMixture (full, K by BIC over 1..6), KernelDensity (bandwidth by 5-fold
 cross-validation) and BayesianGaussianMixture (8 full components, Dirichlet-process weights) are scored beside them.
 """
-import argparse, json, sys, time
+import argparse, json, shlex, sys, time
 from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np
@@ -53,6 +54,7 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--train', action='store_true'); ap.add_argument('--variants', default=','.join(VARIANTS))
     ap.add_argument('--steps', type=int, default=3000); ap.add_argument('--out', default='runs/ablation'); ap.add_argument('--json', default=None)
+    ap.add_argument('--only', default=None, help="rescore only these columns (comma-separated, e.g. 'tabular (shipped)') into the existing --json file")
     a = ap.parse_args()
     torch.set_num_threads(1)
     variants = a.variants.split(',')
@@ -70,6 +72,14 @@ if __name__ == '__main__':
     models = {f'fine-tuned {a.steps} steps on {v}': f'{a.out}/{v}.pt' for v in variants if Path(f'{a.out}/{v}.pt').exists()}
     models = {'general (shipped)': 'general', **models}
     if (Path(__file__).parents[1] / 'icde_nb/weights/tabular.pt').exists(): models['tabular (shipped)'] = 'tabular'
+    if a.only:                                                                    # some of our columns again, the rest kept
+        only = a.only.split(',')
+        old = json.loads(Path(a.json).read_text())
+        for name in TABLES:
+            old['scores'][name].update({k: heldout(name, ours(models[k])) for k in only})
+            print(name, {k: round(old['scores'][name][k], 3) for k in only}, flush=True)
+        old['command'] += ' && ' + shlex.join(['python', *sys.argv])
+        Path(a.json).write_text(json.dumps(old, indent=1)); raise SystemExit
     for name in TABLES:
         rows[name] = ({k: heldout(name, ours(m)) for k, m in models.items()} | {'GaussianMixture (K by BIC)': heldout(name, gmm_bic),
                       'KernelDensity (CV bandwidth)': heldout(name, kde_cv), 'BayesianGaussianMixture (8, full)': heldout(name, bayes_gmm)})

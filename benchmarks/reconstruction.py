@@ -8,6 +8,7 @@ Run: python benchmarks/reconstruction.py [--checkpoint general] [--episodes 200]
      python benchmarks/reconstruction.py --dissertation [--json PATH]  # the general model on the dissertation's 2-D task
      python benchmarks/reconstruction.py --tune-select --episodes 120     # choose Refinement.select_steps on validation episodes
      python benchmarks/reconstruction.py --tune-classical --episodes 120  # Refinement.select_classical 0 against 6, the same episodes
+     python benchmarks/reconstruction.py --tune-predictive --episodes 120 # Refinement.predictive off against on, the same episodes
 The notebook's tables: --json nbs/results/reconstruction.json (and --speed --json nbs/results/reconstruction_speed.json).
 Cells: D x Nc x context missing rate (MCAR). Query rows (64 per episode) miss about half their entries (at least one observed,
 one missing). Prints, per cell, the conditional NLL gap mean_rows[log p_true(x_m | x_o) - log q(x_m | x_o)] (an estimate of the
@@ -35,6 +36,7 @@ if __name__ == '__main__':
     ap.add_argument('--dissertation', action='store_true', help="only the dissertation's task (D = 2, fully hidden queries, its prior) at Nc 16/64/256")
     ap.add_argument('--tune-select', action='store_true', help='EM steps per count of the component selection (select_steps), on validation episodes')
     ap.add_argument('--tune-classical', action='store_true', help='the selection with and without the classical fits as candidates (select_classical 0 / 6), on validation episodes')
+    ap.add_argument('--tune-predictive', action='store_true', help='the selection with and without posterior-predictive covariances (Refinement.predictive), on validation episodes')
     a = ap.parse_args()
     dims, sizes, rates = ([int(v) for v in a.dims.split(',')], [int(v) for v in a.sizes.split(',')], [float(v) for v in a.rates.split(',')])
     if a.classical_only:
@@ -54,7 +56,7 @@ if __name__ == '__main__':
         print(tab.markdown())
         if a.json: Path(a.json).parent.mkdir(parents=True, exist_ok=True); Path(a.json).write_text(json.dumps(dict(header=tab.header, rows=tab.rows, title=tab.title), indent=1))
         raise SystemExit
-    if a.tune_select or a.tune_classical:                    # validation episodes of the cells where the selection runs (Nc = 512)
+    if a.tune_select or a.tune_classical or a.tune_predictive:   # validation episodes of the cells where the selection runs (Nc = 512)
         import torch
         from dataclasses import replace
         from icde_nb.conditional import MixtureConditional
@@ -65,6 +67,7 @@ if __name__ == '__main__':
                 ep, ctx, rows = cell_data(D, 512, r, a.episodes, split="valid")
                 truth, spread, gaps = MixtureConditional(ep.mixture, rows), ep.mixture.stddev[:, None], {}
                 grid = ([dict(select_steps=n, select_classical=0) for n in (10, 20, 30, 50)] if a.tune_select else
+                        [dict(predictive=b) for b in (False, True)] if a.tune_predictive else
                         [dict(select_steps=20, select_classical=c) for c in (0, 6)])
                 for i, kw in enumerate(grid):
                     model.refinement = replace(base, **kw); t = time.perf_counter()

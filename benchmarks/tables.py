@@ -9,7 +9,7 @@ Run: python benchmarks/tables.py --all                  # every table of 13_impu
 Needs the optional extras: pip install -e ".[tables]" (pip install -e ".[bench]" adds miceforest with lightgbm<4.7; without it that
 method is reported as failed). Prints the average-rank table per mechanism; the JSON holds every instance's scores (the notebook reads it).
 """
-import argparse, json, sys, time
+import argparse, json, shlex, sys, time
 from pathlib import Path
 from icde_nb.tables import TABLES
 from icde_nb.imputation import METHODS, run_benchmark, summarise, rank_table, time_methods
@@ -44,7 +44,7 @@ if __name__ == '__main__':
         print(f'seconds per table, one thread, median over {len(tables)} tables (ratio to the first method):')
         for m in sorted(methods, key=med.get): print(f'  {m:22s} {med[m]:8.3f}  {med[m] / med[methods[0]]:6.1f}x')
         if a.json:
-            Path(a.json).write_text(json.dumps(dict(command=' '.join(['python', *sys.argv]), minutes=(time.perf_counter() - t) / 60, seconds=times)))
+            Path(a.json).write_text(json.dumps(dict(command=shlex.join(['python', *sys.argv]), minutes=(time.perf_counter() - t) / 60, seconds=times)))
         raise SystemExit
     patterns, rates = (('mcar',), (0.1, 0.3, 0.5, 0.7)) if a.sweep else (('mcar', 'mar', 'mnar'), (0.3,))
     if a.rates: rates = tuple(float(r) for r in a.rates.split(','))
@@ -57,8 +57,8 @@ if __name__ == '__main__':
         old = json.loads(Path(a.json).read_text())
         new = {(r['table'], r['pattern'], r['rate'], r['seed'], r.get('setting', 'in')): r['scores'] for r in results}
         for r in old['results']: r['scores'].update(new[r['table'], r['pattern'], r['rate'], r['seed'], r.get('setting', 'in')])
-        old['command'] += ' && python ' + ' '.join(sys.argv)
+        old['command'] += ' && ' + shlex.join(['python', *sys.argv])
         Path(a.json).write_text(json.dumps(old)); raise SystemExit
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.json).write_text(json.dumps(dict(command=' '.join(['python', *sys.argv]), minutes=(time.perf_counter() - t) / 60, results=results)))
+        Path(a.json).write_text(json.dumps(dict(command=shlex.join(['python', *sys.argv]), minutes=(time.perf_counter() - t) / 60, results=results)))

@@ -53,6 +53,7 @@ class Refinement:
     select_from:int=0         # full head: contexts with at least this many rows' worth of observed entries take `em_refine_select` (0: never)
     select_steps:int=10       # EM steps after each drop of a component in the selection (`select_components`' sub_steps)
     select_classical:int=0    # the selection also weighs the classical fits (EM from k-means starts) for K = 1..this (0: none)
+    predictive:bool=False     # the selection's covariances scaled to their posterior predictive's (`predictive_inflation`)
 
     def __post_init__(self):
         if self.steps < 0 or self.strength <= 0: raise ValueError(f"need steps >= 0 and strength > 0, got {self.steps}, {self.strength}")
@@ -266,7 +267,8 @@ class TransformerMDN(nn.Module):
                 for k in q: q[k][~big] = s[k]
             if sel and big.any():                                                 # MAP-EM + selection of components by BIC
                 s = em_refine_select({k: v[big] for k, v in p.items()}, x[big], o[big], min_std=lim[0], max_std=lim[1],
-                                     sub_steps=self.refinement.select_steps, classical=min(self.refinement.select_classical, p['means'].shape[1]))
+                                     sub_steps=self.refinement.select_steps, classical=min(self.refinement.select_classical, p['means'].shape[1]),
+                                     predictive=self.refinement.predictive)
                 q = pad_components(q, s['means'].shape[1])
                 for k in q: q[k][big] = s[k]
             p = q

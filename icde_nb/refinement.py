@@ -12,7 +12,8 @@ from torch import Tensor
 from .conditional import mixture_em_step, row_patterns, gmm_missing_fits
 
 # %% auto #0
-__all__ = ['em_refine', 'em_refine_full', 'select_components', 'em_candidates', 'pad_components', 'em_refine_select']
+__all__ = ['em_refine', 'rows_worth', 'predictive_inflation', 'em_refine_full', 'select_components', 'em_candidates',
+           'pad_components', 'em_refine_select']
 
 # %% ../nbs/02a_refinement.ipynb #d01cab97
 def em_refine(p:dict,               # the head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D)
@@ -73,6 +74,17 @@ def _map_em(p:dict, x:Tensor, observed:Tensor, steps:int, strength:float)->tuple
         S = S + eye
     return (pi, mu, S), prior, rows
 
+def rows_worth(observed:Tensor)->Tensor:  # (B, N, D) True where observed -> (B,)
+    "The context's size in rows' worth of observed entries (at least 1)."
+    return (observed.sum((1, 2)).double() / observed.shape[-1]).clamp_min(1.)
+
+def predictive_inflation(pi:Tensor,  # (..., K) the fitted weights
+                         n:Tensor,   # (...) rows' worth of observed entries the fit saw (`rows_worth`)
+                         D:int,      # dimension
+                        )->Tensor:   # (..., K) factor c_k of each component's covariance
+    "c_k = 1 + (D+3)/(n_k - D - 2), n_k = n pi_k: a fitted covariance scaled to its posterior predictive's (denominator floored at 1)."
+    return 1 + (D + 3) / (n[..., None] * pi - D - 2).clamp_min(1.)
+
 def em_refine_full(p:dict,              # the full head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D), tril
                    x:Tensor,            # (B, Nc, D) normalised context (missing entries may hold anything)
                    observed:Tensor,     # (B, Nc, D) True for observed entries of real points
@@ -94,12 +106,13 @@ def select_components(fit:tuple,           # (pi (B, K), mu (B, K, D), S (B, K, 
                       top:int=5,           # how many of the best counts are averaged
                       temperature:float=50., # T: their weights are exp(-(BIC - best BIC) / 2T); T=1 is BIC's model averaging
                       extra:list=(),       # more candidates [(pi (B, K), mu, S, k (B,))] (`em_candidates`; k = 0: none), scored by the same BIC
+                      predictive:bool=False, # scale each candidate's covariances by `predictive_inflation` of its own weights
                      )->tuple:             # (pi (B, top*K), mu (B, top*K, D), S (B, top*K, D, D)): the averaged mixture
     "Drop components one at a time (smallest weight first), refit by a few EM steps, and average the counts (and `extra` fits) with the lowest BIC."
     if sub_steps < 1: raise ValueError(f"sub_steps must be at least 1, got {sub_steps}")
     (pi, mu, S), (pi0, mu0, S0) = fit, prior
     B, K, D = mu.shape
-    log_n = ((~torch.isnan(rows)).sum((1, 2)).double() / D).clamp_min(1).log()   # (B,) log of the rows' worth of observed entries
+    n = rows_worth(~torch.isnan(rows)); log_n = n.log()                          # (B,) rows' worth of observed entries
     alive = torch.ones(B, K, dtype=torch.bool, device=mu.device)
     eye = 1e-6 * torch.eye(D, dtype=S.dtype, device=S.device)
     keep = lambda m, new, old: torch.where(m.view(*m.shape, *[1] * (new.ndim - m.ndim)), new, old)   # where m is False, old stays
@@ -124,6 +137,7 @@ def select_components(fit:tuple,           # (pi (B, K), mu (B, K, D), S (B, K, 
     w = (-(bic.gather(1, best) - bic.gather(1, best[:, :1])) / (2 * temperature)).softmax(1)   # (B, top)
     b = torch.arange(B, device=mu.device)[:, None]
     P, M, C = (torch.stack([c[i] for c in cands], 1)[b, best] for i in range(3))   # (B, top, K, ...)
+    if predictive: C = C * predictive_inflation(P, n[:, None] + strength, D)[..., None, None]   # each candidate's counts, before averaging
     return (P * w[..., None]).flatten(1, 2), M.flatten(1, 2), C.flatten(1, 2)
 
 def em_candidates(rows:Tensor,      # (B, N, D) the context in the refinement's units, NaN where an entry is missing
@@ -163,9 +177,10 @@ def em_refine_select(p:dict,             # the full head's parameters (as `em_re
                      min_std:float=0.01, # floor of the diagonal of the refined Cholesky factors
                      max_std:float=5.0,  # ceiling of it
                      classical:int=0,    # also the classical fits for K = 1..classical as candidates (`em_candidates`; 0: none)
+                     predictive:bool=False, # posterior-predictive covariances (`predictive_inflation`)
                      **kw,               # passed to `select_components` (sub_steps, top, temperature)
                     )->dict:             # parameters of the averaged mixture: K becomes top*K (unused slots have weight 0)
     "`em_refine_full` for large contexts: MAP-EM, then the number of components chosen (and averaged) by BIC."
     fit, prior, rows = _map_em(p, x, observed, steps, strength)
     extra = em_candidates(rows, classical, fit[1].shape[1]) if classical else ()
-    return _from_full(*select_components(fit, rows, prior, strength, extra=extra, **kw), min_std, max_std)
+    return _from_full(*select_components(fit, rows, prior, strength, extra=extra, predictive=predictive, **kw), min_std, max_std)

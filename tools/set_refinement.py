@@ -7,6 +7,10 @@ selection of components by BIC from 256 rows, chosen on episodes 0-39 of benchma
 by `python benchmarks/reconstruction.py --tune-select --episodes 120`: as good as 30 or 50 steps there, and cheaper;
 the classical fits for K = 1..6 as extra candidates of the selection, chosen on the same episodes by
 `python benchmarks/reconstruction.py --tune-classical --episodes 120`: lower gaps in all four cells.)
+
+     python tools/set_refinement.py icde_nb/weights/tabular.pt --steps 5 --strength 16 --select-from 64 --predictive
+(the shipped `tabular` checkpoint's setting: the same refinement without the last two options, and posterior-predictive
+covariances (`predictive_inflation`, 02a_refinement), measured on real tables by benchmarks/tables.py (13_imputation).)
 """
 import argparse
 from dataclasses import asdict
@@ -18,8 +22,9 @@ if __name__ == '__main__':
     ap.add_argument('checkpoint'); ap.add_argument('--steps', type=int, required=True); ap.add_argument('--strength', type=float, required=True)
     ap.add_argument('--select-from', type=int, default=0); ap.add_argument('--select-steps', type=int, default=10)
     ap.add_argument('--select-classical', type=int, default=0)
+    ap.add_argument('--predictive', action='store_true', help='scale refined covariances to their posterior predictive (Refinement.predictive)')
     a = ap.parse_args()
     ck = torch.load(a.checkpoint, weights_only=True)
-    ck['refinement'] = asdict(Refinement(a.steps, a.strength, a.select_from, a.select_steps, a.select_classical))
+    ck['refinement'] = asdict(Refinement(a.steps, a.strength, a.select_from, a.select_steps, a.select_classical, a.predictive))
     torch.save(ck, a.checkpoint)
     print(f"{a.checkpoint}: refinement = {ck['refinement']}")
