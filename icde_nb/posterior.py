@@ -27,10 +27,11 @@ from .posterior_tasks import Task, MixtureMeans, load_task, NoReferencePosterior
 
 # %% auto #0
 __all__ = ['ENCODERS', 'HEADS', 'OBJECTIVES', 'CORE_TASKS', 'sinusoids', 'TransformerSetEncoder', 'DeepSetsEncoder', 'GRUEncoder',
-           'n_params', 'matched_width', 'GaussianHead', 'FullGaussianHead', 'FlowHead', 'PosteriorEstimator',
-           'save_posterior', 'load_posterior', 'posterior_loss', 'PosteriorConfig', 'fit_posterior', 'sample_mmd',
-           'evaluate_posterior', 'evaluate_grid', 'predictive_error', 'misspecification', 'order_sensitivity',
-           'compare', 'compare_table', 'plot_bimodal', 'icde_posterior']
+           'n_params', 'matched_width', 'GaussianHead', 'FullGaussianHead', 'SplineTransform', 'FlowHead',
+           'PosteriorEstimator', 'save_posterior', 'load_posterior', 'posterior_loss', 'PosteriorConfig',
+           'fit_posterior', 'chunked_sample', 'chunked_log_prob', 'sample_mmd', 'evaluate_posterior', 'evaluate_grid',
+           'predictive_error', 'misspecification', 'order_sensitivity', 'run_cost', 'run_longest_first', 'compare',
+           'compare_table', 'plot_bimodal', 'icde_posterior']
 
 # %% ../nbs/08_posterior.ipynb #fead45ba
 def sinusoids(n:int, d:int)->Tensor:  # (n, d)
@@ -103,10 +104,27 @@ class FullGaussianHead(nn.Module):
         L = L.index_put((torch.arange(len(h))[:, None], self.rows[0][None], self.rows[1][None]), off)  # strictly lower part
         return MultivariateNormal(mu, scale_tril=L)
 
+def _softmax(x:Tensor)->Tensor:  # (..., K) -> (..., K)
+    "Softmax over the last axis, written out: faster than PyTorch's CPU kernel when the axis is short (a spline's 8 bins)."
+    e = (x - x.amax(-1, keepdim=True)).exp()
+    return e / e.sum(-1, keepdim=True)
+
+class SplineTransform(zuko.transforms.MonotonicRQSTransform):
+    "zuko's monotonic rational-quadratic spline, the same function with its bins' softmax written out (`_softmax`)."
+    def __init__(self, widths:Tensor, heights:Tensor, derivatives:Tensor, bound:float=5.0, slope:float=1e-3, **kwargs):
+        torch.distributions.Transform.__init__(self, **kwargs)
+        soft = lambda t, k: t / (1 + abs(k * t / math.log(slope)))                 # zuko's soft clamp of the raw parameters
+        widths, heights = (nn.functional.pad(_softmax(soft(t, 2)), (1, 0), value=0) for t in (widths, heights))
+        self.horizontal = bound * (2 * torch.cumsum(widths, dim=-1) - 1)           # bin edges, (..., bins + 1)
+        self.vertical = bound * (2 * torch.cumsum(heights, dim=-1) - 1)
+        self.derivatives = torch.exp(nn.functional.pad(soft(derivatives, 1), (1, 1), value=0))
+
 class FlowHead(nn.Module):
-    "A conditional neural spline (coupling) flow q(theta | h) (zuko)."
-    def __init__(self, d:int, theta_dim:int, transforms:int=3, hidden:int=64):
-        super().__init__(); self.flow = zuko.flows.NSF(theta_dim, context=d, transforms=transforms, hidden_features=(hidden, hidden), passes=2)
+    "A conditional neural spline (coupling) flow q(theta | h): zuko's NSF with `SplineTransform`."
+    def __init__(self, d:int, theta_dim:int, transforms:int=3, hidden:int=64, bins:int=8):
+        super().__init__()
+        self.flow = zuko.flows.MAF(theta_dim, context=d, transforms=transforms, hidden_features=(hidden, hidden), passes=2,
+                                   univariate=SplineTransform, shapes=[(bins,), (bins,), (bins - 1,)])   # zuko.flows.NSF's layout
     def forward(self, h:Tensor)->Distribution: return self.flow(h)
 
 HEADS = dict(gaussian=GaussianHead, full=FullGaussianHead, flow=FlowHead)
@@ -221,6 +239,23 @@ def _reference_draws(task:Task, n_episodes:int, n_context:int, n_samples:int, n_
         _REFERENCE_CACHE[key] = dict(data=data, held=held, ref=ref, s_ref=s, lp_ref=ref.log_prob(s), pred_ll_ref=_pred_ll(task, s, held))
     return _REFERENCE_CACHE[key]
 
+def _draws_per_chunk(q:Distribution, elements:int)->int:
+    "Draws per chunk so that a chunk holds about `elements` numbers (at least one draw)."
+    return max(1, elements // max(1, q.batch_shape.numel() * q.event_shape.numel()))
+
+def chunked_sample(q:Distribution,   # batch (B,), event (P,)
+                   n:int,            # draws per data set
+                   elements:int=2**16, # numbers per chunk: a flow's intermediates, (draws, B, P, bins), then stay in cache
+                  )->Tensor:         # (n, B, P): the same draws as q.sample((n,)) under the same seed
+    "q.sample((n,)) in chunks of draws: identical draws, several times faster for a flow's large batches."
+    k = _draws_per_chunk(q, elements)
+    return torch.cat([q.sample((min(k, n - i),)) for i in range(0, n, k)])
+
+def chunked_log_prob(q:Distribution, x:Tensor, elements:int=2**16)->Tensor:  # x (S, B, P) -> (S, B)
+    "q.log_prob(x) in chunks along the first axis."
+    k = _draws_per_chunk(q, elements)
+    return torch.cat([q.log_prob(x[i:i + k]) for i in range(0, len(x), k)])
+
 def sample_mmd(a:Tensor, # (S, B, P) samples of one distribution per data set
                b:Tensor, # (S', B, P) samples of another
                ref:Tensor|None=None, # (S'', B, P) samples that set the scale (default: a)
@@ -243,12 +278,12 @@ def evaluate_posterior(model:PosteriorEstimator, # a trained estimator
     task = model.task if task is None else task
     r = _reference_draws(task, n_episodes, n_context, n_samples, n_heldout, seed)
     q = model(r['data'])
-    with seeded(seed + 1): s_q = q.sample((n_samples,))                                            # (S, B, P)
+    with seeded(seed + 1): s_q = chunked_sample(q, n_samples)                                      # (S, B, P)
     out = dict(pred_ll=_pred_ll(task, s_q, r['held']))
     if r['ref'] is None: return out                                                                  # no reference posterior
     s_ref = r['s_ref']
-    kl = (r['lp_ref'] - q.log_prob(s_ref)).mean(0)                                                  # (B,) KL(ref || q)
-    kl_rev = (q.log_prob(s_q) - r['ref'].log_prob(s_q)).mean(0)                                     # (B,) KL(q || ref)
+    kl = (r['lp_ref'] - chunked_log_prob(q, s_ref)).mean(0)                                         # (B,) KL(ref || q)
+    kl_rev = (chunked_log_prob(q, s_q) - r['ref'].log_prob(s_q)).mean(0)                            # (B,) KL(q || ref)
     mmd = sample_mmd(s_ref[:200], s_q[:200])                                                        # (B,)
     med = lambda t: t.median().item()
     if hasattr(task, 'mode_share'):                                                                  # a task with mirror modes: how much of q sits in each
@@ -285,7 +320,7 @@ def predictive_error(model:PosteriorEstimator, # an estimator of a regression ta
     if data_task.x_dim != task.x_dim: raise ValueError(f"data_task's points have {data_task.x_dim} coordinates, the task's {task.x_dim}")
     _, allx = data_task.sample(n_sets, n_context + n_heldout, torch.Generator().manual_seed(seed))
     data, held = allx[:, :n_context], allx[:, n_context:]
-    with seeded(seed): s = model(data).sample((n_samples,))                                     # (S, B, P)
+    with seeded(seed): s = chunked_sample(model(data), n_samples)                               # (S, B, P)
     se = lambda pred: ((pred - held[..., -1]) ** 2).mean().item()
     out = dict(mse=se(task.predict(s, held[..., :-1]).mean(0)), mse_mean=se(data[..., -1].mean(1, keepdim=True).expand_as(held[..., -1])))
     try: out['mse_exact'] = se(task.predict(task.reference_posterior(data).mean[None], held[..., :-1])[0])
@@ -315,7 +350,7 @@ def order_sensitivity(model:PosteriorEstimator, n_episodes:int=256, n_context:in
     shuffled = data.gather(1, perm[..., None].expand_as(data))
     ref = model.task.reference_posterior(data)
     with seeded(seed): s = ref.sample((n_samples,))                                                 # (S, B, P)
-    kl = lambda d: (ref.log_prob(s) - model(d).log_prob(s)).mean(0)                                 # (B,)
+    kl = lambda d: (ref.log_prob(s) - chunked_log_prob(model(d), s)).mean(0)                        # (B,)
     return (kl(data) - kl(shuffled)).abs().mean().item()
 
 # %% ../nbs/08_posterior.ipynb #4bdd74cf
@@ -337,6 +372,19 @@ def _compare_job(args)->dict:
     return dict(task=t, encoder=e, head=h, objective=o, seed=seed, d=d, encoder_params=n_params(model.encoder),
                 params=n_params(model), steps=c.steps, seconds=seconds, **r, **{f'sbc_{k}': v for k, v in cal.items()})
 
+def run_cost(run:tuple)->float:
+    "A rough relative cost of one comparison run: flows under reverse KL take the longest, and cost grows with the parameters."
+    t, e, h, o = run[:4]
+    return (4. if (h, o) == ('flow', 'reverse') else 1.5 if h == 'flow' else 1.2 if o == 'reverse' else 1.) * (1 + load_task(t).theta_dim / 16)
+
+def run_longest_first(fn, jobs:list, cost, workers:int|None=None, desc:str='', progress:bool=True)->list:
+    "`parallel_map` with the costliest jobs started first (so no long job starts last on an idle pool); results in the jobs' order."
+    order = sorted(range(len(jobs)), key=lambda i: -cost(jobs[i]))
+    done = parallel_map(fn, [jobs[i] for i in order], workers, desc, progress)
+    out = [None] * len(jobs)
+    for i, r in zip(order, done): out[i] = r
+    return out
+
 def compare(tasks=CORE_TASKS,                # names of TASKS (or 'module:function' with a reference posterior)
             encoders=('transformer', 'deepsets', 'gru'), # keys of ENCODERS
             heads=('gaussian', 'flow'),      # keys of HEADS
@@ -351,7 +399,7 @@ def compare(tasks=CORE_TASKS,                # names of TASKS (or 'module:functi
            )->tuple:                         # (Table, list of result dicts, one per run)
     "Train and evaluate every combination over seeds; a table of mean ± s.e. (and medians) over seeds, and every run's results."
     runs = [(t, e, h, o, config, n_eval, sd, matched, n_samples) for t in tasks for e in encoders for h in heads for o in objectives for sd in range(seeds)]
-    results = parallel_map(_compare_job, runs, workers, 'posterior comparison', progress)
+    results = run_longest_first(_compare_job, runs, run_cost, workers, 'posterior comparison', progress)
     return compare_table(results, f'Amortized posterior estimation, {config.steps} steps, {config.n_context} points per data set, '
                                   f'{seeds} seed(s): mean ± s.e. over seeds'), results
 

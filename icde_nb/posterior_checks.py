@@ -14,6 +14,7 @@ from torch import Tensor
 import matplotlib.pyplot as plt
 from scipy.stats import binom
 from .core import seeded
+from .posterior import chunked_sample, chunked_log_prob
 from .posterior_tasks import Task
 
 # %% auto #0
@@ -36,9 +37,9 @@ def sbc(model,                  # a PosteriorEstimator, or any callable data (B,
     with seeded(seed):
         for i in range(0, n_sets, batch):
             q, th = model(data[i:i + batch]), theta[i:i + batch]
-            s = q.sample((n_draws,))                                                            # (L, b, P)
+            s = chunked_sample(q, n_draws)                                                      # (L, b, P)
             ranks.append((s < th).sum(0)); width.append(s.std(0))
-            hdr.append((q.log_prob(s) > q.log_prob(th)).sum(0))                                 # draws denser than the truth
+            hdr.append((chunked_log_prob(q, s) > q.log_prob(th)).sum(0))                        # draws denser than the truth
         r, h = torch.cat(ranks), torch.cat(hdr)
         u = (r + torch.rand(r.shape)) / (n_draws + 1); u_hdr = (h + torch.rand(h.shape)) / (n_draws + 1)
     return dict(u=u, u_hdr=u_hdr, n_draws=n_draws, width=torch.cat(width), theta=theta)
