@@ -3,8 +3,8 @@ checked on several seeds, with encoders of matched parameter count, KL in both d
 every estimator, and the wall time of every run.
 
 Run: python benchmarks/posterior.py --part all [--seeds 3] [--steps 500] [--workers 2] [--json nbs/results/posterior_study.json]
-     (500 steps a run. A first run of the core part on this 2-core CPU, shared with other jobs, was stopped unfinished after 84
-     minutes: run the parts one at a time, or on more cores with --workers)
+     (500 steps a run; with 'all' every comparison run of every part shares one pool of workers, the costliest first, and the
+     minutes are recorded for the comparisons together and for misspec and variable)
      python benchmarks/posterior.py --part core|full|highdim|pe|noref ...   # one part (merged into an existing --json file)
 Parts (every run: --steps steps of 64 data sets of 64 points, encoders at the transformer's parameter count):
   core     the first comparison: gaussian-2d, gaussian-16d, linreg-4, mixture-means x transformer / DeepSets / GRU
@@ -27,7 +27,8 @@ Prints each part's table (mean +- s.e. over seeds); the JSON holds every run's s
 import argparse, json, sys, time
 from pathlib import Path
 from icde_nb.core import parallel_map
-from icde_nb.posterior import PosteriorConfig, compare, CORE_TASKS, misspecification, fit_posterior, evaluate_grid
+from icde_nb.posterior import (PosteriorConfig, compare, CORE_TASKS, misspecification, fit_posterior, evaluate_grid, OBJECTIVES,
+                               run_longest_first, run_cost, comparison_run, compare_table)
 from icde_nb.posterior_tasks import load_task
 
 def misspec_job(job):
@@ -66,7 +67,22 @@ if __name__ == '__main__':
     if a.part != 'all' and a.part not in GROUPS: sys.exit(f"--part must be one of {list(GROUPS)} or 'all', got {a.part!r}")
     config = PosteriorConfig(steps=a.steps)
     out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(commands=[], minutes={}, results=[])
-    for group in ([g for g in GROUPS if g != 'highdim_flow'] if a.part == 'all' else (a.part,)):
+    if a.part == 'all':                                                          # every comparison run in one pool, costliest first:
+        t0, runs = time.perf_counter(), []                                        # no part waits for another's last long run
+        for group in GROUPS:
+            if group == 'highdim_flow': continue
+            for part in GROUPS[group]:
+                P = dict(n_eval=a.n_eval, objectives=OBJECTIVES, n_samples=1000) | PARTS[part]
+                runs += [(part, (t, e, h, o, config, P['n_eval'], sd, True, P['n_samples'])) for t in P['tasks'] for e in P['encoders']
+                         for h in P['heads'] for o in P['objectives'] for sd in range(a.seeds)]
+        res = run_longest_first(comparison_run, [r for _, r in runs], run_cost, a.workers, 'comparison runs', False)
+        out['results'] = [dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=part) for (part, _), r in zip(runs, res)]
+        for part in dict.fromkeys(p for p, _ in runs):
+            print(compare_table([r for r in out['results'] if r['part'] == part], part).markdown(), '\n', flush=True)
+        out['minutes'] = dict(comparisons=(time.perf_counter() - t0) / 60)
+        print(f"{len(res)} comparison runs in {out['minutes']['comparisons']:.1f} min\n", flush=True)
+        if a.json: out['commands'] = [' '.join(['python', *sys.argv])]; Path(a.json).write_text(json.dumps(out))
+    for group in ([g for g in GROUPS if g in ('misspec', 'variable')] if a.part == 'all' else (a.part,)):
         t0, results = time.perf_counter(), []
         if group in ('misspec', 'variable'):                                     # their own runs, kept apart from the comparison's
             jobs = [(sd, a.steps) for sd in range(a.seeds)] if group == 'misspec' else [(sd, a.steps, o) for sd in range(a.seeds) for o in ('forward', 'reverse')]
@@ -80,5 +96,5 @@ if __name__ == '__main__':
         out['minutes'][group] = (time.perf_counter() - t0) / 60
         print(f'{group}: {len(results) or len(out.get(group, []))} results in {out["minutes"][group]:.1f} min\n', flush=True)
         if a.json:
-            out['commands'].append(' '.join(['python', *sys.argv]))
+            if a.part != 'all': out['commands'].append(' '.join(['python', *sys.argv]))
             Path(a.json).write_text(json.dumps(out))

@@ -30,8 +30,8 @@ __all__ = ['ENCODERS', 'HEADS', 'OBJECTIVES', 'CORE_TASKS', 'sinusoids', 'Transf
            'n_params', 'matched_width', 'GaussianHead', 'FullGaussianHead', 'SplineTransform', 'FlowHead',
            'PosteriorEstimator', 'save_posterior', 'load_posterior', 'posterior_loss', 'PosteriorConfig',
            'fit_posterior', 'chunked_sample', 'chunked_log_prob', 'sample_mmd', 'evaluate_posterior', 'evaluate_grid',
-           'predictive_error', 'misspecification', 'order_sensitivity', 'run_cost', 'run_longest_first', 'compare',
-           'compare_table', 'plot_bimodal', 'icde_posterior']
+           'predictive_error', 'misspecification', 'order_sensitivity', 'comparison_run', 'run_cost',
+           'run_longest_first', 'compare', 'compare_table', 'plot_bimodal', 'icde_posterior']
 
 # %% ../nbs/08_posterior.ipynb #fead45ba
 def sinusoids(n:int, d:int)->Tensor:  # (n, d)
@@ -356,7 +356,7 @@ def order_sensitivity(model:PosteriorEstimator, n_episodes:int=256, n_context:in
 # %% ../nbs/08_posterior.ipynb #4bdd74cf
 CORE_TASKS = ('gaussian-2d', 'gaussian-16d', 'linreg-4', 'mixture-means')   # the first comparison's tasks, all with a reference
 
-def _compare_job(args)->dict:
+def comparison_run(args)->dict:
     "Train and evaluate one combination (runs in a worker process)."
     t, e, h, o, config, n_eval, seed, matched, n_samples = args
     from icde_nb.posterior_checks import sbc, sbc_summary                         # (that module builds on this one)
@@ -399,7 +399,7 @@ def compare(tasks=CORE_TASKS,                # names of TASKS (or 'module:functi
            )->tuple:                         # (Table, list of result dicts, one per run)
     "Train and evaluate every combination over seeds; a table of mean ± s.e. (and medians) over seeds, and every run's results."
     runs = [(t, e, h, o, config, n_eval, sd, matched, n_samples) for t in tasks for e in encoders for h in heads for o in objectives for sd in range(seeds)]
-    results = run_longest_first(_compare_job, runs, run_cost, workers, 'posterior comparison', progress)
+    results = run_longest_first(comparison_run, runs, run_cost, workers, 'posterior comparison', progress)
     return compare_table(results, f'Amortized posterior estimation, {config.steps} steps, {config.n_context} points per data set, '
                                   f'{seeds} seed(s): mean ± s.e. over seeds'), results
 
