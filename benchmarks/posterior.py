@@ -28,7 +28,7 @@ import argparse, json, sys, time
 from pathlib import Path
 from icde_nb.core import parallel_map
 from icde_nb.posterior import (PosteriorConfig, compare, CORE_TASKS, misspecification, fit_posterior, evaluate_grid, OBJECTIVES,
-                               run_longest_first, run_cost, comparison_run, compare_table)
+                               run_longest_first, run_cost, comparison_run, comparison_runs, compare_table)
 from icde_nb.posterior_tasks import load_task
 
 def misspec_job(job):
@@ -73,8 +73,8 @@ if __name__ == '__main__':
             if group == 'highdim_flow': continue
             for part in GROUPS[group]:
                 P = dict(n_eval=a.n_eval, objectives=OBJECTIVES, n_samples=1000) | PARTS[part]
-                runs += [(part, (t, e, h, o, config, P['n_eval'], sd, True, P['n_samples'])) for t in P['tasks'] for e in P['encoders']
-                         for h in P['heads'] for o in P['objectives'] for sd in range(a.seeds)]
+                runs += [(part, r) for r in comparison_runs(P['tasks'], P['encoders'], P['heads'], P['objectives'], config, P['n_eval'],
+                                                            P['n_samples'], a.seeds, True)]
         res = run_longest_first(comparison_run, [r for _, r in runs], run_cost, a.workers, 'comparison runs', False)
         out['results'] = [dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=part) for (part, _), r in zip(runs, res)]
         for part in dict.fromkeys(p for p, _ in runs):

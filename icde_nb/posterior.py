@@ -30,7 +30,7 @@ __all__ = ['ENCODERS', 'HEADS', 'OBJECTIVES', 'CORE_TASKS', 'sinusoids', 'Transf
            'n_params', 'matched_width', 'GaussianHead', 'FullGaussianHead', 'SplineTransform', 'FlowHead',
            'PosteriorEstimator', 'save_posterior', 'load_posterior', 'posterior_loss', 'PosteriorConfig',
            'fit_posterior', 'chunked_sample', 'chunked_log_prob', 'sample_mmd', 'evaluate_posterior', 'evaluate_grid',
-           'predictive_error', 'misspecification', 'order_sensitivity', 'comparison_run', 'run_cost',
+           'predictive_error', 'misspecification', 'order_sensitivity', 'comparison_run', 'comparison_runs', 'run_cost',
            'run_longest_first', 'compare', 'compare_table', 'plot_bimodal', 'icde_posterior']
 
 # %% ../nbs/08_posterior.ipynb #fead45ba
@@ -372,6 +372,10 @@ def comparison_run(args)->dict:
     return dict(task=t, encoder=e, head=h, objective=o, seed=seed, d=d, encoder_params=n_params(model.encoder),
                 params=n_params(model), steps=c.steps, seconds=seconds, **r, **{f'sbc_{k}': v for k, v in cal.items()})
 
+def comparison_runs(tasks, encoders, heads, objectives, config, n_eval, n_samples, seeds, matched)->list:  # as in `compare`
+    "The jobs of `comparison_run`, one per combination and seed."
+    return [(t, e, h, o, config, n_eval, sd, matched, n_samples) for t in tasks for e in encoders for h in heads for o in objectives for sd in range(seeds)]
+
 def run_cost(run:tuple)->float:
     "A rough relative cost of one comparison run: flows under reverse KL take the longest, and cost grows with the parameters."
     t, e, h, o = run[:4]
@@ -398,7 +402,7 @@ def compare(tasks=CORE_TASKS,                # names of TASKS (or 'module:functi
             progress:bool=True,              # show a progress bar
            )->tuple:                         # (Table, list of result dicts, one per run)
     "Train and evaluate every combination over seeds; a table of mean ± s.e. (and medians) over seeds, and every run's results."
-    runs = [(t, e, h, o, config, n_eval, sd, matched, n_samples) for t in tasks for e in encoders for h in heads for o in objectives for sd in range(seeds)]
+    runs = comparison_runs(tasks, encoders, heads, objectives, config, n_eval, n_samples, seeds, matched)
     results = run_longest_first(comparison_run, runs, run_cost, workers, 'posterior comparison', progress)
     return compare_table(results, f'Amortized posterior estimation, {config.steps} steps, {config.n_context} points per data set, '
                                   f'{seeds} seed(s): mean ± s.e. over seeds'), results
