@@ -22,7 +22,8 @@ from .refinement import em_refine, em_refine_full, em_refine_select, pad_compone
 
 # %% auto #0
 __all__ = ['MODEL_PRESETS', 'CPU_TOKENS', 'WEIGHTS', 'ModelConfig', 'Refinement', 'attention_mask', 'SelfAttention', 'Block',
-           'MDNHead', 'TransformerMDN', 'save_model', 'model_from_checkpoint', 'load_model', 'load_pretrained']
+           'MDNHead', 'Readout', 'TransformerMDN', 'save_model', 'model_from_checkpoint', 'load_model',
+           'load_pretrained']
 
 # %% ../nbs/02_model.ipynb #13f810bf
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class ModelConfig:
     max_std:float=5.0         # largest component std, in normalised units (bounds sigma from above)
     dropout:float=0.0         # dropout in attention and MLP (fresh data each step: none needed)
     variable_dim:bool=False   # take any D <= dim: padded tokens with a presence block (`01_masking`), marginal over the first D
+    readout:bool=False        # means and variances also read from the context points by learned attention (`Readout`, #14)
 
     def __post_init__(self):
         if self.head not in ('diag', 'full'): raise ValueError(f"head must be 'diag' or 'full', got {self.head!r}")
@@ -155,6 +157,36 @@ class MDNHead(nn.Module):
         if 'tril' in p: out['tril'] = p['tril'][..., :D * (D - 1) // 2]             # row-major strictly-lower entries of rows < D come first
         return out
 
+# %% ../nbs/02_model.ipynb #54ac2a0c
+class Readout(nn.Module):
+    "Component means and variances as attention-weighted moments of the context points, blended into the head's (`ModelConfig.readout`)."
+    def __init__(self, c:ModelConfig):
+        super().__init__()
+        self.c, K = c, c.n_components
+        self.query, self.key = nn.Linear(c.d_model, K * c.d_model), nn.Linear(c.d_model, c.d_model)
+        self.gates = nn.Linear(c.d_model, 2 * K)
+        nn.init.constant_(self.gates.bias, -3.)                                   # nearly shut: starts as the head alone
+
+    def forward(self, p:dict,     # the head's parameters, means and log_stds (B, Nq, K, D)
+                h:Tensor,         # (B, Nq, d) final query states
+                hc:Tensor,        # (B, Nc, d) final context states
+                x:Tensor,         # (B, Nc, D) normalised context points (0 where missing)
+                obs:Tensor,       # (B, Nc, D) 1 where an entry is observed, else 0
+                context_mask:Tensor, # (B, Nc) True for real points
+               )->dict:           # p with means and log_stds replaced
+        "The head's parameters with means and variances moved towards the attention-weighted moments of the context."
+        (B, Nq, d), K = h.shape, self.c.n_components
+        s = torch.einsum('bqkd,bnd->bqkn', self.query(h).view(B, Nq, K, d), self.key(hc)) / d ** 0.5
+        a = s.masked_fill(~context_mask[:, None, None], float('-inf')).softmax(-1)   # (B, Nq, K, Nc)
+        den = torch.einsum('bqkn,bnd->bqkd', a, obs)                              # (B, Nq, K, D) attention on observed entries
+        m = torch.einsum('bqkn,bnd->bqkd', a, obs * x) / den.clamp_min(1e-6)
+        v = torch.einsum('bqkn,bnd->bqkd', a, obs * x * x) / den.clamp_min(1e-6) - m * m
+        has = (den > 1e-6).to(m.dtype)                                            # an axis no point observes keeps the head's
+        g, gv = (torch.sigmoid(self.gates(h)).view(B, Nq, 2, K, 1) * has[:, :, None]).unbind(2)   # (B, Nq, K, D) each
+        lo, hi = math.log(self.c.min_std), math.log(self.c.max_std)
+        var = (1 - gv) * (2 * p['log_stds']).exp() + gv * v.clamp_min(math.exp(2 * lo))
+        return dict(p, means=p['means'] + g * (m - p['means']), log_stds=(0.5 * var.log()).clamp(lo, hi))
+
 # %% ../nbs/02_model.ipynb #82c4fa6e
 CPU_TOKENS = 4096   # tokens per forward pass of `predict` on a CPU (cache-sized chunks)
 
@@ -172,6 +204,7 @@ class TransformerMDN(nn.Module):
         self.blocks = nn.ModuleList([Block(c.d_model, c.n_heads, c.d_ff, c.dropout) for _ in range(c.n_layers)])
         self.ln_f = nn.LayerNorm(c.d_model)
         self.head = MDNHead(c)
+        self.readout = Readout(c) if c.readout else None
 
     def forward(self, tk:Tokens)->dict:  # parameters with leading shape (B, Nq): logits (B, Nq, K), means (B, Nq, K, D), ...
         "Mixture parameters (normalised units) for every query token of a batch of episodes."
@@ -180,9 +213,14 @@ class TransformerMDN(nn.Module):
         x = self.embed(tk.tokens) + self.segment(tk.segment)                    # (B, N, d)
         mask = attention_mask(tk.context_mask, N - Nc)                          # (B, 1, N, N)
         for blk in self.blocks[:-1]: x = blk(x, mask)                           # (B, N, d)
-        h = self.ln_f(self.blocks[-1](x, mask, start=Nc))                       # (B, Nq, d): nothing reads the context's last states
+        if self.readout is None:
+            h = self.ln_f(self.blocks[-1](x, mask, start=Nc))                   # (B, Nq, d): nothing reads the context's last states
+        else: hc, h = self.ln_f(self.blocks[-1](x, mask)).split([Nc, N - Nc], 1)   # (B, Nc, d), (B, Nq, d): the readout's keys
         p = self.head.params(h.reshape(B * (N - Nc), -1))
-        return {k: v.view(B, N - Nc, *v.shape[1:]) for k, v in p.items()}
+        p = {k: v.view(B, N - Nc, *v.shape[1:]) for k, v in p.items()}
+        if self.readout is None: return p
+        D = self.config.dim                                                      # tokens start [x*m, m, ...] in every layout
+        return self.readout(p, h, hc, tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, D:2 * D], tk.context_mask)
 
     @torch.no_grad()
     def predict(self,

@@ -95,6 +95,8 @@ PRESETS = dict(
     default_long=(MODEL_PRESETS['default'], TrainConfig(steps=6_000, lr=3e-4, warmup=200, init='default', max_minutes=88)),
     # ... and from the shipped weights on contexts up to 512 points (half of the steps above 256): the network's precision at large contexts (#14)
     default_large=(MODEL_PRESETS['default'], TrainConfig(steps=4_000, lr=3e-4, warmup=200, nc_max=512, init='default', max_minutes=88)),
+    # ... and with an attention readout (`02_model`) added to the shipped network: means and variances read off the points (#14)
+    default_readout=(replace(MODEL_PRESETS['default'], readout=True), TrainConfig(steps=4_000, lr=5e-4, warmup=200, init='default', max_minutes=88)),
 )
 
 # %% ../nbs/03_training.ipynb #2fd0528c
@@ -344,12 +346,13 @@ def _resume_configs(resume)->tuple:
     return config_from_dict(ModelConfig, arch), config_from_dict(TrainConfig, ck['train_config'])
 
 def _initial_model(mc:ModelConfig, init:str|None)->TransformerMDN:
-    "A fresh model, or one holding the weights of the checkpoint `init` (a shipped name or a .pt path), which must share the architecture."
+    "A fresh model, or one holding the weights of the checkpoint `init` (a shipped name or a .pt path): the same architecture, or it plus a readout."
     model = TransformerMDN(mc)
     if init is None: return model
     src = load_model(init) if str(init).endswith('.pt') else load_pretrained(init)
-    if src.config != mc: raise ValueError(f"init checkpoint {init!r} has architecture {src.config}; this run's is {mc}")
-    model.load_state_dict(src.state_dict())
+    adds_readout = mc.readout and src.config == replace(mc, readout=False)        # a readout added to a trained network starts fresh
+    if src.config != mc and not adds_readout: raise ValueError(f"init checkpoint {init!r} has architecture {src.config}; this run's is {mc}")
+    model.load_state_dict(src.state_dict(), strict=not adds_readout)             # (the readout's keys are the only ones missing)
     return model
 
 def fit(model_config:ModelConfig=ModelConfig(), # architecture (ignored when resuming: the checkpoint's is used)
@@ -403,7 +406,7 @@ def plot_history(hist:dict, # the history returned by `fit` (or stored in a chec
 
 # %% ../nbs/03_training.ipynb #b8887672
 @call_parse
-def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'default_long', 'default_large', 'general', 'tiny_general' or 'tabular'
+def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'default_long', 'default_large', 'default_readout', 'general', 'tiny_general' or 'tabular'
                out:str='runs/default.pt', # where to write the best checkpoint (a file; its folder is created)
                steps:int=None,         # override the preset's number of steps
                max_minutes:float=None, # override the preset's wall-time limit
