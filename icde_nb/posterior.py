@@ -367,10 +367,13 @@ def comparison_run(args)->dict:
     model, _ = fit_posterior(task, e, h, o, c, progress=False)
     seconds = time.time() - t0
     n = c.n_context if isinstance(c.n_context, int) else c.n_context[1]
+    t1 = time.time()
     r = evaluate_posterior(model, n_episodes=n_eval, n_context=n, n_samples=n_samples)   # without a reference: pred_ll only
+    t2 = time.time()
     cal = sbc_summary(sbc(model, n_sets=n_eval, n_context=n, seed=seed + 100))
-    return dict(task=t, encoder=e, head=h, objective=o, seed=seed, d=d, encoder_params=n_params(model.encoder),
-                params=n_params(model), steps=c.steps, seconds=seconds, **r, **{f'sbc_{k}': v for k, v in cal.items()})
+    return dict(task=t, encoder=e, head=h, objective=o, seed=seed, d=d, encoder_params=n_params(model.encoder),   # seconds: training
+                params=n_params(model), steps=c.steps, seconds=seconds, eval_seconds=t2 - t1, sbc_seconds=time.time() - t2,
+                **r, **{f'sbc_{k}': v for k, v in cal.items()})
 
 def comparison_runs(tasks, encoders, heads, objectives, config, n_eval, n_samples, seeds, matched)->list:  # as in `compare`
     "The jobs of `comparison_run`, one per combination and seed."
