@@ -2,10 +2,12 @@
 checked on several seeds, with encoders of matched parameter count, KL in both directions with medians, calibration (SBC) for
 every estimator, and the wall time of every run.
 
-Run: python benchmarks/posterior.py --part all [--seeds 3] [--steps 500] [--workers 2] [--json nbs/results/posterior_study.json]
-     (500 steps a run; with 'all' every comparison run of every part shares one pool of workers, the costliest first, and the
-     minutes are recorded for the comparisons together and for misspec and variable)
-     python benchmarks/posterior.py --part core|full|highdim|pe|noref ...   # one part (merged into an existing --json file)
+Run: python benchmarks/posterior.py --part all --config cpu [--json nbs/results/posterior_study_cpu.json]   # 2 cores: under 90 minutes
+     python benchmarks/posterior.py --part all --config full --workers 16 [--json nbs/results/posterior_study.json]   # a many-core machine
+     (--config cpu: every part but the two high-dimensional ones (highdim, multimodal) and mlp, 128 evaluation data sets a run; --config full:
+     every part, 256 evaluation data sets; both 3 seeds of 500 steps. With 'all' every run of the configuration (comparisons, misspec and variable)
+     shares one pool of worker processes, one CPU thread each, the costliest first, and the JSON records the configuration and its minutes)
+     python benchmarks/posterior.py --part core|full|highdim|pe|noref|misspec|variable|multimodal|mlp ...   # one part (merged into --json)
 Parts (every run: --steps steps of 64 data sets of 64 points, encoders at the transformer's parameter count):
   core     the first comparison: gaussian-2d, gaussian-16d, linreg-4, mixture-means x transformer / DeepSets / GRU
            x Gaussian / flow head x forward / reverse KL
@@ -15,6 +17,7 @@ Parts (every run: --steps steps of 64 data sets of 64 points, encoders at the tr
   highdim_flow  the same with a flow head: 30 minutes a 1500-step run on one CPU thread under reverse KL, so not in 'all'
   pe       the positional-encoding ablation: transformer with sinusoidal positions on gaussian-16d and linreg-4
   noref    tasks without a reference posterior (logistic-2, mlp-reg-tanh, mixture-means-2d): calibration and predictive LL only
+  mlp      the paper's other two networks, without a reference posterior (mlp-reg-relu, mlp-class-tanh): as noref
   misspec  a line assumed (linreg-1-bias), data from a tanh network (mlp-reg-tanh): forward KL and reverse KL on the line's
            simulations, reverse KL on the network's data, each scored by held-out MSE on both processes
   variable one transformer (full head) per objective on linreg-var-8 with data sets of 8 to 128 points, scored at N = 8, 32, 128
@@ -52,49 +55,78 @@ PARTS = dict(
     highdim_flow=dict(tasks=('gaussian-100d',), encoders=('transformer',), heads=('flow',)),
     pe=dict(tasks=('gaussian-16d', 'linreg-4'), encoders=('transformer-pe',), heads=('gaussian',), objectives=('forward',)),
     noref=dict(tasks=('logistic-2', 'mlp-reg-tanh', 'mixture-means-2d'), encoders=('transformer',), heads=('gaussian', 'flow')),
+    noref_mlp=dict(tasks=('mlp-reg-relu', 'mlp-class-tanh'), encoders=('transformer',), heads=('gaussian', 'flow')),
     multimodal=dict(tasks=('mixture-means-64d',), encoders=('transformer',), heads=('gaussian', 'flow'), n_eval=128, n_samples=200),
 )
 GROUPS = dict(core=('core',), full=('full', 'full_diag'), highdim=('highdim',), pe=('pe',), noref=('noref',), misspec=(), variable=(),
-              multimodal=('multimodal',), highdim_flow=('highdim_flow',))
+              multimodal=('multimodal',), mlp=('noref_mlp',), highdim_flow=('highdim_flow',))
+
+CONFIGS = dict(   # the parts of --part all, and evaluation data sets per run (the parts' own n_eval, e.g. multimodal's, stays)
+    full=dict(groups=('core', 'full', 'highdim', 'pe', 'noref', 'misspec', 'variable', 'multimodal', 'mlp'), n_eval=256),
+    cpu=dict(groups=('core', 'full', 'pe', 'noref', 'misspec', 'variable'), n_eval=128),   # highdim, multimodal and mlp: --config full
+)
+
+def study_job(job):
+    "One job of the pooled study: ('comparison', run), ('misspec', job) or ('variable', job)."
+    kind, j = job
+    return comparison_run(j) if kind == 'comparison' else misspec_job(j) if kind == 'misspec' else variable_job(j)
+
+def study_cost(job)->float:
+    "Relative cost of a pooled job: a comparison run's `run_cost`; misspec trains three estimators, variable one over 8 widths."
+    kind, j = job
+    return run_cost(j) if kind == 'comparison' else 3.5 if kind == 'misspec' else 2.
+
+def study_jobs(groups, config, n_eval:int, seeds:int, steps:int)->list:
+    "Every job of --part all for these groups: (part, (kind, job)) pairs."
+    jobs = []
+    for group in groups:
+        if group == 'misspec': jobs += [('misspec', ('misspec', (sd, steps))) for sd in range(seeds)]
+        elif group == 'variable': jobs += [('variable', ('variable', (sd, steps, o))) for sd in range(seeds) for o in ('forward', 'reverse')]
+        else:
+            for part in GROUPS[group]:
+                P = dict(n_eval=n_eval, objectives=OBJECTIVES, n_samples=1000) | PARTS[part]
+                jobs += [(part, ('comparison', r)) for r in comparison_runs(P['tasks'], P['encoders'], P['heads'], P['objectives'], config,
+                                                                          P['n_eval'], P['n_samples'], seeds, True)]
+    return jobs
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--part', default='all', help=f"one of {list(GROUPS)} or 'all'")
+    ap.add_argument('--config', default='full', help=f"with --part all: one of {list(CONFIGS)}")
     ap.add_argument('--seeds', type=int, default=3); ap.add_argument('--steps', type=int, default=500)
-    ap.add_argument('--n-eval', type=int, default=256); ap.add_argument('--workers', type=int, default=2)
+    ap.add_argument('--n-eval', type=int, default=None, help="evaluation data sets per run (default: the configuration's; 256 for one part)")
+    ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--json', default=None, help='write (or, for one part, merge into) this file')
     a = ap.parse_args()
     if a.part != 'all' and a.part not in GROUPS: sys.exit(f"--part must be one of {list(GROUPS)} or 'all', got {a.part!r}")
+    if a.config not in CONFIGS: sys.exit(f"--config must be one of {list(CONFIGS)}, got {a.config!r}")
     config = PosteriorConfig(steps=a.steps)
-    out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(commands=[], minutes={}, results=[])
-    if a.part == 'all':                                                          # every comparison run in one pool, costliest first:
-        t0, runs = time.perf_counter(), []                                        # no part waits for another's last long run
-        for group in GROUPS:
-            if group == 'highdim_flow': continue
-            for part in GROUPS[group]:
-                P = dict(n_eval=a.n_eval, objectives=OBJECTIVES, n_samples=1000) | PARTS[part]
-                runs += [(part, r) for r in comparison_runs(P['tasks'], P['encoders'], P['heads'], P['objectives'], config, P['n_eval'],
-                                                            P['n_samples'], a.seeds, True)]
-        res = run_longest_first(comparison_run, [r for _, r in runs], run_cost, a.workers, 'comparison runs', False)
-        out['results'] = [dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=part) for (part, _), r in zip(runs, res)]
-        for part in dict.fromkeys(p for p, _ in runs):
+    if a.part == 'all':                                                          # every job in one pool, costliest first:
+        n_eval, t0 = a.n_eval or CONFIGS[a.config]['n_eval'], time.perf_counter()  # no part waits for another's last long run
+        jobs = study_jobs(CONFIGS[a.config]['groups'], config, n_eval, a.seeds, a.steps)
+        res = run_longest_first(study_job, [j for _, j in jobs], study_cost, a.workers, 'study', False)
+        out = dict(commands=[' '.join(['python', *sys.argv])], config=a.config, n_eval=n_eval, workers=a.workers, results=[], misspec=[], variable=[])
+        for (part, _), r in zip(jobs, res):
+            if part in ('misspec', 'variable'): out[part] += r
+            else: out['results'].append(dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=part))
+        for part in dict.fromkeys(p for p, _ in jobs if p not in ('misspec', 'variable')):
             print(compare_table([r for r in out['results'] if r['part'] == part], part).markdown(), '\n', flush=True)
-        out['minutes'] = dict(comparisons=(time.perf_counter() - t0) / 60)
-        print(f"{len(res)} comparison runs in {out['minutes']['comparisons']:.1f} min\n", flush=True)
-        if a.json: out['commands'] = [' '.join(['python', *sys.argv])]; Path(a.json).write_text(json.dumps(out))
-    for group in ([g for g in GROUPS if g in ('misspec', 'variable')] if a.part == 'all' else (a.part,)):
-        t0, results = time.perf_counter(), []
-        if group in ('misspec', 'variable'):                                     # their own runs, kept apart from the comparison's
-            jobs = [(sd, a.steps) for sd in range(a.seeds)] if group == 'misspec' else [(sd, a.steps, o) for sd in range(a.seeds) for o in ('forward', 'reverse')]
-            out[group] = [r for rs in parallel_map(misspec_job if group == 'misspec' else variable_job, jobs, a.workers, group, False) for r in rs]
-            print(json.dumps(out[group][:4], indent=1)[:1500], '...\n', flush=True)
-        for part in GROUPS[group]:
-            table, res = compare(**(dict(n_eval=a.n_eval) | PARTS[part]), config=config, seeds=a.seeds, matched=True, workers=a.workers, progress=False)
-            print(table.markdown(), '\n', flush=True)
-            results += [dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=part) for r in res]
-        out['results'] = [r for r in out['results'] if r.get('part') not in GROUPS[group]] + results
-        out['minutes'][group] = (time.perf_counter() - t0) / 60
-        print(f'{group}: {len(results) or len(out.get(group, []))} results in {out["minutes"][group]:.1f} min\n', flush=True)
-        if a.json:
-            if a.part != 'all': out['commands'].append(' '.join(['python', *sys.argv]))
-            Path(a.json).write_text(json.dumps(out))
+        for part in ('misspec', 'variable'): print(json.dumps(out[part][:4], indent=1)[:1500], '...\n', flush=True)
+        out['minutes'] = dict(all=(time.perf_counter() - t0) / 60)
+        print(f"--config {a.config}: {len(res)} jobs in {out['minutes']['all']:.1f} min on {a.workers} workers", flush=True)
+        if a.json: Path(a.json).write_text(json.dumps(out))
+        sys.exit()
+    out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(commands=[], minutes={}, results=[])
+    group, t0, results = a.part, time.perf_counter(), []
+    if group in ('misspec', 'variable'):                                         # their own runs, kept apart from the comparison's
+        jobs = [(sd, a.steps) for sd in range(a.seeds)] if group == 'misspec' else [(sd, a.steps, o) for sd in range(a.seeds) for o in ('forward', 'reverse')]
+        out[group] = [r for rs in parallel_map(misspec_job if group == 'misspec' else variable_job, jobs, a.workers, group, False) for r in rs]
+        print(json.dumps(out[group][:4], indent=1)[:1500], '...\n', flush=True)
+    for part in GROUPS[group]:
+        table, res = compare(**(dict(n_eval=a.n_eval or 256) | PARTS[part]), config=config, seeds=a.seeds, matched=True, workers=a.workers, progress=False)
+        print(table.markdown(), '\n', flush=True)
+        results += [dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=part) for r in res]
+    out['results'] = [r for r in out['results'] if r.get('part') not in GROUPS[group]] + results
+    out['minutes'][group] = (time.perf_counter() - t0) / 60
+    print(f'{group}: {len(results) or len(out.get(group, []))} results in {out["minutes"][group]:.1f} min\n', flush=True)
+    if a.json: out['commands'].append(' '.join(['python', *sys.argv])); Path(a.json).write_text(json.dumps(out))
