@@ -2,7 +2,7 @@
 checked on several seeds, with encoders of matched parameter count, KL in both directions with medians, calibration (SBC) for
 every estimator, and the wall time of every run.
 
-Run: python benchmarks/posterior.py --part all --config cpu [--json nbs/results/posterior_study_cpu.json]   # 2 cores: under 90 minutes
+Run: python benchmarks/posterior.py --part all --config cpu [--json nbs/results/posterior_study_cpu.json]   # 2 cores: 91 minutes (target 90)
      python benchmarks/posterior.py --part all --config full --workers 16 [--json nbs/results/posterior_study.json]   # a many-core machine
      (--config cpu: every part but the two high-dimensional ones (highdim, multimodal) and mlp, 128 evaluation data sets a run; --config full:
      every part, 256 evaluation data sets; both 3 seeds of 500 steps. With 'all' every run of the configuration (comparisons, misspec and variable)
@@ -119,8 +119,8 @@ if __name__ == '__main__':
     out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(commands=[], minutes={}, results=[])
     group, t0, results = a.part, time.perf_counter(), []
     if group in ('misspec', 'variable'):                                         # their own runs, kept apart from the comparison's
-        jobs = [(sd, a.steps) for sd in range(a.seeds)] if group == 'misspec' else [(sd, a.steps, o) for sd in range(a.seeds) for o in ('forward', 'reverse')]
-        out[group] = [r for rs in parallel_map(misspec_job if group == 'misspec' else variable_job, jobs, a.workers, group, False) for r in rs]
+        jobs = [j for _, j in study_jobs((group,), config, a.n_eval or 256, a.seeds, a.steps)]
+        out[group] = [r for rs in parallel_map(study_job, jobs, a.workers, group, False) for r in rs]
         print(json.dumps(out[group][:4], indent=1)[:1500], '...\n', flush=True)
     for part in GROUPS[group]:
         table, res = compare(**(dict(n_eval=a.n_eval or 256) | PARTS[part]), config=config, seeds=a.seeds, matched=True, workers=a.workers, progress=False)
