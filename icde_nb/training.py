@@ -26,7 +26,7 @@ from .model import ModelConfig, Refinement, TransformerMDN, MODEL_PRESETS, save_
 __all__ = ['PRESETS', 'mdn_loss', 'LoopConfig', 'TrainConfig', 'lr_factor', 'validation_sets', 'validate', 'tune_refinement',
            'bf16_supported', 'last_path', 'make_optimizer', 'train_step', 'Rank', 'setup_distributed', 'stream_seed',
            'DistributedModel', 'gather_states', 'average_and_flag', 'broadcast_flag', 'train', 'fit', 'plot_history',
-           'icde_train', 'torchrun_command']
+           'check_resume_overrides', 'icde_train', 'torchrun_command']
 
 # %% ../nbs/03_training.ipynb #cade778d
 def mdn_loss(model:TransformerMDN,  # the model being trained
@@ -363,9 +363,11 @@ def fit(model_config:ModelConfig=ModelConfig(), # architecture (ignored when res
         device:str|None=None,     # 'cuda', 'mps', 'cpu' (None: automatic); under torchrun, each rank's own GPU
         progress:bool=True,       # show a progress bar
         streams:int=1,            # episode streams per step in this process (batch_size episodes each; see `train`)
+        max_minutes:float|None=None, # on resume: a new wall-time limit for the whole run, its earlier parts included (None: the stored one)
        )->tuple:                  # (best model in eval mode, history dict)
     "Train a Transformer-MDN on fresh GMM episodes with early stopping on held-out episodes."
     if resume: model_config, train_config = _resume_configs(resume)
+    if resume and max_minutes is not None: train_config = replace(train_config, max_minutes=max_minutes)
     rk, dev = setup_distributed(device)
     c = train_config
     sets = validation_sets(c) if rk.main else None                                # only rank 0 validates
@@ -405,11 +407,22 @@ def plot_history(hist:dict, # the history returned by `fit` (or stored in a chec
     return fig
 
 # %% ../nbs/03_training.ipynb #b8887672
+def check_resume_overrides(resume:str|Path, # a .last.pt state file
+                           **given,          # the command's overrides (None: not given)
+                          ):
+    "Refuse an override that `--resume` would ignore: a resumed run keeps its stored settings, all but the wall-time limit."
+    stored = _resume_configs(resume)[1]
+    for k, v in given.items():
+        if v is not None and v != getattr(stored, k):
+            raise UsageError(f"--{k.replace('_', '-')} {v}: --resume continues the run with its own settings ({k} = {getattr(stored, k)}); "
+                             f"only --max-minutes may change")
+
+# %% ../nbs/03_training.ipynb #37b32a96
 @call_parse
 def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'default_long', 'default_large', 'default_readout', 'general', 'tiny_general' or 'tabular'
                out:str='runs/default.pt', # where to write the best checkpoint (a file; its folder is created)
                steps:int=None,         # override the preset's number of steps
-               max_minutes:float=None, # override the preset's wall-time limit
+               max_minutes:float=None, # override the preset's wall-time limit (with --resume: the whole run's, its earlier parts included)
                device:str='auto',      # 'auto', 'cpu', 'cuda' or 'mps'
                resume:str=None,        # a .last.pt checkpoint to continue
                seed:int=0,             # seed of the run
@@ -430,6 +443,7 @@ def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'd
     if batch_size is not None and batch_size < 1: raise UsageError(f"--batch-size must be >= 1, got {batch_size}")
     if lr is not None and lr <= 0: raise UsageError(f"--lr must be > 0, got {lr}")
     if until is not None and until < 1: raise UsageError(f"--until must be >= 1, got {until}")
+    if resume is not None: check_resume_overrides(resume, steps=steps, batch_size=batch_size, lr=lr, bf16=bf16 or None)
     rk, dev = setup_distributed(device)
     if bf16 and not bf16_supported(dev) and rk.main: print(f'--bf16: {dev} has no native bf16; training in float32')
     if threads: torch.set_num_threads(threads)
@@ -438,7 +452,7 @@ def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'd
     tc = replace(tc, seed=seed, **{k: v for k, v in over.items() if v is not None})
     t = time.time()
     try:
-        model, hist = fit(mc, tc, out=out, resume=resume, until=until, device=dev, progress=progress)
+        model, hist = fit(mc, tc, out=out, resume=resume, until=until, device=dev, progress=progress, max_minutes=max_minutes)
     finally:
         if rk.distributed: torch.distributed.destroy_process_group()
     if rk.main and hist['val']:
