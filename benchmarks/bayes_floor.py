@@ -8,7 +8,7 @@ Run: python benchmarks/bayes_floor.py [--sizes 16,32,64,128,256] [--episodes 200
 With --methods a subset, the other methods' entries already in the JSON are kept (e.g. --methods gibbs adds the chains' scores
 to a finished floor run). Also records p(K | C) of every episode (its mean over episodes must be the prior over K) and the
 seconds per episode (one thread). --checkpoint runs/default_long.pt --tag 'longer training' --methods model,network,gibbs scores another
-checkpoint of the default architecture on the same episodes; --refine 2,32 gives its 'model' 2 EM steps of strength 32.
+checkpoint of the default architecture on the same episodes; --refine 2,32 gives its 'model' 2 EM steps of strength 32 (--refine 2,32,128: only on contexts of 128 points or more).
 """
 import argparse, json, sys, time
 from dataclasses import replace
@@ -33,14 +33,14 @@ if __name__ == '__main__':
     ap.add_argument('--methods', default='bayes,model,network,gibbs,em_bic'); ap.add_argument('--json', default=None)
     ap.add_argument('--checkpoint', default=None, help="another model's checkpoint for model/network/gibbs (its keys get ' [TAG]')")
     ap.add_argument('--tag', default=None)
-    ap.add_argument('--refine', default=None, help="STEPS,STRENGTH: the EM refinement of 'model' for --checkpoint, in place of its stored one (chosen on validation episodes)")
+    ap.add_argument('--refine', default=None, help="STEPS,STRENGTH[,FROM]: the EM refinement of 'model' for --checkpoint, in place of its stored one (chosen on validation episodes); FROM: only contexts of at least FROM points")
     a = ap.parse_args()
     torch.set_num_threads(1)
     if (a.checkpoint is None) != (a.tag is None): raise SystemExit('--checkpoint and --tag go together')
     model = load_model(a.checkpoint) if a.checkpoint else load_pretrained()
     if a.refine:
         if not a.checkpoint: raise SystemExit('--refine goes with --checkpoint (the shipped model keeps its own refinement)')
-        n, tau = a.refine.split(','); model.refinement = replace(model.refinement, steps=int(n), strength=float(tau))
+        n, tau, *frm = a.refine.split(','); model.refinement = replace(model.refinement, steps=int(n), strength=float(tau), steps_from=int(frm[0]) if frm else 0)
     out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(sizes={})
     out.update(particles=a.particles)
     if not a.checkpoint: out.update(refinement_steps=model.refinement.steps)

@@ -56,9 +56,11 @@ class Refinement:
     select_steps:int=10       # EM steps after each drop of a component in the selection (`select_components`' sub_steps)
     select_classical:int=0    # the selection also weighs the classical fits (EM from k-means starts) for K = 1..this (0: none)
     predictive:bool=False     # the selection's covariances scaled to their posterior predictive's (`predictive_inflation`)
+    steps_from:int=0          # the EM steps only for contexts with at least this many rows' worth of observed entries (0: every context)
 
     def __post_init__(self):
         if self.steps < 0 or self.strength <= 0: raise ValueError(f"need steps >= 0 and strength > 0, got {self.steps}, {self.strength}")
+        if self.steps_from < 0: raise ValueError(f"steps_from must be >= 0, got {self.steps_from}")
         if self.select_steps < 1: raise ValueError(f"select_steps must be at least 1, got {self.select_steps}")
         if self.select_classical < 0: raise ValueError(f"select_classical must be >= 0, got {self.select_classical}")
 
@@ -299,10 +301,11 @@ class TransformerMDN(nn.Module):
             lim = self.config.min_std, self.config.max_std
             big = o.sum((1, 2)) >= sel * D if sel else torch.zeros(len(x), dtype=torch.bool, device=x.device)   # (b,) large contexts
             q = p                                                                 # (rows' worth of observed entries) take the selection;
-            if steps and not big.all():                                           # the others MAP-EM from the network's mixture
-                s = (em_refine_full if 'tril' in p else em_refine)({k: v[~big] for k, v in p.items()}, x[~big], o[~big], steps, tau, *lim)
+            em = ~big & (o.sum((1, 2)) >= self.refinement.steps_from * D)           # (b,) the others, from steps_from on, MAP-EM
+            if steps and em.any():                                                # from the network's mixture
+                s = (em_refine_full if 'tril' in p else em_refine)({k: v[em] for k, v in p.items()}, x[em], o[em], steps, tau, *lim)
                 q = {k: v.clone() for k, v in p.items()}
-                for k in q: q[k][~big] = s[k]
+                for k in q: q[k][em] = s[k]
             if sel and big.any():                                                 # MAP-EM + selection of components by BIC
                 s = em_refine_select({k: v[big] for k, v in p.items()}, x[big], o[big], min_std=lim[0], max_std=lim[1],
                                      sub_steps=self.refinement.select_steps, classical=min(self.refinement.select_classical, p['means'].shape[1]),
