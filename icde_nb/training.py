@@ -23,10 +23,10 @@ from .masking import normalise
 from .model import ModelConfig, Refinement, TransformerMDN, MODEL_PRESETS, save_model, load_model, load_pretrained
 
 # %% auto #0
-__all__ = ['PRESETS', 'mdn_loss', 'LoopConfig', 'TrainConfig', 'lr_factor', 'validation_sets', 'validate', 'tune_refinement',
-           'bf16_supported', 'last_path', 'make_optimizer', 'train_step', 'Rank', 'setup_distributed', 'stream_seed',
-           'DistributedModel', 'gather_states', 'average_and_flag', 'broadcast_flag', 'train', 'fit', 'plot_history',
-           'check_resume_overrides', 'icde_train', 'torchrun_command']
+__all__ = ['PRESETS', 'mdn_loss', 'LoopConfig', 'TrainConfig', 'lr_factor', 'validation_sets', 'validate', 'best_refinement',
+           'tune_refinement', 'bf16_supported', 'last_path', 'make_optimizer', 'train_step', 'Rank',
+           'setup_distributed', 'stream_seed', 'DistributedModel', 'gather_states', 'average_and_flag',
+           'broadcast_flag', 'train', 'fit', 'plot_history', 'check_resume_overrides', 'icde_train', 'torchrun_command']
 
 # %% ../nbs/03_training.ipynb #cade778d
 def mdn_loss(model:TransformerMDN,  # the model being trained
@@ -132,16 +132,28 @@ def validate(estimator,             # an Estimator, or a model (its `predict`)
     return out
 
 # %% ../nbs/03_training.ipynb #a04ee8f2
+def best_refinement(table:dict, # {(steps, strength): {Nc: mean validation NLL gap}}, with (0, strength) for no refinement
+                   )->tuple:    # (steps, strength, steps_from)
+    "The refinement of lowest summed validation gap, the steps given either to every context or only from a size halfway (log scale) between two validation sizes."
+    none = next((v for (n, _), v in table.items() if n == 0), None)
+    sizes = sorted(next(iter(table.values())))
+    ok = none is not None and all(isinstance(nc, int) for nc in sizes)          # sizes by name (variable-D sets): every context
+    froms = [0] + [round(math.sqrt(a * b)) for a, b in zip(sizes, sizes[1:])] if ok else [0]
+    score = lambda n, tau, f: sum(v if not f or nc >= f else none[nc] for nc, v in table[(n, tau)].items())
+    return min(((n, tau, f) for n, tau in table for f in (froms if n else [0])), key=lambda k: score(*k))
+
 @torch.no_grad()
 def tune_refinement(model:TransformerMDN,   # a trained model (its `refinement` is replaced)
                     sets:dict,              # validation episodes by context size, from `validation_sets`
                     steps=(0, 2, 3, 5, 10, 20),      # EM steps tried
                     strengths=(2., 4., 8., 16., 32.), # prior strengths (pseudo-points) tried
                    )->dict:                 # {(steps, strength): {Nc: mean NLL gap}}
-    "Pick the refinement (steps, strength) with the lowest mean validation NLL gap and give it to the model."
+    "Pick the refinement (steps, strength, and the context size they start from) with the lowest mean validation NLL gap and give it to the model."
+    model.refinement = Refinement()                                               # the table: the steps on every context
     table = {(n, tau): validate(model.estimator(refine=n, strength=tau), sets)
              for n in steps for tau in (strengths if n else strengths[:1])}
-    model.refinement = Refinement(*min(table, key=lambda k: sum(table[k].values())))
+    n, tau, f = best_refinement(table)
+    model.refinement = Refinement(n, tau, steps_from=f)
     return table
 
 # %% ../nbs/03_training.ipynb #989c5bc3
