@@ -1,12 +1,13 @@
 """Speed of models against one EM-BIC fit, side by side in one run (the speed goal: a model at least 10x faster than EM per thread).
 
-Run: python benchmarks/speed.py [--models default,checkpoints/default_readout_12k.pt] [--sizes 16,64,256] [--refine 2,32] [--rounds 5]
+Run: python benchmarks/speed.py [--models default,checkpoints/default_readout_12k.pt] [--sizes 16,64,256] [--refine 2,32[,128]] [--rounds 5]
 For each context size: test episodes of the default prior (256 episodes, 512 queries each), one CPU thread for torch and for
 scikit-learn; each round times, one after another, every model's batched `predict` + `log_prob` (with its own refinement, and the
 network alone) and 16 EM-BIC fits (K = 1..6). Prints the median over rounds of ms per episode and EM-BIC's time over each model's.
---refine STEPS,STRENGTH also times each model with that refinement in place of its own.
+--refine STEPS,STRENGTH[,FROM] also times each model with that refinement in place of its own (FROM: only contexts of at least FROM points).
 """
 import argparse, time
+from dataclasses import replace
 import numpy as np, torch
 from threadpoolctl import threadpool_limits
 from icde_nb.dataset import EpisodicGMM, GMMPrior
@@ -21,16 +22,19 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--models', default='default,checkpoints/default_readout_12k.pt', help='shipped names or .pt paths, comma-separated')
     ap.add_argument('--sizes', default='16,64,256'); ap.add_argument('--rounds', type=int, default=5)
-    ap.add_argument('--refine', default=None, help='STEPS,STRENGTH: also time each model with this refinement')
+    ap.add_argument('--refine', default=None, help='STEPS,STRENGTH[,FROM]: also time each model with this refinement')
     a = ap.parse_args()
     torch.set_num_threads(1)
     models = {m: load_model(m) if m.endswith('.pt') else load_pretrained(m) for m in a.models.split(',')}
-    runs = {}
+    runs = {}                                                                     # label: (model, the refinement it runs with)
     for name, model in models.items():
-        runs[f'{name} (+{model.refinement.steps} EM steps)'] = (model, None)
-        runs[f'{name}, network alone'] = (model, 0)
+        own = model.refinement
+        runs[f'{name} (+{own.steps} EM steps)'] = (model, own)
+        runs[f'{name}, network alone'] = (model, replace(own, steps=0))
         if a.refine:
-            n, tau = a.refine.split(','); runs[f'{name} (+{n} EM steps, strength {tau})'] = (model, (int(n), float(tau)))
+            n, tau, *frm = a.refine.split(',')
+            runs[f"{name} (+{n} EM steps, strength {tau}{f', from {frm[0]} points' if frm else ''})"] = (
+                model, replace(own, steps=int(n), strength=float(tau), steps_from=int(frm[0]) if frm else 0))
     print(f"ms per episode, one CPU thread, median of {a.rounds} rounds (256 episodes of 512 query densities; 16 EM-BIC fits)")
     print('| Nc | ' + ' | '.join(runs) + ' | EM-BIC |\n|---|' + '---|' * (len(runs) + 1))
     ratios = {}
@@ -42,8 +46,8 @@ if __name__ == '__main__':
             for model in models.values(): model.predict(ep.context).log_prob(x)    # warm-up
             for _ in range(a.rounds):
                 for k, (model, r) in runs.items():
-                    kw = {} if r is None else dict(refine=0) if r == 0 else dict(refine=r[0], strength=r[1])
-                    t[k].append(per_episode(lambda: model.predict(ep.context, **kw).log_prob(x), len(ep.context)))
+                    model.refinement = r
+                    t[k].append(per_episode(lambda: model.predict(ep.context).log_prob(x), len(ep.context)))
                 t['EM-BIC'].append(per_episode(lambda: [fit_em_bic(ep.context[i]) for i in range(16)], 16))
         med = {k: float(np.median(v)) for k, v in t.items()}
         ratios[nc] = {k: med['EM-BIC'] / med[k] for k in runs}

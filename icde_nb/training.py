@@ -375,11 +375,11 @@ def fit(model_config:ModelConfig=ModelConfig(), # architecture (ignored when res
         device:str|None=None,     # 'cuda', 'mps', 'cpu' (None: automatic); under torchrun, each rank's own GPU
         progress:bool=True,       # show a progress bar
         streams:int=1,            # episode streams per step in this process (batch_size episodes each; see `train`)
-        max_minutes:float|None=None, # on resume: a new wall-time limit for the whole run, its earlier parts included (None: the stored one)
+        max_minutes:float|None=None, # a wall-time limit replacing the run's (on resume: the stored one; it counts the earlier parts too)
        )->tuple:                  # (best model in eval mode, history dict)
     "Train a Transformer-MDN on fresh GMM episodes with early stopping on held-out episodes."
     if resume: model_config, train_config = _resume_configs(resume)
-    if resume and max_minutes is not None: train_config = replace(train_config, max_minutes=max_minutes)
+    if max_minutes is not None: train_config = replace(train_config, max_minutes=max_minutes)
     rk, dev = setup_distributed(device)
     c = train_config
     sets = validation_sets(c) if rk.main else None                                # only rank 0 validates
