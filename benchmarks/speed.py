@@ -1,10 +1,12 @@
 """Speed of models against one EM-BIC fit, side by side in one run (the speed goal: a model at least 10x faster than EM per thread).
 
-Run: python benchmarks/speed.py [--models default,checkpoints/default_readout_12k.pt] [--sizes 16,64,256] [--refine 2,32[,128]] [--rounds 5]
+Run: python benchmarks/speed.py [--models default,checkpoints/default_readout_12k.pt] [--sizes 16,64,256] [--refine 2,32[,128]] [--gibbs] [--rounds 5]
 For each context size: test episodes of the default prior (256 episodes, 512 queries each), one CPU thread for torch and for
 scikit-learn; each round times, one after another, every model's batched `predict` + `log_prob` (with its own refinement, and the
 network alone) and 16 EM-BIC fits (K = 1..6). Prints the median over rounds of ms per episode and EM-BIC's time over each model's.
 --refine STEPS,STRENGTH[,FROM] also times each model with that refinement in place of its own (FROM: only contexts of at least FROM points).
+--gibbs also times each model's network followed by Gibbs chains (`GibbsEstimator`, its default settings: 600 sweeps, 100 of burn-in,
+every tenth kept), the path to within 10% of the Bayes floor (17_bayes).
 """
 import argparse, time
 from dataclasses import replace
@@ -13,6 +15,7 @@ from threadpoolctl import threadpool_limits
 from icde_nb.dataset import EpisodicGMM, GMMPrior
 from icde_nb.model import load_model, load_pretrained
 from icde_nb.baselines import fit_em_bic
+from icde_nb.bayes import GibbsEstimator
 
 def per_episode(f, n:int)->float:
     "Seconds per episode of one call of f over n episodes."
@@ -23,6 +26,7 @@ if __name__ == '__main__':
     ap.add_argument('--models', default='default,checkpoints/default_readout_12k.pt', help='shipped names or .pt paths, comma-separated')
     ap.add_argument('--sizes', default='16,64,256'); ap.add_argument('--rounds', type=int, default=5)
     ap.add_argument('--refine', default=None, help='STEPS,STRENGTH[,FROM]: also time each model with this refinement')
+    ap.add_argument('--gibbs', action='store_true', help="also time each model's network followed by Gibbs chains")
     a = ap.parse_args()
     torch.set_num_threads(1)
     models = {m: load_model(m) if m.endswith('.pt') else load_pretrained(m) for m in a.models.split(',')}
@@ -35,6 +39,7 @@ if __name__ == '__main__':
             n, tau, *frm = a.refine.split(',')
             runs[f"{name} (+{n} EM steps, strength {tau}{f', from {frm[0]} points' if frm else ''})"] = (
                 model, replace(own, steps=int(n), strength=float(tau), steps_from=int(frm[0]) if frm else 0))
+        if a.gibbs: runs[f'{name} + Gibbs'] = (GibbsEstimator(model.estimator(refine=0)), None)
     print(f"ms per episode, one CPU thread, median of {a.rounds} rounds (256 episodes of 512 query densities; 16 EM-BIC fits)")
     print('| Nc | ' + ' | '.join(runs) + ' | EM-BIC |\n|---|' + '---|' * (len(runs) + 1))
     ratios = {}
@@ -46,6 +51,7 @@ if __name__ == '__main__':
             for model in models.values(): model.predict(ep.context).log_prob(x)    # warm-up
             for _ in range(a.rounds):
                 for k, (model, r) in runs.items():
+                    if r is None: t[k].append(per_episode(lambda: model(ep.context).log_prob(x), len(ep.context))); continue   # an estimator
                     model.refinement = r
                     t[k].append(per_episode(lambda: model.predict(ep.context).log_prob(x), len(ep.context)))
                 t['EM-BIC'].append(per_episode(lambda: [fit_em_bic(ep.context[i]) for i in range(16)], 16))

@@ -23,6 +23,9 @@ __all__ = ['LOG2PI', 'gibbs_sweep', 'smc_mixture', 'fit_bayes', 'bayes_estimator
 LOG2PI = math.log(2 * math.pi)
 def _log_normal(x, mu, sd): return -0.5 * ((x - mu) / sd) ** 2 - sd.log() - 0.5 * LOG2PI                  # elementwise log N(x; mu, sd^2)
 def _gumbel_argmax(logits:Tensor)->Tensor: return (logits - (-torch.rand(logits.shape).clamp_min(1e-30).log()).log()).argmax(-1)  # a categorical draw per row
+def _draw_rows(logits:Tensor)->Tensor:  # (..., K) -> (...): a categorical draw per row, by the inverse CDF (one uniform a row)
+    c = (logits - logits.amax(-1, keepdim=True)).exp().cumsum(-1)
+    return (c < (1 - torch.rand(c.shape[:-1] + (1,))) * c[..., -1:]).sum(-1)                        # u in (0, total]: never a zero-probability slot
 def _dirichlet(alpha:Tensor)->Tensor: a = torch._standard_gamma(alpha); return (a / a.sum(-1, keepdim=True)).clamp_min(1e-30)
 
 def _draw_k(nk:Tensor, n:Tensor, prior:GMMPrior)->Tensor:  # counts (P, K), points (P,) -> active slots (P, K)
@@ -45,8 +48,12 @@ def gibbs_sweep(x:Tensor,        # (n, D) the points so far, shared by the parti
                )->tuple:         # new (w, mu, sd), and with `predictive` that mixture's (weights, means, stds)
     "One Gibbs sweep of p(z, w, mu, sd | x), or of p(K, z, w, mu, sd | x) with `vary_k`."
     xs = x[None] if x.ndim == 2 else x                                                              # (1 or P, n, D)
-    lr = w.log()[:, None] + _log_normal(xs[:, :, None], mu[:, None], sd[:, None]).sum(-1)          # (P, n, K)
-    oh = torch.nn.functional.one_hot(_gumbel_argmax(lr), w.shape[-1]).to(x.dtype)                   # (P, n, K) labels
+    P, K, D = mu.shape
+    feats = torch.cat([xs * xs, xs], -1)                                                            # (1 or P, n, 2D): x^2 and x
+    a = sd.pow(-2)                                                                                  # (P, K, D) precisions
+    coef = torch.cat([-0.5 * a, mu * a], -1).transpose(1, 2)                                        # (P, 2D, K)
+    const = w.log() - 0.5 * (mu * mu * a).sum(-1) - sd.log().sum(-1)                                # (P, K) (the 2 pi term cancels)
+    oh = torch.nn.functional.one_hot(_draw_rows(feats @ coef + const[:, None]), K).to(x.dtype)     # (P, n, K) labels
     if mask is not None: oh = oh * mask[..., None].to(x.dtype)                                      # padding joins no component
     nk = oh.sum(1)                                                                                  # (P, K)
     w = _dirichlet(1 + nk)
@@ -54,11 +61,13 @@ def gibbs_sweep(x:Tensor,        # (n, D) the points so far, shared by the parti
         n = mask.sum(-1).to(x.dtype) if mask is not None else torch.full((len(nk),), float(xs.shape[1]))
         active = _draw_k(nk, n, prior); w = torch.where(active, w, 0.); w = w / w.sum(-1, keepdim=True)   # Dirichlet over the active slots
     else: active = torch.ones_like(nk, dtype=torch.bool)
-    S = torch.einsum('pnk,pnkd->pkd', oh, (xs[:, :, None] - mu[:, None]) ** 2)                      # (P, K, D)
+    sums = oh.transpose(1, 2) @ feats.expand(P, -1, -1)                                             # (P, K, 2D): per component, sum of x^2 and of x
+    sx = sums[..., D:]
+    S = (sums[..., :D] - 2 * mu * sx + nk[..., None] * mu * mu).clamp_min(0)                        # (P, K, D) sum of (x - mu)^2
     lg = -nk[..., None, None] * grid.log() - S[..., None] / (2 * grid ** 2)                        # (P, K, D, G)
-    sd = grid[_gumbel_argmax(lg)] + (torch.rand(S.shape) - 0.5) * (grid[1] - grid[0])
+    sd = grid[_draw_rows(lg)] + (torch.rand(S.shape) - 0.5) * (grid[1] - grid[0])
     prec = 1 / prior.mean_scale ** 2 + nk[..., None] / sd ** 2                                     # (P, K, D)
-    m = torch.einsum('pnk,pnd->pkd', oh, xs.expand(len(oh), -1, -1)) / sd ** 2 / prec            # (P, K, D) E[mu | z, sd]
+    m = sx / sd ** 2 / prec                                                                         # (P, K, D) E[mu | z, sd]
     mu = m + prec.rsqrt() * torch.randn(mu.shape)
     if not predictive: return w, mu, sd
     wbar = torch.where(active, 1 + nk, 0.); wbar = wbar / wbar.sum(-1, keepdim=True)                # E[w | z, K]

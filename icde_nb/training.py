@@ -97,6 +97,8 @@ PRESETS = dict(
     default_large=(MODEL_PRESETS['default'], TrainConfig(steps=4_000, lr=3e-4, warmup=200, nc_max=512, init='default', max_minutes=88)),
     # ... and with an attention readout (`02_model`) added to the shipped network: means and variances read off the points (#14)
     default_readout=(replace(MODEL_PRESETS['default'], readout=True), TrainConfig(steps=4_000, lr=5e-4, warmup=200, init='default', max_minutes=88)),
+    # ... and that readout network (12,000 steps, checkpoints/) fine-tuned on contexts up to 512 points at a lower rate: its precision at large contexts (#14)
+    default_readout_large=(replace(MODEL_PRESETS['default'], readout=True), TrainConfig(steps=4_000, lr=2e-4, warmup=200, nc_max=512, init='checkpoints/default_readout_12k.pt', max_minutes=88)),
 )
 
 # %% ../nbs/03_training.ipynb #2fd0528c
