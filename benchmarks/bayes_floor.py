@@ -43,7 +43,7 @@ if __name__ == '__main__':
         n, tau, *frm = a.refine.split(','); model.refinement = replace(model.refinement, steps=int(n), strength=float(tau), steps_from=int(frm[0]) if frm else 0)
     out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(sizes={})
     out.update(particles=a.particles)
-    if not a.checkpoint: out.update(refinement_steps=model.refinement.steps)
+    if not a.checkpoint: out.update(refinement_steps=model.refinement.steps, refinement_from=model.refinement.steps_from)
     out.setdefault('commands', []).append(' '.join(['python', *sys.argv]))
     NAMES = {'bayes': 'bayes', 'model': 'model', 'network': 'model (no refinement)', 'gibbs': 'model + Gibbs', 'em_bic': 'em_bic'}
     todo = [NAMES[m] for m in a.methods.split(',')]

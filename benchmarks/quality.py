@@ -21,7 +21,8 @@ if __name__ == '__main__':
     torch.set_num_threads(1)
     sizes = [int(s) for s in a.sizes.split(',')]
     steps = model.refinement.steps
-    ours = f'model (+{steps} EM steps)' if steps else 'model (no refinement)'
+    frm = model.refinement.steps_from
+    ours = (f'model (+{steps} EM steps' + (f' from {frm} points)' if frm else ')')) if steps else 'model (no refinement)'
     estimators = ({'model (no refinement)': model.estimator(refine=0)} if steps else {}) | {ours: model} | baselines(a.workers)
     rows = {}
     for nc in sizes:
@@ -59,9 +60,11 @@ if __name__ == '__main__':
             t_em.append((time.perf_counter() - t) / 16)
     t_model, t_net, t_em, t_one = (float(np.median(a)) for a in (t_model, t_net, t_em, t_one))
     c = model.config; N, d, L, D = 128 + 1, c.d_model, c.n_layers, c.dim
+    full = L if c.readout else L - 1                                             # with the readout the last block runs over every token
     flops = (2 * N * 4 * D * d                                                   # token embedding
-             + (L - 1) * (2 * N * (4 * d * d + 2 * d * c.d_ff) + 4 * N * N * d)   # full blocks: qkv + proj, MLP, attention
-             + 2 * N * 3 * d * d + 2 * (d * d + 2 * d * c.d_ff) + 4 * N * d        # last block: keys/values of all, the rest for the query only
+             + full * (2 * N * (4 * d * d + 2 * d * c.d_ff) + 4 * N * N * d)      # full blocks: qkv + proj, MLP, attention
+             + (0 if c.readout else 2 * N * 3 * d * d + 2 * (d * d + 2 * d * c.d_ff) + 4 * N * d)   # last block: keys/values of all, the rest for the query only
+             + (2 * d * c.n_components * d + 2 * N * d * d + 4 * c.n_components * N * d + 6 * c.n_components * N * D if c.readout else 0)  # readout: queries, keys, scores, moments
              + 2 * d * c.n_components * (1 + 2 * D))                              # MDN head
     print("\nSpeed at Nc = 128, one CPU thread, per episode (batch of 256 episodes, 512 query densities each; median of 5 rounds):")
     print(f"  model predict + log_prob: {t_model * 1e3:.3f} ms (network only: {t_net * 1e3:.3f} ms; "

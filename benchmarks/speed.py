@@ -33,7 +33,7 @@ if __name__ == '__main__':
     runs = {}                                                                     # label: (model, the refinement it runs with)
     for name, model in models.items():
         own = model.refinement
-        runs[f'{name} (+{own.steps} EM steps)'] = (model, own)
+        runs[f"{name} (+{own.steps} EM steps{f' from {own.steps_from} points' if own.steps_from else ''})"] = (model, own)
         runs[f'{name}, network alone'] = (model, replace(own, steps=0))
         if a.refine:
             n, tau, *frm = a.refine.split(',')

@@ -91,13 +91,13 @@ PRESETS = dict(
              TrainConfig(steps=12_000, lr=3e-4, batch_size=32, nc_min=16, nc_max=512, n_query=128, warmup=200, val_every=500,
                          val_episodes=64, val_sizes=(32, 128, 512), val_queries=128, val_dims=(2, 4, 8), tune_refine=False,
                          prior=TABULAR, init='general', max_minutes=90)),
-    # the default model trained longer (#14): from the shipped weights, a second cosine schedule at a lower peak rate
-    default_long=(MODEL_PRESETS['default'], TrainConfig(steps=6_000, lr=3e-4, warmup=200, init='default', max_minutes=88)),
-    # ... and from the shipped weights on contexts up to 512 points (half of the steps above 256): the network's precision at large contexts (#14)
-    default_large=(MODEL_PRESETS['default'], TrainConfig(steps=4_000, lr=3e-4, warmup=200, nc_max=512, init='default', max_minutes=88)),
-    # ... and with an attention readout (`02_model`) added to the shipped network: means and variances read off the points (#14)
-    default_readout=(replace(MODEL_PRESETS['default'], readout=True), TrainConfig(steps=4_000, lr=5e-4, warmup=200, init='default', max_minutes=88)),
-    # ... and that readout network (12,000 steps, checkpoints/) fine-tuned on contexts up to 512 points at a lower rate: its precision at large contexts (#14)
+    # the default model trained longer (#14): from the first shipped weights (checkpoints/default_v1.pt: the `default` preset's run), a second cosine schedule at a lower peak rate
+    default_long=(MODEL_PRESETS['default'], TrainConfig(steps=6_000, lr=3e-4, warmup=200, init='checkpoints/default_v1.pt', max_minutes=88)),
+    # ... and from those weights on contexts up to 512 points (half of the steps above 256): the network's precision at large contexts (#14)
+    default_large=(MODEL_PRESETS['default'], TrainConfig(steps=4_000, lr=3e-4, warmup=200, nc_max=512, init='checkpoints/default_v1.pt', max_minutes=88)),
+    # ... and with an attention readout (`02_model`) added to that network: means and variances read off the points (#14); with --steps 12000, the shipped default
+    default_readout=(replace(MODEL_PRESETS['default'], readout=True), TrainConfig(steps=4_000, lr=5e-4, warmup=200, init='checkpoints/default_v1.pt', max_minutes=88)),
+    # ... and that readout network (the shipped default's weights) fine-tuned on contexts up to 512 points at a lower rate: its precision at large contexts (#14)
     default_readout_large=(replace(MODEL_PRESETS['default'], readout=True), TrainConfig(steps=4_000, lr=2e-4, warmup=200, nc_max=512, init='checkpoints/default_readout_12k.pt', max_minutes=88)),
 )
 
@@ -433,7 +433,7 @@ def check_resume_overrides(resume:str|Path, # a .last.pt state file
 
 # %% ../nbs/03_training.ipynb #37b32a96
 @call_parse
-def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'default_long', 'default_large', 'default_readout', 'general', 'tiny_general' or 'tabular'
+def icde_train(preset:str='default',  # a name in PRESETS: 'tiny', 'default', 'default_long', 'default_large', 'default_readout', 'default_readout_large', 'general', 'tiny_general' or 'tabular'
                out:str='runs/default.pt', # where to write the best checkpoint (a file; its folder is created)
                steps:int=None,         # override the preset's number of steps
                max_minutes:float=None, # override the preset's wall-time limit (with --resume: the whole run's, its earlier parts included)
