@@ -363,6 +363,8 @@ def _initial_model(mc:ModelConfig, init:str|None)->TransformerMDN:
     "A fresh model, or one holding the weights of the checkpoint `init` (a shipped name or a .pt path): the same architecture, or it plus a readout."
     model = TransformerMDN(mc)
     if init is None: return model
+    if str(init).endswith('.pt') and not Path(init).is_file():
+        raise FileNotFoundError(f"init checkpoint {init!r} not found from {Path.cwd()}: the presets that continue a kept run read the repository's checkpoints/ (not installed with the package), so run icde-train from the repository's root")
     src = load_model(init) if str(init).endswith('.pt') else load_pretrained(init)
     adds_readout = mc.readout and src.config == replace(mc, readout=False)        # a readout added to a trained network starts fresh
     if src.config != mc and not adds_readout: raise ValueError(f"init checkpoint {init!r} has architecture {src.config}; this run's is {mc}")
