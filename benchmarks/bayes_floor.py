@@ -8,7 +8,7 @@ Run: python benchmarks/bayes_floor.py [--sizes 16,32,64,128,256] [--episodes 200
 With --methods a subset, the other methods' entries already in the JSON are kept (e.g. --methods gibbs adds the chains' scores
 to a finished floor run). Also records p(K | C) of every episode (its mean over episodes must be the prior over K) and the
 seconds per episode (one thread). --checkpoint runs/default_long.pt --tag 'longer training' --methods model,network,gibbs scores another
-checkpoint of the default architecture on the same episodes; --refine 2,32 gives its 'model' 2 EM steps of strength 32 (--refine 2,32,128: only on contexts of 128 points or more).
+checkpoint of the default architecture on the same episodes; --methods '' --gibbs-sweeps 60,150,300 adds chains of other lengths (the cost-accuracy trade); --refine 2,32 gives its 'model' 2 EM steps of strength 32 (--refine 2,32,128: only on contexts of 128 points or more).
 """
 import argparse, json, sys, time
 from dataclasses import replace
@@ -33,6 +33,7 @@ if __name__ == '__main__':
     ap.add_argument('--methods', default='bayes,model,network,gibbs,em_bic'); ap.add_argument('--json', default=None)
     ap.add_argument('--checkpoint', default=None, help="another model's checkpoint for model/network/gibbs (its keys get ' [TAG]')")
     ap.add_argument('--tag', default=None)
+    ap.add_argument('--gibbs-sweeps', default=None, help="S1,S2,...: also the chains with S sweeps (burn-in S/6, every S/60-th kept: about 50 draws), rows 'model + Gibbs (S sweeps)'")
     ap.add_argument('--refine', default=None, help="STEPS,STRENGTH[,FROM]: the EM refinement of 'model' for --checkpoint, in place of its stored one (chosen on validation episodes); FROM: only contexts of at least FROM points")
     a = ap.parse_args()
     torch.set_num_threads(1)
@@ -46,7 +47,9 @@ if __name__ == '__main__':
     if not a.checkpoint: out.update(refinement_steps=model.refinement.steps, refinement_from=model.refinement.steps_from)
     out.setdefault('commands', []).append(' '.join(['python', *sys.argv]))
     NAMES = {'bayes': 'bayes', 'model': 'model', 'network': 'model (no refinement)', 'gibbs': 'model + Gibbs', 'em_bic': 'em_bic'}
-    todo = [NAMES[m] for m in a.methods.split(',')]
+    todo = [NAMES[m] for m in a.methods.split(',') if m]
+    SWEEPS = [int(v) for v in a.gibbs_sweeps.split(',')] if a.gibbs_sweeps else []
+    todo += [f'model + Gibbs ({S} sweeps)' for S in SWEEPS]
     for nc in [int(s) for s in a.sizes.split(',')]:
         t0 = time.perf_counter()
         ep = EpisodicGMM(GMMPrior(), a.episodes, nc, 512, split='test', seed=0).episodes()
@@ -54,6 +57,7 @@ if __name__ == '__main__':
         gibbs = Keep(GibbsEstimator(model.estimator(refine=0)))
         ests = {'bayes': bayes, 'model': model, 'model (no refinement)': model.estimator(refine=0), 'model + Gibbs': gibbs,
                 'em_bic': Baseline(fit_em_bic, a.workers)}
+        ests |= {f'model + Gibbs ({S} sweeps)': GibbsEstimator(model.estimator(refine=0), sweeps=S, burn=S // 6, thin=max(1, S // 60)) for S in SWEEPS}
         key = lambda m: f'{m} [{a.tag}]' if a.tag and m not in ('bayes', 'em_bic') else m
         ev = evaluate({key(m): ests[m] for m in todo}, ep, metrics=('nll_gap',), references=(), workers=a.workers, progress=False)
         true_k = (ep.mixture.mixture_distribution.probs > 0).sum(-1)
