@@ -22,7 +22,6 @@ __all__ = ['LOG2PI', 'gibbs_sweep', 'smc_mixture', 'fit_bayes', 'bayes_estimator
 # %% ../nbs/17_bayes.ipynb #1b28c4d7
 LOG2PI = math.log(2 * math.pi)
 def _log_normal(x, mu, sd): return -0.5 * ((x - mu) / sd) ** 2 - sd.log() - 0.5 * LOG2PI                  # elementwise log N(x; mu, sd^2)
-def _gumbel_argmax(logits:Tensor)->Tensor: return (logits - (-torch.rand(logits.shape).clamp_min(1e-30).log()).log()).argmax(-1)  # a categorical draw per row
 def _draw_rows(logits:Tensor)->Tensor:  # (..., K) -> (...): a categorical draw per row, by the inverse CDF (one uniform a row)
     c = (logits - logits.amax(-1, keepdim=True)).exp().cumsum(-1)
     return (c < (1 - torch.rand(c.shape[:-1] + (1,))) * c[..., -1:]).sum(-1)                        # u in (0, total]: never a zero-probability slot
@@ -33,7 +32,7 @@ def _draw_k(nk:Tensor, n:Tensor, prior:GMMPrior)->Tensor:  # counts (P, K), poin
     m = (nk > 0).sum(-1, keepdim=True)                                                              # (P, 1) occupied components
     ks = torch.arange(prior.k_min, prior.k_max + 1, dtype=nk.dtype)                                 # (nK,)
     lk = torch.lgamma(ks + 1) - torch.lgamma((ks - m + 1).clamp_min(1)) + torch.lgamma(ks) - torch.lgamma(ks + n[:, None])   # (P, nK)
-    K = ks[_gumbel_argmax(torch.where(ks >= m, lk, -torch.inf))]                                    # (P,) uniform p(K): no term
+    K = ks[_draw_rows(torch.where(ks >= m, lk, -torch.inf))]                                       # (P,) uniform p(K): no term
     return (nk > 0) | ((nk == 0).cumsum(-1) <= (K - m[:, 0])[:, None])
 
 def gibbs_sweep(x:Tensor,        # (n, D) the points so far, shared by the particles, or (P, n, D) each particle its own
