@@ -8,7 +8,8 @@ Run: python benchmarks/bayes_floor.py [--sizes 16,32,64,128,256] [--episodes 200
 With --methods a subset, the other methods' entries already in the JSON are kept (e.g. --methods gibbs adds the chains' scores
 to a finished floor run). Also records p(K | C) of every episode (its mean over episodes must be the prior over K) and the
 seconds per episode (one thread). --checkpoint runs/default_long.pt --tag 'longer training' --methods model,network,gibbs scores another
-checkpoint of the default architecture on the same episodes; --methods '' --gibbs-sweeps 60,150,300 adds chains of other lengths (the cost-accuracy trade); --refine 2,32 gives its 'model' 2 EM steps of strength 32 (--refine 2,32,128: only on contexts of 128 points or more).
+checkpoint of the default architecture on the same episodes; --methods oracle adds `oracle_plugin`'s rows (EM at the true K from the true
+parameters: 'oracle MLE', 'oracle MAP', 'oracle MAP, widened'; they read the truth, so they are references, not estimators); --methods '' --gibbs-sweeps 60,150,300 adds chains of other lengths (the cost-accuracy trade); --refine 2,32 gives its 'model' 2 EM steps of strength 32 (--refine 2,32,128: only on contexts of 128 points or more).
 """
 import argparse, json, sys, time
 from dataclasses import replace
@@ -18,7 +19,8 @@ from icde_nb.dataset import EpisodicGMM, GMMPrior
 from icde_nb.model import load_pretrained, load_model
 from icde_nb.evaluation import evaluate
 from icde_nb.baselines import Baseline, fit_em_bic
-from icde_nb.bayes import bayes_estimator, GibbsEstimator
+from icde_nb.bayes import bayes_estimator, GibbsEstimator, oracle_plugin
+from icde_nb.metrics import nll_gap
 
 class Keep:
     "An estimator that keeps its last prediction (for p(K | C))."
@@ -47,7 +49,9 @@ if __name__ == '__main__':
     if not a.checkpoint: out.update(refinement_steps=model.refinement.steps, refinement_from=model.refinement.steps_from)
     out.setdefault('commands', []).append(' '.join(['python', *sys.argv]))
     NAMES = {'bayes': 'bayes', 'model': 'model', 'network': 'model (no refinement)', 'gibbs': 'model + Gibbs', 'em_bic': 'em_bic'}
-    todo = [NAMES[m] for m in a.methods.split(',') if m]
+    ORACLES = {'oracle MLE': dict(prior=None), 'oracle MAP': dict(), 'oracle MAP, widened': dict(widen=True)}
+    oracle = 'oracle' in a.methods.split(',')
+    todo = [NAMES[m] for m in a.methods.split(',') if m and m != 'oracle']
     SWEEPS = [int(v) for v in a.gibbs_sweeps.split(',')] if a.gibbs_sweeps else []
     todo += [f'model + Gibbs ({S} sweeps)' for S in SWEEPS]
     for nc in [int(s) for s in a.sizes.split(',')]:
@@ -59,14 +63,19 @@ if __name__ == '__main__':
                 'em_bic': Baseline(fit_em_bic, a.workers)}
         ests |= {f'model + Gibbs ({S} sweeps)': GibbsEstimator(model.estimator(refine=0), sweeps=S, burn=S // 6, thin=max(1, S // 60)) for S in SWEEPS}
         key = lambda m: f'{m} [{a.tag}]' if a.tag and m not in ('bayes', 'em_bic') else m
-        ev = evaluate({key(m): ests[m] for m in todo}, ep, metrics=('nll_gap',), references=(), workers=a.workers, progress=False)
+        ev = evaluate({key(m): ests[m] for m in todo}, ep, metrics=('nll_gap',), references=(), workers=a.workers, progress=False) if todo else None
+        orc = {}
+        for m, kw in (ORACLES.items() if oracle else ()):                          # the truth's own fits: timed like the batched model
+            t1 = time.perf_counter(); g = nll_gap(ep.mixture, oracle_plugin(ep.mixture, ep.context, **kw), ep.query)
+            orc[m] = (g.tolist(), (time.perf_counter() - t1) / a.episodes)
         true_k = (ep.mixture.mixture_distribution.probs > 0).sum(-1)
         old = out['sizes'].get(str(nc), {})
         if old and old['episodes'] != a.episodes: raise SystemExit(f"Nc = {nc}: the JSON has {old['episodes']} episodes, this run {a.episodes}")
         s = out['sizes'][str(nc)] = dict(old, episodes=a.episodes, true_k=true_k.tolist())
-        s.setdefault('nll_gap', {}).update({m: ev.scores[m]['nll_gap'].tolist() for m in ev.methods})
-        s.setdefault('seconds', {}).update(ev.seconds)
-        s.setdefault('minutes', {}).update({','.join(map(key, todo)): (time.perf_counter() - t0) / 60})
+        s.setdefault('nll_gap', {}).update({m: ev.scores[m]['nll_gap'].tolist() for m in ev.methods} if ev else {})
+        s.setdefault('seconds', {}).update(ev.seconds if ev else {})
+        s['nll_gap'].update({m: g for m, (g, _) in orc.items()}); s['seconds'].update({m: t for m, (_, t) in orc.items()})
+        s.setdefault('minutes', {}).update({','.join([*map(key, todo), *orc]): (time.perf_counter() - t0) / 60})
         if 'bayes' in todo: s['post_k'] = [list(p.post_k.values()) for p in bayes.q.parts]
         if 'model + Gibbs' in todo: s[key('post_k_gibbs')] = gibbs.q.post_k.tolist()
         s = out['sizes'][str(nc)]

@@ -17,7 +17,8 @@ from .masking import as_points, check_context
 from .baselines import Baseline
 
 # %% auto #0
-__all__ = ['LOG2PI', 'gibbs_sweep', 'smc_mixture', 'fit_bayes', 'bayes_estimator', 'gibbs_predictive', 'GibbsEstimator']
+__all__ = ['LOG2PI', 'gibbs_sweep', 'smc_mixture', 'fit_bayes', 'bayes_estimator', 'gibbs_predictive', 'GibbsEstimator',
+           'oracle_plugin']
 
 # %% ../nbs/17_bayes.ipynb #1b28c4d7
 LOG2PI = math.log(2 * math.pi)
@@ -187,3 +188,40 @@ class GibbsEstimator:
         q = as_estimator(self.model)(context, context_mask)
         return gibbs_predictive(q, context, context_mask, self.prior, **self.kw)
     def __repr__(self): return f"GibbsEstimator({self.kw})"
+
+# %% ../nbs/17_bayes.ipynb #0581a0a9
+@torch.no_grad()
+def oracle_plugin(mixture:MixtureSameFamily,      # the true diagonal Gaussian mixtures, batch shape (B,) (zero weight: an absent component)
+                  context,                        # (B, Nc, D) the episodes' points, complete
+                  context_mask=None,              # (B, Nc) True for real points (None: all)
+                  prior:GMMPrior|None=GMMPrior(), # MAP under this prior (None: the MLE)
+                  steps:int=200,                  # EM steps from the true parameters
+                  widen:bool=False,               # scale each variance by 1 + 1/(n_k - 2) (denominator floored at 1)
+                 )->MixtureSameFamily:            # batch shape (B,): the fitted mixtures, absent components still at zero weight
+    "A reference plug-in estimate: EM on the context at the true K, started from the true parameters (the MLE or the prior's MAP)."
+    comp = mixture.component_distribution
+    if not (isinstance(comp, Independent) and isinstance(comp.base_dist, Normal)):
+        raise ValueError("the truth must be a diagonal Gaussian mixture (the dissertation's family)")
+    context, context_mask = check_context(context, context_mask, dim=comp.base_dist.loc.shape[-1])
+    if mixture.batch_shape != context.shape[:1]:
+        raise ValueError(f"the truth has batch shape {tuple(mixture.batch_shape)}, the context {len(context)} episodes")
+    if torch.isnan(context[context_mask]).any(): raise ValueError("the oracle needs complete points: the context has NaN (missing) entries")
+    if steps < 1: raise ValueError(f"steps must be at least 1, got {steps}")
+    x = torch.where(context_mask[..., None], context, 0.).double()                 # (B, N, D)
+    m = context_mask.double()[..., None]                                          # (B, N, 1)
+    w = mixture.mixture_distribution.probs.double(); alive = w > 0                 # (B, K)
+    mu, var = comp.base_dist.loc.double(), comp.base_dist.scale.double() ** 2       # (B, K, D)
+    for _ in range(steps):
+        lp = w.clamp_min(1e-300).log()[:, None] - 0.5 * ((x[:, :, None] - mu[:, None]) ** 2 / var[:, None]
+                                                         + var[:, None].log() + LOG2PI).sum(-1)      # (B, N, K)
+        r = lp.masked_fill(~alive[:, None], -torch.inf).softmax(-1) * m            # (B, N, K), padding gets 0
+        nk = r.sum(1)                                                             # (B, K)
+        w = torch.where(alive, nk / nk.sum(-1, keepdim=True), 0.)
+        sx = torch.einsum('bnk,bnd->bkd', r, x)                                   # (B, K, D)
+        den = nk[..., None] + (var / prior.mean_scale ** 2 if prior is not None and prior.mean_scale > 0 else 0.)
+        mu = torch.where(alive[..., None], sx / den.clamp_min(1e-12), mu)
+        v = torch.einsum('bnk,bnkd->bkd', r, (x[:, :, None] - mu[:, None]) ** 2) / nk[..., None].clamp_min(1e-12)
+        v = v.clamp(prior.std_low ** 2, prior.std_high ** 2) if prior is not None else v.clamp_min(1e-8)
+        var = torch.where(alive[..., None], v, var)
+    if widen: var = var * (1 + 1 / (nk - 2).clamp_min(1.))[..., None]
+    return MixtureSameFamily(Categorical(probs=w.float()), Independent(Normal(mu.float(), var.sqrt().float()), 1))
