@@ -9,7 +9,7 @@ With --methods a subset, the other methods' entries already in the JSON are kept
 to a finished floor run). Also records p(K | C) of every episode (its mean over episodes must be the prior over K) and the
 seconds per episode (one thread). --checkpoint runs/default_long.pt --tag 'longer training' --methods model,network,gibbs scores another
 checkpoint of the default architecture on the same episodes; --methods oracle adds `oracle_plugin`'s rows (EM at the true K from the true
-parameters: 'oracle MLE', 'oracle MAP', 'oracle MAP, widened'; they read the truth, so they are references, not estimators); --methods '' --gibbs-sweeps 60,150,300 adds chains of other lengths (the cost-accuracy trade); --refine 2,32 gives its 'model' 2 EM steps of strength 32 (--refine 2,32,128: only on contexts of 128 points or more).
+parameters: 'oracle MLE', 'oracle MAP', 'oracle MAP, widened', 'oracle MAP, t tails'; they read the truth, so they are references, not estimators); --methods '' --gibbs-sweeps 60,150,300 adds chains of other lengths (the cost-accuracy trade); --refine 2,32 gives its 'model' 2 EM steps of strength 32 (--refine 2,32,128: only on contexts of 128 points or more).
 """
 import argparse, json, sys, time
 from dataclasses import replace
@@ -49,7 +49,7 @@ if __name__ == '__main__':
     if not a.checkpoint: out.update(refinement_steps=model.refinement.steps, refinement_from=model.refinement.steps_from)
     out.setdefault('commands', []).append(' '.join(['python', *sys.argv]))
     NAMES = {'bayes': 'bayes', 'model': 'model', 'network': 'model (no refinement)', 'gibbs': 'model + Gibbs', 'em_bic': 'em_bic'}
-    ORACLES = {'oracle MLE': dict(prior=None), 'oracle MAP': dict(), 'oracle MAP, widened': dict(widen=True)}
+    ORACLES = {'oracle MLE': dict(prior=None), 'oracle MAP': dict(), 'oracle MAP, widened': dict(widen=True), 'oracle MAP, t tails': dict(tails=0.5)}
     oracle = 'oracle' in a.methods.split(',')
     todo = [NAMES[m] for m in a.methods.split(',') if m and m != 'oracle']
     SWEEPS = [int(v) for v in a.gibbs_sweeps.split(',')] if a.gibbs_sweeps else []
