@@ -9,7 +9,8 @@ With --methods a subset, the other methods' entries already in the JSON are kept
 to a finished floor run). Also records p(K | C) of every episode (its mean over episodes must be the prior over K) and the
 seconds per episode (one thread). --checkpoint runs/default_long.pt --tag 'longer training' --methods model,network,gibbs scores another
 checkpoint of the default architecture on the same episodes; --methods oracle adds `oracle_plugin`'s rows (EM at the true K from the true
-parameters: 'oracle MLE', 'oracle MAP', 'oracle MAP, widened', 'oracle MAP, t tails'; they read the truth, so they are references, not estimators); --methods '' --gibbs-sweeps 60,150,300 adds chains of other lengths (the cost-accuracy trade); --refine 2,32 gives its 'model' 2 EM steps of strength 32 (--refine 2,32,128: only on contexts of 128 points or more).
+parameters: 'oracle MLE', 'oracle MAP', 'oracle MAP, widened', 'oracle MAP, t tails'; they read the truth, so they are references, not estimators); --methods sym_network,sym_model: the network and the model
+averaged over the 8 signed permutations of the axes (`SymmetryAverage`); --methods '' --gibbs-sweeps 60,150,300 adds chains of other lengths (the cost-accuracy trade); --refine 2,32 gives its 'model' 2 EM steps of strength 32 (--refine 2,32,128: only on contexts of 128 points or more).
 """
 import argparse, json, sys, time
 from dataclasses import replace
@@ -19,7 +20,7 @@ from icde_nb.dataset import EpisodicGMM, GMMPrior
 from icde_nb.model import load_pretrained, load_model
 from icde_nb.evaluation import evaluate
 from icde_nb.baselines import Baseline, fit_em_bic
-from icde_nb.bayes import bayes_estimator, GibbsEstimator, oracle_plugin
+from icde_nb.bayes import bayes_estimator, GibbsEstimator, oracle_plugin, SymmetryAverage
 from icde_nb.metrics import nll_gap
 
 class Keep:
@@ -48,7 +49,8 @@ if __name__ == '__main__':
     out.update(particles=a.particles)
     if not a.checkpoint: out.update(refinement_steps=model.refinement.steps, refinement_from=model.refinement.steps_from)
     out.setdefault('commands', []).append(' '.join(['python', *sys.argv]))
-    NAMES = {'bayes': 'bayes', 'model': 'model', 'network': 'model (no refinement)', 'gibbs': 'model + Gibbs', 'em_bic': 'em_bic'}
+    NAMES = {'bayes': 'bayes', 'model': 'model', 'network': 'model (no refinement)', 'gibbs': 'model + Gibbs', 'em_bic': 'em_bic',
+             'sym_network': 'model (no refinement, 8 symmetries)', 'sym_model': 'model (8 symmetries)'}
     ORACLES = {'oracle MLE': dict(prior=None), 'oracle MAP': dict(), 'oracle MAP, widened': dict(widen=True), 'oracle MAP, t tails': dict(tails=0.5)}
     oracle = 'oracle' in a.methods.split(',')
     todo = [NAMES[m] for m in a.methods.split(',') if m and m != 'oracle']
@@ -60,7 +62,8 @@ if __name__ == '__main__':
         bayes = Keep(bayes_estimator(particles=a.particles, workers=a.workers))
         gibbs = Keep(GibbsEstimator(model.estimator(refine=0)))
         ests = {'bayes': bayes, 'model': model, 'model (no refinement)': model.estimator(refine=0), 'model + Gibbs': gibbs,
-                'em_bic': Baseline(fit_em_bic, a.workers)}
+                'em_bic': Baseline(fit_em_bic, a.workers),
+                'model (no refinement, 8 symmetries)': SymmetryAverage(model.estimator(refine=0)), 'model (8 symmetries)': SymmetryAverage(model)}
         ests |= {f'model + Gibbs ({S} sweeps)': GibbsEstimator(model.estimator(refine=0), sweeps=S, burn=S // 6, thin=max(1, S // 60)) for S in SWEEPS}
         key = lambda m: f'{m} [{a.tag}]' if a.tag and m not in ('bayes', 'em_bic') else m
         ev = evaluate({key(m): ests[m] for m in todo}, ep, metrics=('nll_gap',), references=(), workers=a.workers, progress=False) if todo else None
