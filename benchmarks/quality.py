@@ -1,9 +1,10 @@
 """Quality and speed of the Transformer-MDN against classical density estimators fitted on the same context.
 
-Run: python benchmarks/quality.py [--checkpoint PATH] [--episodes 500] [--workers 2]
+Run: python benchmarks/quality.py [--checkpoint PATH] [--episodes 500] [--workers 2] [--symmetries 8]
 Prints, on held-out test episodes of the default prior at Nc = 16, 64, 256 (512 queries each), the mean NLL gap
 mean_j[log p_true(x_j) - log q(x_j)] (an unbiased estimate of KL(true || q), nats) of every method, and the time per
-episode of batched `predict` + `log_prob` against an EM-BIC fit at Nc = 128, both on one CPU thread.
+episode of batched `predict` + `log_prob` against an EM-BIC fit at Nc = 128, both on one CPU thread. --symmetries n adds the network
+alone and the model averaged over n signed permutations of the axes (`SymmetryAverage`, 17_bayes).
 """
 import argparse, time, math
 import numpy as np, torch
@@ -16,6 +17,7 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--checkpoint', default=None); ap.add_argument('--episodes', type=int, default=500)
     ap.add_argument('--workers', type=int, default=2); ap.add_argument('--sizes', default='16,64,256')
+    ap.add_argument('--symmetries', type=int, default=0, help='also the network and the model averaged over this many signed permutations')
     a = ap.parse_args()
     model = load_model(a.checkpoint) if a.checkpoint else load_pretrained()
     torch.set_num_threads(1)
@@ -24,6 +26,10 @@ if __name__ == '__main__':
     frm = model.refinement.steps_from
     ours = (f'model (+{steps} EM steps' + (f' from {frm} points)' if frm else ')')) if steps else 'model (no refinement)'
     estimators = ({'model (no refinement)': model.estimator(refine=0)} if steps else {}) | {ours: model} | baselines(a.workers)
+    if a.symmetries:
+        from icde_nb.bayes import SymmetryAverage
+        estimators |= {f'network alone, {a.symmetries} symmetries': SymmetryAverage(model.estimator(refine=0), a.symmetries),
+                       f'model, {a.symmetries} symmetries': SymmetryAverage(model, a.symmetries)}
     rows = {}
     for nc in sizes:
         ep = EpisodicGMM(GMMPrior(), a.episodes, nc, 512, split='test', seed=0).episodes()
@@ -40,6 +46,11 @@ if __name__ == '__main__':
         b = best_classical[nc]; d = rows[nc][ours] - rows[nc][b]
         print(f"Nc = {nc}: {ours} {rows[nc][ours].mean():.3f} vs best classical ({b}) {rows[nc][b].mean():.3f}: "
               f"difference {d.mean():+.3f} ± {d.std() / math.sqrt(len(d)):.3f} (paired) -> {'model better' if d.mean() < 0 else 'classical better'}")
+    for m in [m for m in methods if m == 'model (no refinement)' or 'symmetries' in m]:      # against EM-BIC, paired
+        for nc in sizes:
+            d = rows[nc][m] - rows[nc]['EM-BIC']
+            print(f"Nc = {nc}: {m} {rows[nc][m].mean():.4f} vs EM-BIC {rows[nc]['EM-BIC'].mean():.4f}: "
+                  f"difference {d.mean():+.4f} ± {d.std() / math.sqrt(len(d)):.4f} (paired)")
 
     # speed at Nc = 128, one thread for torch and for scikit-learn's BLAS/OpenMP, measured side by side, 5 interleaved rounds
     from threadpoolctl import threadpool_limits
