@@ -244,21 +244,23 @@ def oracle_plugin(mixture:MixtureSameFamily,      # the true diagonal Gaussian m
 
 # %% ../nbs/17_bayes.ipynb #afd80fd1
 def signed_permutations(D:int,           # number of axes
-                        n:int,           # how many (at most 2^D D!)
+                        n:int,           # how many (at most 2^D D!, or D! without signs)
                         seed:int|None=0, # seed of the draw when n is not all of them (the identity always comes first)
+                        signs:bool=True, # also flip signs (False: permutations only, for a prior whose columns are exchangeable but not symmetric)
                        )->list:          # [(perm (D,) long, sign (D,) float)]: y = x[..., perm] * sign
     "The identity, then n - 1 other distinct signed permutations of D axes."
-    total = 2 ** D * math.factorial(D)
-    if not 1 <= n <= total: raise ValueError(f"n must be in 1..{total} (2^D D! for D = {D}), got {n}")
-    ident = (tuple(range(D)), (1.,) * D)
+    total = (2 ** D if signs else 1) * math.factorial(D)
+    if not 1 <= n <= total: raise ValueError(f"n must be in 1..{total} ({'2^D ' if signs else ''}D! for D = {D}), got {n}")
+    ident, flips = (tuple(range(D)), (1.,) * D), (1., -1.) if signs else (1.,)
     with seeded(seed):
-        if D <= 5:                                                                # enumerate them (at most 3,840)
-            rest = [(p, s) for p in itertools.permutations(range(D)) for s in itertools.product((1., -1.), repeat=D) if (p, s) != ident]
+        if total <= 5_040:                                                        # enumerate them
+            rest = [(p, s) for p in itertools.permutations(range(D)) for s in itertools.product(flips, repeat=D) if (p, s) != ident]
             pick = [rest[i] for i in sorted(torch.randperm(len(rest))[:n - 1].tolist())]
         else:                                                                     # draw them (collisions are rare)
             seen, pick = {ident}, []
             while len(pick) < n - 1:
-                t = (tuple(torch.randperm(D).tolist()), tuple((1. - 2. * torch.randint(0, 2, (D,))).tolist()))
+                sg = (1. - 2. * torch.randint(0, 2, (D,))) if signs else torch.ones(D)
+                t = (tuple(torch.randperm(D).tolist()), tuple(sg.tolist()))
                 if t not in seen: seen.add(t); pick.append(t)
     return [(torch.tensor(p), torch.tensor(s)) for p, s in [ident, *pick]]
 
@@ -276,15 +278,16 @@ class SymmetryAverage:
     def __init__(self,
                  estimator,        # any estimator whose prediction is a Gaussian mixture (diagonal or full), or the model
                  n:int=8,          # signed permutations averaged (8 = all of them for D = 2)
-                 seed:int|None=0): # which ones, when n is fewer than all
-        self.estimator, self.n, self.seed = estimator, n, seed
+                 seed:int|None=0,  # which ones, when n is fewer than all
+                 signs:bool=True): # also flip signs (False: permutations of the axes only)
+        self.estimator, self.n, self.seed, self.signs = estimator, n, seed, signs
     def __call__(self, context, context_mask=None)->MixtureSameFamily:
         context, context_mask = check_context(context, context_mask)
         est = as_estimator(self.estimator)
         parts = [_untransform(est(context[..., perm] * sign.to(context), context_mask), perm, sign)
-                 for perm, sign in signed_permutations(context.shape[-1], self.n, self.seed)]
+                 for perm, sign in signed_permutations(context.shape[-1], self.n, self.seed, self.signs)]
         cat = lambda k, d: torch.cat([p[k] for p in parts], d)
         mix = Categorical(probs=cat('weights', -1) / len(parts))
         if 'stds' in parts[0]: return MixtureSameFamily(mix, Independent(Normal(cat('means', 1), cat('stds', 1)), 1))
         return MixtureSameFamily(mix, MultivariateNormal(cat('means', 1), scale_tril=cat('scale_tril', 1)))
-    def __repr__(self): return f"SymmetryAverage(n={self.n})"
+    def __repr__(self): return f"SymmetryAverage(n={self.n}, signs={self.signs})"
