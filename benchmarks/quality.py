@@ -45,7 +45,7 @@ if __name__ == '__main__':
     for nc in sizes:
         b = best_classical[nc]; d = rows[nc][ours] - rows[nc][b]
         print(f"Nc = {nc}: {ours} {rows[nc][ours].mean():.3f} vs best classical ({b}) {rows[nc][b].mean():.3f}: "
-              f"difference {d.mean():+.3f} ± {d.std() / math.sqrt(len(d)):.3f} (paired) -> {'model better' if d.mean() < 0 else 'classical better'}")
+              f"difference {d.mean():+.4f} ± {d.std() / math.sqrt(len(d)):.4f} (paired, {d.mean() / (d.std() / math.sqrt(len(d))):+.1f} s.e.) -> {'model better' if d.mean() < 0 else 'classical better'}")
     for m in [m for m in methods if m == 'model (no refinement)' or 'symmetries' in m]:      # against EM-BIC, paired
         for nc in sizes:
             d = rows[nc][m] - rows[nc]['EM-BIC']

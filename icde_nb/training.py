@@ -98,7 +98,7 @@ PRESETS = dict(
     # ... and with an attention readout (`02_model`) added to that network: means and variances read off the points (#14); with --steps 12000, the shipped default
     default_readout=(replace(MODEL_PRESETS['default'], readout=True), TrainConfig(steps=4_000, lr=5e-4, warmup=200, init='checkpoints/default_v1.pt', max_minutes=88)),
     # ... and that readout network (the shipped default's weights) fine-tuned on contexts up to 512 points at a lower rate: its precision at large contexts (#14)
-    default_readout_large=(replace(MODEL_PRESETS['default'], readout=True), TrainConfig(steps=4_000, lr=2e-4, warmup=200, nc_max=512, init='default', max_minutes=88)),
+    default_readout_large=(replace(MODEL_PRESETS['default'], readout=True), TrainConfig(steps=4_000, lr=2e-4, warmup=200, nc_max=512, init='checkpoints/default_readout_12k.pt', max_minutes=88)),
 )
 
 # %% ../nbs/03_training.ipynb #2fd0528c
