@@ -6,6 +6,7 @@ Run: python benchmarks/tables.py --all                  # every table of 13_impu
      python benchmarks/tables.py --setting out [...]     # out-of-sample: learn from half the incomplete rows, impute the other half
      python benchmarks/tables.py --sweep [...]           # MCAR at 10 / 30 / 50 / 70%
      python benchmarks/tables.py --speed                 # seconds per table, every method side by side on one thread: nbs/results/tables_speed.json
+     python benchmarks/tables.py --orders 8 --seeds 5 --json nbs/results/tables_orders.json   # ours against ours averaged over 8 column orders
 Needs the optional extras: pip install -e ".[tables]" (pip install -e ".[bench]" adds miceforest with lightgbm<4.7; without it that
 method is reported as failed). Prints the average-rank table per mechanism; the JSON holds every instance's scores (the notebook reads it).
 """
@@ -27,6 +28,7 @@ if __name__ == '__main__':
     ap.add_argument('--merge', action='store_true', help="put these methods' scores into the instances of an existing --json file (re-running some methods)")
     ap.add_argument('--all', action='store_true', help='run the four parts of 13_imputation in turn and write their JSON files')
     ap.add_argument('--speed', action='store_true', help='time every method on every table (MCAR 30%%, seed 0) on one thread, side by side')
+    ap.add_argument('--orders', type=int, default=1, help="also ours averaged over this many column orders (InContextImputer(orders=...)); alone, only the two of ours run")
     a = ap.parse_args()
     if a.all:
         import subprocess
@@ -35,6 +37,11 @@ if __name__ == '__main__':
                             *extra, '--json', f'nbs/results/{out}.json'], check=True)
         raise SystemExit
     tables = tuple(TABLES) if a.tables == 'all' else tuple(a.tables.split(','))
+    if a.orders > 1:                                                              # ours averaged over column orders (11_estimators), beside ours
+        from functools import partial
+        from icde_nb.imputation import impute_in_context
+        METHODS[f'in-context (ours), {a.orders} column orders'] = partial(impute_in_context, orders=a.orders)
+        if a.methods == 'all': a.methods = f'in-context (ours);in-context (ours), {a.orders} column orders'
     methods = tuple(METHODS) if a.methods == 'all' else tuple(a.methods.split(';'))
     if a.speed:
         import numpy as np

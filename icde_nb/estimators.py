@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/estimators.html.md"""
 
 # %% ../nbs/11_estimators.ipynb #a821d503
 from __future__ import annotations
-import math
+import itertools, math
 from functools import lru_cache
 from pathlib import Path
 import numpy as np
@@ -22,8 +22,8 @@ from .model import TransformerMDN, load_pretrained, load_model
 from .core import resolve_device
 
 # %% auto #0
-__all__ = ['LARGE', 'resolve_model', 'context_subsets', 'pool_mixtures', 'InContextDensity', 'RowConditionals',
-           'InContextImputer']
+__all__ = ['LARGE', 'resolve_model', 'context_subsets', 'pool_mixtures', 'InContextDensity', 'column_orders', 'unpermute_mixture',
+           'concat_mixtures', 'RowConditionals', 'InContextImputer']
 
 # %% ../nbs/11_estimators.ipynb #ae151a21
 @lru_cache(maxsize=8)
@@ -71,9 +71,10 @@ class _InContext(BaseEstimator):
                  refine:int|None=None,     # MAP-EM steps after the network (None: the checkpoint's refinement; 0: none)
                  random_state=None,        # seed or RandomState of the row subsets (and of draws)
                  device:str='cpu',         # where the model and the fitted mixture live: 'cpu', 'cuda', 'mps' or 'auto'; results come back as numpy
+                 orders:int=1,             # average the mixture over this many orders of the columns (the given one first; at most D!; 1: none)
                 ):
         self.model, self.large, self.max_context, self.max_subsets = model, large, max_context, max_subsets
-        self.refine, self.random_state, self.device = refine, random_state, device
+        self.refine, self.random_state, self.device, self.orders = refine, random_state, device, orders
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -85,6 +86,7 @@ class _InContext(BaseEstimator):
         if self.large not in LARGE: raise ValueError(f"large must be one of {LARGE}, got {self.large!r}")
         if self.max_context < 2 or self.max_subsets < 1:
             raise ValueError(f"need max_context >= 2 and max_subsets >= 1, got {self.max_context}, {self.max_subsets}")
+        if not (isinstance(self.orders, (int, np.integer)) and self.orders >= 1): raise ValueError(f"orders must be an integer >= 1, got {self.orders!r}")
         X = X[~np.isnan(X).all(1)]                                                # rows with nothing observed say nothing
         if len(X) < 2: raise ValueError(f"{type(self).__name__} needs at least 2 rows with an observed entry, got n_samples={len(X)}")
         model = resolve_model(self.model).to(resolve_device(self.device))
@@ -102,8 +104,13 @@ class _InContext(BaseEstimator):
         self.subsets_ = context_subsets(len(X), self.max_context, self.max_subsets if ensemble else 1, rng)   # (E, m)
         ctx = torch.as_tensor(X[self.subsets_], dtype=torch.float32)             # (E, m, D)
         whole = self.large == 'refine_all' and len(X) > self.max_context
-        q = model.predict(ctx, refine=self.refine, refine_on=torch.as_tensor(X, dtype=torch.float32)[None] if whole else None)
-        self.mixture_ = pool_mixtures(q) if len(ctx) > 1 else q
+        on = torch.as_tensor(X, dtype=torch.float32)[None] if whole else None
+        if self.orders == 1: q = model.predict(ctx, refine=self.refine, refine_on=on)
+        else:                                                                     # each order's mixture mapped back to the table's
+            self.orders_ = column_orders(D, self.orders, rng)
+            q = concat_mixtures([unpermute_mixture(model.predict(ctx[..., o], refine=self.refine, refine_on=None if on is None else on[..., o]), o)
+                                 for o in self.orders_])
+        self.mixture_ = pool_mixtures(q) if q.batch_shape[0] > 1 else q
         self.n_rows_ = len(X)
         return self
 
@@ -140,6 +147,42 @@ class InContextDensity(DensityMixin, _InContext):
         with seeded(int(check_random_state(random_state).randint(2 ** 31 - 1))):
             return self.mixture_.sample((n_samples,))[:, 0].double().cpu().numpy()
 
+# %% ../nbs/11_estimators.ipynb #99a947ed
+def column_orders(D:int,                    # columns
+                  n:int,                    # orders wanted (capped at D!)
+                  rng:np.random.RandomState, # source of randomness
+                 )->list:                   # [(D,) int array]: the identity first, then distinct random orders
+    "The identity order of D columns, then up to n - 1 other distinct orders drawn at random (all D! of them when n >= D!)."
+    total = math.factorial(D); n = min(n, total)
+    if total <= 5_040:                                                            # enumerate them (D <= 7)
+        rest = list(itertools.permutations(range(D)))[1:]
+        return [np.arange(D)] + [np.array(rest[i]) for i in sorted(rng.choice(len(rest), n - 1, replace=False))]
+    seen, out = {tuple(range(D))}, [np.arange(D)]
+    while len(out) < n:                                                           # draw them
+        o = rng.permutation(D)
+        if tuple(o) not in seen: seen.add(tuple(o)); out.append(o)
+    return out
+
+def unpermute_mixture(q:MixtureSameFamily,  # a Gaussian mixture (diagonal or full) over the columns in `order`, batch (E,)
+                      order,                # (D,) its column j is the table's column order[j]
+                     )->MixtureSameFamily:  # the same mixture over the table's columns, full covariances, batch (E,)
+    "A mixture of a table read with its columns reordered, as the same mixture over the table's own columns."
+    p = mixture_params(q)
+    inv = torch.as_tensor(np.argsort(order), device=p['means'].device)
+    L = p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds'])   # (E, K, D, D)
+    cov = (L @ L.mT)[..., inv, :][..., inv]
+    return MixtureSameFamily(Categorical(probs=p['weights'], validate_args=False),
+                             MultivariateNormal(p['means'][..., inv], scale_tril=torch.linalg.cholesky(cov.double()).to(L.dtype), validate_args=False),
+                             validate_args=False)
+
+def concat_mixtures(qs:list,  # Gaussian mixtures with batch (E_i,), the same K and D
+                   )->MixtureSameFamily:  # batch (sum of E_i,)
+    "Gaussian mixtures with the same number of components stacked along the batch."
+    ps = [mixture_params(q) for q in qs]
+    L = torch.cat([p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds']) for p in ps])
+    return MixtureSameFamily(Categorical(probs=torch.cat([p['weights'] for p in ps]), validate_args=False),
+                             MultivariateNormal(torch.cat([p['means'] for p in ps]), scale_tril=L, validate_args=False), validate_args=False)
+
 # %% ../nbs/11_estimators.ipynb #64520d10
 class RowConditionals(Distribution):
     "Each row's conditional p(x_missing | x_observed) under one fitted mixture: batch (n,), event (D,)."
@@ -168,8 +211,8 @@ class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
                  model='tabular',          # as in `InContextDensity`
                  sample_posterior:bool=False, # fill with one draw of each row's conditional instead of its mean
                  large:str='refine_all', max_context:int=512, max_subsets:int=8, refine:int|None=None, random_state=None,
-                 device:str='cpu'):        # as in `InContextDensity`
-        super().__init__(model, large, max_context, max_subsets, refine, random_state, device)
+                 device:str='cpu', orders:int=1):  # as in `InContextDensity`
+        super().__init__(model, large, max_context, max_subsets, refine, random_state, device, orders)
         self.sample_posterior = sample_posterior
 
     def fit(self,
