@@ -95,9 +95,9 @@ PRESETS = dict(
     default_long=(MODEL_PRESETS['default'], TrainConfig(steps=6_000, lr=3e-4, warmup=200, init='checkpoints/default_v1.pt', max_minutes=88)),
     # ... and from those weights on contexts up to 512 points (half of the steps above 256): the network's precision at large contexts (#14)
     default_large=(MODEL_PRESETS['default'], TrainConfig(steps=4_000, lr=3e-4, warmup=200, nc_max=512, init='checkpoints/default_v1.pt', max_minutes=88)),
-    # ... and with an attention readout (`02_model`) added to that network: means and variances read off the points (#14); with --steps 12000, the shipped default
+    # ... and with an attention readout (`02_model`) added to that network: means and variances read off the points (#14); with --steps 12000, the second default
     default_readout=(replace(MODEL_PRESETS['default'], readout=True), TrainConfig(steps=4_000, lr=5e-4, warmup=200, init='checkpoints/default_v1.pt', max_minutes=88)),
-    # ... and that readout network (the shipped default's weights) fine-tuned on contexts up to 512 points at a lower rate: its precision at large contexts (#14)
+    # ... and that readout network (the second default, kept in checkpoints/) fine-tuned on contexts up to 512 points at a lower rate; with --steps 12000, the shipped default (#14)
     default_readout_large=(replace(MODEL_PRESETS['default'], readout=True), TrainConfig(steps=4_000, lr=2e-4, warmup=200, nc_max=512, init='checkpoints/default_readout_12k.pt', max_minutes=88)),
 )
 
