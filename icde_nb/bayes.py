@@ -6,19 +6,20 @@ Docs: https://icde-nb.github.io/icde_nb/bayes.html.md"""
 
 # %% ../nbs/17_bayes.ipynb #de370128
 from __future__ import annotations
-import itertools, math
+import math
 from functools import partial
 import torch
 from torch import Tensor
-from torch.distributions import Categorical, Independent, MixtureSameFamily, MultivariateNormal, Normal, StudentT
-from .core import seeded, as_estimator, mixture_params
+from torch.distributions import Categorical, Independent, MixtureSameFamily, Normal, StudentT
+from .core import seeded, as_estimator
 from .dataset import GMMPrior
 from .masking import as_points, check_context
 from .baselines import Baseline
+from .estimators import signed_permutations, map_back, average_mixtures
 
 # %% auto #0
 __all__ = ['LOG2PI', 'gibbs_sweep', 'smc_mixture', 'fit_bayes', 'bayes_estimator', 'gibbs_predictive', 'GibbsEstimator',
-           'student_tails', 'oracle_plugin', 'signed_permutations', 'SymmetryAverage']
+           'student_tails', 'oracle_plugin', 'SymmetryAverage']
 
 # %% ../nbs/17_bayes.ipynb #1b28c4d7
 LOG2PI = math.log(2 * math.pi)
@@ -243,36 +244,6 @@ def oracle_plugin(mixture:MixtureSameFamily,      # the true diagonal Gaussian m
     return q if tails is None else student_tails(q, context_mask.sum(1), tails)
 
 # %% ../nbs/17_bayes.ipynb #afd80fd1
-def signed_permutations(D:int,           # number of axes
-                        n:int,           # how many (at most 2^D D!, or D! without signs)
-                        seed:int|None=0, # seed of the draw when n is not all of them (the identity always comes first)
-                        signs:bool=True, # also flip signs (False: permutations only, for a prior whose columns are exchangeable but not symmetric)
-                       )->list:          # [(perm (D,) long, sign (D,) float)]: y = x[..., perm] * sign
-    "The identity, then n - 1 other distinct signed permutations of D axes."
-    total = (2 ** D if signs else 1) * math.factorial(D)
-    if not 1 <= n <= total: raise ValueError(f"n must be in 1..{total} ({'2^D ' if signs else ''}D! for D = {D}), got {n}")
-    ident, flips = (tuple(range(D)), (1.,) * D), (1., -1.) if signs else (1.,)
-    with seeded(seed):
-        if total <= 5_040:                                                        # enumerate them
-            rest = [(p, s) for p in itertools.permutations(range(D)) for s in itertools.product(flips, repeat=D) if (p, s) != ident]
-            pick = [rest[i] for i in sorted(torch.randperm(len(rest))[:n - 1].tolist())]
-        else:                                                                     # draw them (collisions are rare)
-            seen, pick = {ident}, []
-            while len(pick) < n - 1:
-                sg = (1. - 2. * torch.randint(0, 2, (D,))) if signs else torch.ones(D)
-                t = (tuple(torch.randperm(D).tolist()), tuple(sg.tolist()))
-                if t not in seen: seen.add(t); pick.append(t)
-    return [(torch.tensor(p), torch.tensor(s)) for p, s in [ident, *pick]]
-
-def _untransform(q:MixtureSameFamily, perm:Tensor, sign:Tensor)->dict:
-    "A Gaussian mixture over y = x[..., perm] * sign as the parameters of the same mixture over x."
-    p, inv = mixture_params(q), torch.argsort(perm)
-    out = dict(weights=p['weights'], means=(p['means'] * sign.to(p['means']))[..., inv])        # x_perm[j] = sign_j y_j
-    if 'stds' in p: return out | dict(stds=p['stds'][..., inv])
-    D = len(perm); A = torch.zeros(D, D, dtype=p['scale_tril'].dtype, device=p['scale_tril'].device)
-    A[perm, torch.arange(D)] = sign.to(A)                                         # x = A y
-    return out | dict(scale_tril=torch.linalg.cholesky(A @ p['scale_tril'] @ p['scale_tril'].mT @ A.T))
-
 class SymmetryAverage:
     "An `Estimator`: another estimator's Gaussian mixture averaged over n signed permutations of the axes (the symmetries of an axis-aligned prior)."
     def __init__(self,
@@ -284,10 +255,6 @@ class SymmetryAverage:
     def __call__(self, context, context_mask=None)->MixtureSameFamily:
         context, context_mask = check_context(context, context_mask)
         est = as_estimator(self.estimator)
-        parts = [_untransform(est(context[..., perm] * sign.to(context), context_mask), perm, sign)
-                 for perm, sign in signed_permutations(context.shape[-1], self.n, self.seed, self.signs)]
-        cat = lambda k, d: torch.cat([p[k] for p in parts], d)
-        mix = Categorical(probs=cat('weights', -1) / len(parts))
-        if 'stds' in parts[0]: return MixtureSameFamily(mix, Independent(Normal(cat('means', 1), cat('stds', 1)), 1))
-        return MixtureSameFamily(mix, MultivariateNormal(cat('means', 1), scale_tril=cat('scale_tril', 1)))
+        return average_mixtures([map_back(est(context[..., perm] * sign.to(context), context_mask), perm, sign)
+                                 for perm, sign in signed_permutations(context.shape[-1], self.n, self.seed, self.signs)])
     def __repr__(self): return f"SymmetryAverage(n={self.n}, signs={self.signs})"

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
-from torch.distributions import Categorical, Distribution, MixtureSameFamily, MultivariateNormal, constraints
+from torch.distributions import Categorical, Distribution, Independent, MixtureSameFamily, MultivariateNormal, Normal, constraints
 from sklearn.base import BaseEstimator, DensityMixin, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -22,8 +22,8 @@ from .model import TransformerMDN, load_pretrained, load_model
 from .core import resolve_device
 
 # %% auto #0
-__all__ = ['LARGE', 'resolve_model', 'context_subsets', 'pool_mixtures', 'InContextDensity', 'column_orders', 'unpermute_mixture',
-           'concat_mixtures', 'RowConditionals', 'InContextImputer']
+__all__ = ['LARGE', 'resolve_model', 'context_subsets', 'pool_mixtures', 'InContextDensity', 'signed_permutations', 'map_back',
+           'average_mixtures', 'RowConditionals', 'InContextImputer']
 
 # %% ../nbs/11_estimators.ipynb #ae151a21
 @lru_cache(maxsize=8)
@@ -107,9 +107,9 @@ class _InContext(BaseEstimator):
         on = torch.as_tensor(X, dtype=torch.float32)[None] if whole else None
         if self.orders == 1: q = model.predict(ctx, refine=self.refine, refine_on=on)
         else:                                                                     # each order's mixture mapped back to the table's
-            self.orders_ = column_orders(D, self.orders, rng)
-            q = concat_mixtures([unpermute_mixture(model.predict(ctx[..., o], refine=self.refine, refine_on=None if on is None else on[..., o]), o)
-                                 for o in self.orders_])
+            self.orders_ = [p for p, _ in signed_permutations(D, min(self.orders, math.factorial(D)), rng, signs=False)]
+            q = average_mixtures([map_back(model.predict(ctx[..., p], refine=self.refine, refine_on=None if on is None else on[..., p]), p)
+                                  for p in self.orders_])
         self.mixture_ = pool_mixtures(q) if q.batch_shape[0] > 1 else q
         self.n_rows_ = len(X)
         return self
@@ -148,40 +148,48 @@ class InContextDensity(DensityMixin, _InContext):
             return self.mixture_.sample((n_samples,))[:, 0].double().cpu().numpy()
 
 # %% ../nbs/11_estimators.ipynb #99a947ed
-def column_orders(D:int,                    # columns
-                  n:int,                    # orders wanted (capped at D!)
-                  rng:np.random.RandomState, # source of randomness
-                 )->list:                   # [(D,) int array]: the identity first, then distinct random orders
-    "The identity order of D columns, then up to n - 1 other distinct orders drawn at random (all D! of them when n >= D!)."
-    total = math.factorial(D); n = min(n, total)
-    if total <= 5_040:                                                            # enumerate them (D <= 7)
-        rest = list(itertools.permutations(range(D)))[1:]
-        return [np.arange(D)] + [np.array(rest[i]) for i in sorted(rng.choice(len(rest), n - 1, replace=False))]
-    seen, out = {tuple(range(D))}, [np.arange(D)]
-    while len(out) < n:                                                           # draw them
-        o = rng.permutation(D)
-        if tuple(o) not in seen: seen.add(tuple(o)); out.append(o)
-    return out
+def signed_permutations(D:int,           # number of axes (columns)
+                        n:int,           # how many (at most 2^D D!, or D! without signs)
+                        seed=0,          # an int, None or a RandomState: which ones, when n is fewer than all (the identity always comes first)
+                        signs:bool=True, # also flip signs (False: orders of the columns only)
+                       )->list:          # [(perm (D,) long, sign (D,) float)]: y = x[..., perm] * sign
+    "The identity, then n - 1 other distinct signed permutations of D axes, drawn at random."
+    total = (2 ** D if signs else 1) * math.factorial(D)
+    if not 1 <= n <= total: raise ValueError(f"n must be in 1..{total} ({'2^D ' if signs else ''}D! for D = {D}), got {n}")
+    rng, ident, flips = check_random_state(seed), (tuple(range(D)), (1.,) * D), (1., -1.) if signs else (1.,)
+    if total <= 5_040:                                                            # enumerate them
+        rest = [(p, s) for p in itertools.permutations(range(D)) for s in itertools.product(flips, repeat=D) if (p, s) != ident]
+        pick = [rest[i] for i in sorted(rng.choice(len(rest), n - 1, replace=False))]
+    else:                                                                         # draw them (collisions are rare)
+        seen, pick = {ident}, []
+        while len(pick) < n - 1:
+            t = (tuple(rng.permutation(D).tolist()), tuple((1. - 2. * rng.randint(0, 2, D)).tolist()) if signs else ident[1])
+            if t not in seen: seen.add(t); pick.append(t)
+    return [(torch.tensor(p), torch.tensor(s)) for p, s in [ident, *pick]]
 
-def unpermute_mixture(q:MixtureSameFamily,  # a Gaussian mixture (diagonal or full) over the columns in `order`, batch (E,)
-                      order,                # (D,) its column j is the table's column order[j]
-                     )->MixtureSameFamily:  # the same mixture over the table's columns, full covariances, batch (E,)
-    "A mixture of a table read with its columns reordered, as the same mixture over the table's own columns."
+def map_back(q:MixtureSameFamily,  # a Gaussian mixture (diagonal or full) over y = x[..., perm] * sign, batch (B,)
+             perm:Tensor,          # (D,) long
+             sign:Tensor|None=None, # (D,) of +-1 (None: no flips)
+            )->MixtureSameFamily:  # the same mixture over x; diagonal stays diagonal
+    "A mixture fitted to permuted (and flipped) axes, as the same mixture over the original axes."
     p = mixture_params(q)
-    inv = torch.as_tensor(np.argsort(order), device=p['means'].device)
-    L = p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds'])   # (E, K, D, D)
-    cov = (L @ L.mT)[..., inv, :][..., inv]
-    return MixtureSameFamily(Categorical(probs=p['weights'], validate_args=False),
-                             MultivariateNormal(p['means'][..., inv], scale_tril=torch.linalg.cholesky(cov.double()).to(L.dtype), validate_args=False),
+    sign = torch.ones(len(perm)) if sign is None else sign
+    inv, sign = torch.argsort(perm).to(p['means'].device), sign.to(p['means'])   # x_perm[j] = sign_j y_j
+    mix, means = Categorical(logits=p['weights'].clamp_min(1e-30).log(), validate_args=False), (p['means'] * sign)[..., inv]
+    if 'stds' in p: return MixtureSameFamily(mix, Independent(Normal(means, p['stds'][..., inv]), 1), validate_args=False)
+    L = p['scale_tril']; cov = (L @ L.mT * sign[:, None] * sign)[..., inv, :][..., inv]   # (B, K, D, D)
+    return MixtureSameFamily(mix, MultivariateNormal(means, scale_tril=torch.linalg.cholesky(cov.double()).to(L.dtype), validate_args=False),
                              validate_args=False)
 
-def concat_mixtures(qs:list,  # Gaussian mixtures with batch (E_i,), the same K and D
-                   )->MixtureSameFamily:  # batch (sum of E_i,)
-    "Gaussian mixtures with the same number of components stacked along the batch."
+def average_mixtures(qs:list,  # Gaussian mixtures with the same batch shape (B,) and D
+                    )->MixtureSameFamily:  # batch (B,): all their components, weights divided by len(qs); diagonal if all are
+    "The equal-weight average of several Gaussian mixtures, episode by episode, as one mixture."
     ps = [mixture_params(q) for q in qs]
-    L = torch.cat([p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds']) for p in ps])
-    return MixtureSameFamily(Categorical(probs=torch.cat([p['weights'] for p in ps]), validate_args=False),
-                             MultivariateNormal(torch.cat([p['means'] for p in ps]), scale_tril=L, validate_args=False), validate_args=False)
+    cat = lambda k: torch.cat([p[k] for p in ps], 1)
+    mix = Categorical(logits=cat('weights').clamp_min(1e-30).log() - math.log(len(ps)), validate_args=False)   # logits: probs would clamp a zero weight up to 1e-7
+    if all('stds' in p for p in ps): return MixtureSameFamily(mix, Independent(Normal(cat('means'), cat('stds')), 1), validate_args=False)
+    L = torch.cat([p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds']) for p in ps], 1)
+    return MixtureSameFamily(mix, MultivariateNormal(cat('means'), scale_tril=L, validate_args=False), validate_args=False)
 
 # %% ../nbs/11_estimators.ipynb #64520d10
 class RowConditionals(Distribution):
