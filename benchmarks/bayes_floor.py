@@ -1,4 +1,4 @@
-"""The Bayes floor (issue #14; `icde_nb.bayes`, notebook 17_bayes reads the JSON this writes): the exact posterior predictive of
+"""The Bayes floor (issue #14; `icde_nb.scoring.bayes`, notebook scoring/03_bayes reads the JSON this writes): the exact posterior predictive of
 the dissertation's prior against the shipped model (with and without its EM refinement), the model followed by Gibbs chains
 (`GibbsEstimator`) and EM-BIC, on the same test episodes of the default prior, by context size; KL(true || q) estimated by the
 NLL gap on 512 queries per episode.
@@ -16,12 +16,12 @@ import argparse, json, sys, time
 from dataclasses import replace
 from pathlib import Path
 import numpy as np, torch
-from icde_nb.dataset import EpisodicGMM, GMMPrior
-from icde_nb.model import load_pretrained, load_model
-from icde_nb.evaluation import evaluate
-from icde_nb.baselines import Baseline, fit_em_bic
-from icde_nb.bayes import bayes_estimator, GibbsEstimator, oracle_plugin, SymmetryAverage
-from icde_nb.metrics import nll_gap
+from icde_nb.density.dataset import EpisodicGMM, GMMPrior
+from icde_nb.density.model import load_pretrained, load_model
+from icde_nb.scoring.evaluation import evaluate
+from icde_nb.scoring.baselines import Baseline, fit_em_bic
+from icde_nb.scoring.bayes import bayes_estimator, GibbsEstimator, oracle_plugin, SymmetryAverage
+from icde_nb.scoring.metrics import nll_gap
 
 class Keep:
     "An estimator that keeps its last prediction (for p(K | C))."

@@ -15,13 +15,14 @@ import argparse, copy, time
 from statistics import mean
 from dataclasses import replace
 import torch
-from icde_nb.core import fmt_pm, mean_se, select_episodes
-from icde_nb.dataset import GENERAL, sample_episodes
-from icde_nb.conditional import MixtureConditional
-from icde_nb.masking import normalise
-from icde_nb.model import load_pretrained, load_model, save_model
-from icde_nb.training import LoopConfig, train
-from icde_nb.reconstruction import cell_data, query_rows
+from icde_nb.core import fmt_pm, mean_se
+from icde_nb.distributions import select_episodes
+from icde_nb.density.dataset import GENERAL, sample_episodes
+from icde_nb.density.conditional import MixtureConditional
+from icde_nb.density.masking import normalise
+from icde_nb.density.model import load_pretrained, load_model, save_model
+from icde_nb.loop import LoopConfig, train
+from icde_nb.tabular.reconstruction import cell_data, query_rows
 
 def token_params(model, context, rows):
     "Route (b)'s head parameters (normalised units), one token per row: (B*Nr, ...), and the context mean and std (B, 1, D)."

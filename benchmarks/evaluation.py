@@ -4,9 +4,9 @@ and every baseline and reference, with the per-episode work spread over the CPU'
 Run: python benchmarks/evaluation.py [--episodes 100] [--workers N]
 """
 import argparse, os, time
-from icde_nb.model import load_pretrained
-from icde_nb.evaluation import evaluate, test_episodes, metrics_table
-from icde_nb.baselines import baselines
+from icde_nb.density.model import load_pretrained
+from icde_nb.scoring.evaluation import evaluate, test_episodes, metrics_table
+from icde_nb.scoring.baselines import baselines
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--episodes', type=int, default=100); ap.add_argument('--workers', type=int, default=None)

@@ -1,5 +1,5 @@
 """The flow head's speed (issue #12: the posterior study's time is mostly flows under reverse KL, and their evaluation draws):
-zuko's NSF against `FlowHead` (the same spline with its bins' softmax written out, `08_posterior`), on the same weights,
+zuko's NSF against `FlowHead` (the same spline with its bins' softmax written out, `posterior/01_model`), on the same weights,
 measured side by side on one CPU thread, alternating, median of repeats.
 
 Run: python benchmarks/flow_speed.py [--tasks gaussian-16d,mixture-means-64d] [--repeats 9]
@@ -9,8 +9,9 @@ before, in one call, and as it does now, in chunks: `chunked_sample`, `chunked_l
 """
 import argparse, time
 import numpy as np, torch, zuko
-from icde_nb.posterior import PosteriorEstimator, posterior_loss, chunked_sample, chunked_log_prob
-from icde_nb.posterior_tasks import load_task
+from icde_nb.posterior.model import PosteriorEstimator, posterior_loss
+from icde_nb.distributions import chunked_sample, chunked_log_prob
+from icde_nb.posterior.tasks import load_task
 
 def zuko_copy(m):
     "The same estimator with zuko's NSF as its flow (same weights)."

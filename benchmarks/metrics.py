@@ -1,11 +1,11 @@
-"""Exact W1 by assignment (icde_nb.metrics.wasserstein) against scipy's linear program, side by side.
+"""Exact W1 by assignment (icde_nb.scoring.metrics.wasserstein) against scipy's linear program, side by side.
 
 Run: python benchmarks/metrics.py
 Prints the time of each at n = 64, 128, 256 points in 2-D, their ratio, and the largest difference of the results.
 """
 import time, numpy as np
 from scipy.stats import wasserstein_distance_nd
-from icde_nb.metrics import wasserstein
+from icde_nb.scoring.metrics import wasserstein
 
 def timed(f, *a):
     t = time.perf_counter(); r = f(*a); return r, time.perf_counter() - t

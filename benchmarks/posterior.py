@@ -1,4 +1,4 @@
-"""The amortized-posterior study (issue #12; `icde_nb.posterior`; its notebook, 15_posterior_study, reads the JSON this writes): every claim of the second seed
+"""The amortized-posterior study (issue #12; `icde_nb.posterior.model`; its notebook, posterior/04_study, reads the JSON this writes): every claim of the second seed
 checked on several seeds, with encoders of matched parameter count, KL in both directions with medians, calibration (SBC) for
 every estimator, and the wall time of every run.
 
@@ -30,9 +30,10 @@ Prints each part's table (mean +- s.e. over seeds); the JSON holds every run's s
 import argparse, json, sys, time
 from pathlib import Path
 from icde_nb.core import parallel_map
-from icde_nb.posterior import (PosteriorConfig, compare, CORE_TASKS, misspecification, fit_posterior, evaluate_grid, OBJECTIVES,
-                               run_longest_first, run_cost, comparison_run, comparison_runs, compare_table)
-from icde_nb.posterior_tasks import load_task
+from icde_nb.posterior.model import PosteriorConfig, fit_posterior, OBJECTIVES
+from icde_nb.posterior.study import compare, CORE_TASKS, run_longest_first, run_cost, comparison_run, comparison_runs, compare_table
+from icde_nb.posterior.evaluation import misspecification, evaluate_grid
+from icde_nb.posterior.tasks import load_task
 
 def misspec_job(job):
     seed, steps = job

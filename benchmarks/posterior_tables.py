@@ -1,4 +1,4 @@
-"""Amortized posteriors on real tables (issue #12; `icde_nb.posterior_tables`, notebook 16_posterior_tables): one estimator per
+"""Amortized posteriors on real tables (issue #12; `icde_nb.posterior.tables`, notebook posterior/05_tables): one estimator per
 model (linear, logistic regression over up to 8 features) and objective, trained on simulated data only, against per-table MAP
 and NUTS (Pyro) on ten offline tables, three row shuffles each.
 
@@ -10,9 +10,9 @@ Needs the optional extras: pip install -e ".[tables,posterior]" (pandas, rdatase
 import argparse, json, sys, time
 from pathlib import Path
 from icde_nb.core import parallel_map
-from icde_nb.posterior import fit_posterior, PosteriorConfig, PosteriorEstimator
-from icde_nb.posterior_tasks import VariableLinearRegression, VariableLogisticRegression
-from icde_nb.posterior_tables import REAL_TABLES, score_table
+from icde_nb.posterior.model import fit_posterior, PosteriorConfig, PosteriorEstimator
+from icde_nb.posterior.tasks import VariableLinearRegression, VariableLogisticRegression
+from icde_nb.posterior.tables import REAL_TABLES, score_table
 
 OBJECTIVES = ('forward', 'reverse')
 

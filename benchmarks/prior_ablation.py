@@ -16,12 +16,12 @@ from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np
 import torch
-from icde_nb.dataset import GENERAL
-from icde_nb.training import PRESETS, fit
-from icde_nb.tables import TABLES, heldout_loglik as heldout
-from icde_nb.estimators import InContextDensity
-from icde_nb.model import load_pretrained
-from icde_nb.baselines import fit_em_bic
+from icde_nb.density.dataset import GENERAL
+from icde_nb.density.training import PRESETS, fit
+from icde_nb.tabular.tables import TABLES, heldout_loglik as heldout
+from icde_nb.tabular.estimators import InContextDensity
+from icde_nb.density.model import load_pretrained
+from icde_nb.scoring.baselines import fit_em_bic
 
 VARIANTS = dict(control=GENERAL, warp=replace(GENERAL, warp_prob=0.3), discrete=replace(GENERAL, round_prob=0.2, clip_prob=0.2),
                 tabular=PRESETS['tabular'][1].prior)

@@ -4,14 +4,14 @@ Run: python benchmarks/quality.py [--checkpoint PATH] [--episodes 500] [--worker
 Prints, on held-out test episodes of the default prior at Nc = 16, 64, 256 (512 queries each), the mean NLL gap
 mean_j[log p_true(x_j) - log q(x_j)] (an unbiased estimate of KL(true || q), nats) of every method, and the time per
 episode of batched `predict` + `log_prob` against an EM-BIC fit at Nc = 128, both on one CPU thread. --symmetries n adds the network
-alone and the model averaged over n signed permutations of the axes (`SymmetryAverage`, 17_bayes).
+alone and the model averaged over n signed permutations of the axes (`SymmetryAverage`, scoring/03_bayes).
 """
 import argparse, time, math
 import numpy as np, torch
-from icde_nb.dataset import EpisodicGMM, GMMPrior
-from icde_nb.model import load_model, load_pretrained
-from icde_nb.evaluation import evaluate
-from icde_nb.baselines import baselines, fit_em_bic, LABELS
+from icde_nb.density.dataset import EpisodicGMM, GMMPrior
+from icde_nb.density.model import load_model, load_pretrained
+from icde_nb.scoring.evaluation import evaluate
+from icde_nb.scoring.baselines import baselines, fit_em_bic, LABELS
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
@@ -27,7 +27,7 @@ if __name__ == '__main__':
     ours = (f'model (+{steps} EM steps' + (f' from {frm} points)' if frm else ')')) if steps else 'model (no refinement)'
     estimators = ({'model (no refinement)': model.estimator(refine=0)} if steps else {}) | {ours: model} | baselines(a.workers)
     if a.symmetries:
-        from icde_nb.bayes import SymmetryAverage
+        from icde_nb.scoring.bayes import SymmetryAverage
         estimators |= {f'network alone, {a.symmetries} symmetries': SymmetryAverage(model.estimator(refine=0), a.symmetries),
                        f'model, {a.symmetries} symmetries': SymmetryAverage(model, a.symmetries)}
     rows = {}
@@ -62,7 +62,7 @@ if __name__ == '__main__':
         for _ in range(5):
             t = time.perf_counter(); model.predict(ep.context).log_prob(x); t_model.append((time.perf_counter() - t) / len(ep.context))
             t = time.perf_counter(); model.predict(ep.context, refine=0); t_net.append((time.perf_counter() - t) / len(ep.context))
-            import icde_nb.model as M                                             # the same network in one pass, no CPU chunking
+            import icde_nb.density.model as M                                             # the same network in one pass, no CPU chunking
             keep, M.CPU_TOKENS = M.CPU_TOKENS, 10 ** 9
             t = time.perf_counter(); model.predict(ep.context, refine=0); t_one.append((time.perf_counter() - t) / len(ep.context))
             M.CPU_TOKENS = keep

@@ -1,5 +1,5 @@
 """Data reconstruction: conditional densities p(x_missing | x_observed, context) of the reconstruction model against classical
-routes fitted to the same (incomplete) context, on full-covariance GMM episodes (issue #10's protocol; `icde_nb.reconstruction`).
+routes fitted to the same (incomplete) context, on full-covariance GMM episodes (issue #10's protocol; `icde_nb.tabular.reconstruction`).
 
 Run: python benchmarks/reconstruction.py [--checkpoint general] [--episodes 200] [--dims 2,4,8] [--sizes 32,128,512]
                                           [--rates 0,0.3] [--workers 2] [--out results/reconstruction] [--json PATH]
@@ -19,8 +19,8 @@ Classical scores do not depend on the model: they are cached under --out and reu
 import argparse, json, time
 from pathlib import Path
 from icde_nb.core import fmt_pm
-from icde_nb.model import load_pretrained, load_model
-from icde_nb.reconstruction import (MODEL, NETWORK, METRICS, classical_cell, cell_data, reconstruction_benchmark, benchmark_summary,
+from icde_nb.density.model import load_pretrained, load_model
+from icde_nb.tabular.reconstruction import (MODEL, NETWORK, METRICS, classical_cell, cell_data, reconstruction_benchmark, benchmark_summary,
                                     best_classical, benchmark_table, time_one_table, speed_table)
 
 DEV = 120  # episodes 0-119 of the Nc = 512 cells (0-39 of the Nc = 128 ones) chose the refinement's large-context settings
@@ -48,8 +48,8 @@ if __name__ == '__main__':
         raise SystemExit
     model = load_pretrained(a.checkpoint) if a.checkpoint in ('general', 'default') else load_model(a.checkpoint)
     if a.dissertation:
-        from icde_nb.evaluation import by_context_size, size_table
-        from icde_nb.baselines import baselines, LABELS
+        from icde_nb.scoring.evaluation import by_context_size, size_table
+        from icde_nb.scoring.baselines import baselines, LABELS
         evs = by_context_size({'general': model, 'mdn': load_pretrained('default'), **baselines(a.workers)}, (16, 64, 256), a.episodes,
                               workers=a.workers, progress=False)
         tab = size_table(evs, LABELS | {'general': 'general model (any D, missing entries)', 'mdn': 'default model (2-D only)'}, model='general')
@@ -59,8 +59,8 @@ if __name__ == '__main__':
     if a.tune_select or a.tune_classical or a.tune_predictive:   # validation episodes of the cells where the selection runs (Nc = 512)
         import torch
         from dataclasses import replace
-        from icde_nb.conditional import MixtureConditional
-        from icde_nb.reconstruction import conditional_scores
+        from icde_nb.density.conditional import MixtureConditional
+        from icde_nb.tabular.reconstruction import conditional_scores
         torch.set_num_threads(1); base = model.refinement
         for D in (4, 8):
             for r in rates:

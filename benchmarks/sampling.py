@@ -4,7 +4,7 @@ Run: python benchmarks/sampling.py
 Prints episodes per second for each method at Nc = Nq = 128, D = 2, and the speed-up ratios.
 """
 import time, numpy as np, torch
-from icde_nb.dataset import GMMPrior, sample_episodes
+from icde_nb.density.dataset import GMMPrior, sample_episodes
 
 torch.set_num_threads(1)
 P, NC, NQ = GMMPrior(), 128, 128

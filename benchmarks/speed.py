@@ -6,16 +6,16 @@ scikit-learn; each round times, one after another, every model's batched `predic
 network alone) and 16 EM-BIC fits (K = 1..6). Prints the median over rounds of ms per episode and EM-BIC's time over each model's.
 --refine STEPS,STRENGTH[,FROM] also times each model with that refinement in place of its own (FROM: only contexts of at least FROM points).
 --gibbs also times each model's network followed by Gibbs chains (`GibbsEstimator`, its default settings: 600 sweeps, 100 of burn-in,
-every tenth kept), the path to within 10% of the Bayes floor (17_bayes).
+every tenth kept), the path to within 10% of the Bayes floor (scoring/03_bayes).
 """
 import argparse, time
 from dataclasses import replace
 import numpy as np, torch
 from threadpoolctl import threadpool_limits
-from icde_nb.dataset import EpisodicGMM, GMMPrior
-from icde_nb.model import load_model, load_pretrained
-from icde_nb.baselines import fit_em_bic
-from icde_nb.bayes import GibbsEstimator
+from icde_nb.density.dataset import EpisodicGMM, GMMPrior
+from icde_nb.density.model import load_model, load_pretrained
+from icde_nb.scoring.baselines import fit_em_bic
+from icde_nb.scoring.bayes import GibbsEstimator
 
 def per_episode(f, n:int)->float:
     "Seconds per episode of one call of f over n episodes."

@@ -1,7 +1,7 @@
-"""Imputation on real tables (issue #11's protocol; `icde_nb.imputation`, notebook 13_imputation): the in-context model against the
+"""Imputation on real tables (issue #11's protocol; `icde_nb.tabular.imputation`, notebook tabular/02_imputation): the in-context model against the
 imputation and density libraries, on offline real tables, MCAR / MAR / MNAR at 30% and an MCAR sweep, several seeds.
 
-Run: python benchmarks/tables.py --all                  # every table of 13_imputation: nbs/results/tables{,_out,_sweep}.json
+Run: python benchmarks/tables.py --all                  # every table of tabular/02_imputation: nbs/results/tables{,_out,_sweep}.json
      python benchmarks/tables.py [--tables all] [--seeds 10] [--max-rows 500] [--workers 2] [--json nbs/results/tables.json]
      python benchmarks/tables.py --setting out [...]     # out-of-sample: learn from half the incomplete rows, impute the other half
      python benchmarks/tables.py --sweep [...]           # MCAR at 10 / 30 / 50 / 70%
@@ -12,13 +12,13 @@ method is reported as failed). Prints the average-rank table per mechanism; the 
 """
 import argparse, json, shlex, sys, time
 from pathlib import Path
-from icde_nb.tables import TABLES
-from icde_nb.imputation import METHODS, run_benchmark, summarise, rank_table, time_methods
+from icde_nb.tabular.tables import TABLES
+from icde_nb.tabular.imputation import METHODS, run_benchmark, summarise, rank_table, time_methods
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('--tables', default='all', help="comma-separated names from icde_nb.tables.TABLES, or 'all'")
-    ap.add_argument('--methods', default='all', help="semicolon-separated names from icde_nb.imputation.METHODS, or 'all'")
+    ap.add_argument('--tables', default='all', help="comma-separated names from icde_nb.tabular.tables.TABLES, or 'all'")
+    ap.add_argument('--methods', default='all', help="semicolon-separated names from icde_nb.tabular.imputation.METHODS, or 'all'")
     ap.add_argument('--seeds', type=int, default=10); ap.add_argument('--max-rows', type=int, default=500)
     ap.add_argument('--first-seed', type=int, default=0, help='seeds first-seed .. first-seed + seeds - 1 (to add seeds to an earlier run)')
     ap.add_argument('--workers', type=int, default=2); ap.add_argument('--json', default=None)
@@ -26,7 +26,7 @@ if __name__ == '__main__':
     ap.add_argument('--rates', default=None, help="comma-separated missing rates, e.g. 0.1,0.5,0.7 (default: 0.3; with --sweep 0.1,0.3,0.5,0.7)")
     ap.add_argument('--setting', default='in', help="'in': impute the table itself; 'out': learn from half the rows, impute the other half")
     ap.add_argument('--merge', action='store_true', help="put these methods' scores into the instances of an existing --json file (re-running some methods)")
-    ap.add_argument('--all', action='store_true', help='run the four parts of 13_imputation in turn and write their JSON files')
+    ap.add_argument('--all', action='store_true', help='run the four parts of tabular/02_imputation in turn and write their JSON files')
     ap.add_argument('--speed', action='store_true', help='time every method on every table (MCAR 30%%, seed 0) on one thread, side by side')
     ap.add_argument('--orders', type=int, default=1, help="also ours averaged over this many column orders (InContextImputer(orders=...)); alone, only the two of ours run")
     a = ap.parse_args()
@@ -37,9 +37,9 @@ if __name__ == '__main__':
                             *extra, '--json', f'nbs/results/{out}.json'], check=True)
         raise SystemExit
     tables = tuple(TABLES) if a.tables == 'all' else tuple(a.tables.split(','))
-    if a.orders > 1:                                                              # ours averaged over column orders (11_estimators), beside ours
+    if a.orders > 1:                                                              # ours averaged over column orders (tabular/00_estimators), beside ours
         from functools import partial
-        from icde_nb.imputation import impute_in_context
+        from icde_nb.tabular.imputation import impute_in_context
         METHODS[f'in-context (ours), {a.orders} column orders'] = partial(impute_in_context, orders=a.orders)
         if a.methods == 'all': a.methods = f'in-context (ours);in-context (ours), {a.orders} column orders'
     methods = tuple(METHODS) if a.methods == 'all' else tuple(a.methods.split(';'))

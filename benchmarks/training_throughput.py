@@ -15,7 +15,8 @@ def worker(a):
     "Train --steps steps and print one JSON line (rank 0) with the loop's wall time."
     import torch
     from dataclasses import replace
-    from icde_nb.training import PRESETS, fit, setup_distributed
+    from icde_nb.density.training import PRESETS, fit
+    from icde_nb.loop import setup_distributed
     if a.threads: torch.set_num_threads(a.threads)
     rk, dev = setup_distributed(a.device)
     mc, tc = PRESETS[a.preset]

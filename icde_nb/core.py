@@ -1,4 +1,4 @@
-"""The few small things every other module uses: the estimator contract, seeded sampling, scoring batched points, batched distributions sliced per episode, mean ± standard error, tables, a parallel map, checkpoints that are data, and command-line errors. Imports nothing of ours.
+"""The few small things every other module uses: the estimator contract, seeded sampling, mean ± standard error, tables, a parallel map, checkpoints that are data, and command-line errors. Imports nothing of ours.
 
 Docs: https://icde-nb.github.io/icde_nb/core.html.md"""
 
@@ -13,16 +13,14 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import torch
 from torch import Tensor
-from torch.distributions import (Categorical, Distribution, Independent, MixtureSameFamily, MultivariateNormal, Normal,
-                                 TransformedDistribution, AffineTransform)
+from torch.distributions import Distribution
 from tqdm.auto import tqdm
 from fastcore.script import CliError
 
 # %% auto #0
-__all__ = ['Estimator', 'as_estimator', 'log_prob_points', 'seeded', 'StackedDistribution', 'map_params', 'select_episodes',
-           'mixture_params', 'mean_se', 'fmt_pm', 'Table', 'one_thread', 'parallel_map', 'save_checkpoint',
+__all__ = ['Estimator', 'as_estimator', 'seeded', 'mean_se', 'fmt_pm', 'Table', 'one_thread', 'parallel_map', 'save_checkpoint',
            'load_checkpoint', 'config_from_dict', 'UsageError', 'check_choice', 'check_out_path', 'default_device',
-           'resolve_device', 'distribution_to', 'command_error']
+           'resolve_device', 'command_error']
 
 # %% ../nbs/00_core.ipynb #04de3407
 @runtime_checkable
@@ -36,20 +34,6 @@ def as_estimator(obj)->Estimator:
     if callable(obj): return obj
     raise TypeError(f"an estimator must be callable as f(context, context_mask) -> Distribution, or have a .predict method; got {type(obj).__name__}")
 
-# %% ../nbs/00_core.ipynb #f749e0bd
-def log_prob_points(q:Distribution, # batch shape (B,), event shape (D,)
-                    x,              # (B, N, D) points, the n-th of episode b scored by q_b (or (N, D) for batch shape (1,) or ())
-                   )->Tensor:       # (B, N) log densities
-    "Log density of each episode's points under that episode's distribution."
-    x = torch.as_tensor(x)
-    if x.ndim == 2: x = x[None]
-    if x.ndim != 3: raise ValueError(f"points must have shape (B, N, D), got {tuple(x.shape)}")
-    B = q.batch_shape[0] if len(q.batch_shape) else 1
-    if x.shape[0] != B: raise ValueError(f"points have {x.shape[0]} episodes but the distribution has batch shape {tuple(q.batch_shape)}")
-    try: dev = q.mean.device                                                  # score where the distribution lives
-    except NotImplementedError: dev = x.device
-    return q.log_prob(x.transpose(0, 1).to(dev)).reshape(x.shape[1], B).T     # (N, B, D) -> (N, B) -> (B, N)
-
 # %% ../nbs/00_core.ipynb #4a247bbd
 @contextlib.contextmanager
 def seeded(seed:int|None=0, # the seed inside the block (None: no seeding, the global state is used and advanced)
@@ -59,67 +43,6 @@ def seeded(seed:int|None=0, # the seed inside the block (None: no seeding, the g
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         yield
-
-# %% ../nbs/00_core.ipynb #e342ae29
-class StackedDistribution(Distribution):
-    "Per-episode distributions (each batch shape (1,) or ()) seen as one distribution with batch shape (B,)."
-    arg_constraints, has_rsample = {}, False
-    def __init__(self, parts:list):    # B distributions with the same event shape (D,)
-        if not parts: raise ValueError("StackedDistribution needs at least one distribution")
-        ev = parts[0].event_shape
-        if any(p.event_shape != ev for p in parts): raise ValueError("all stacked distributions must have the same event shape")
-        if any(p.batch_shape not in ((), (1,)) for p in parts): raise ValueError("each stacked distribution must have batch shape (1,) or ()")
-        self.parts = list(parts)
-        super().__init__(torch.Size([len(parts)]), ev, validate_args=False)
-    @property
-    def support(self): return self.parts[0].support
-    @property
-    def mean(self)->Tensor: return torch.stack([p.mean.reshape(self.event_shape) for p in self.parts])          # (B, D)
-    @property
-    def variance(self)->Tensor: return torch.stack([p.variance.reshape(self.event_shape) for p in self.parts])  # (B, D)
-    def log_prob(self, x:Tensor)->Tensor:  # (..., B or 1, D) -> (..., B)
-        B, nd = len(self.parts), len(self.event_shape)
-        x = x.expand(*x.shape[:-nd - 1], B, *self.event_shape)
-        return torch.stack([p.log_prob(x[..., i:i + 1, :]).reshape(x.shape[:-nd - 1]) for i, p in enumerate(self.parts)], -1)
-    def sample(self, sample_shape=torch.Size())->Tensor:  # (*sample_shape, B, D)
-        return torch.stack([p.sample(sample_shape).reshape(*sample_shape, *self.event_shape) for p in self.parts], -1 - len(self.event_shape))
-
-# %% ../nbs/00_core.ipynb #6682a6e0
-def map_params(dist:Distribution, # a distribution of a family `select_episodes` knows
-               f,                 # tensor -> tensor, applied to every parameter (an index, `.to(device)`, ...)
-              )->Distribution:    # the same family with f applied to its parameters
-    "The same distribution with `f` applied to each of its parameter tensors."
-    if isinstance(dist, StackedDistribution): return StackedDistribution([map_params(p, f) for p in dist.parts])
-    if isinstance(dist, MixtureSameFamily):
-        return MixtureSameFamily(Categorical(probs=f(dist.mixture_distribution.probs)), map_params(dist.component_distribution, f), validate_args=False)
-    if isinstance(dist, Independent): return Independent(map_params(dist.base_dist, f), dist.reinterpreted_batch_ndims)
-    if isinstance(dist, MultivariateNormal): return MultivariateNormal(f(dist.loc), scale_tril=f(dist.scale_tril), validate_args=False)
-    if isinstance(dist, TransformedDistribution):
-        g = lambda v: f(v) if torch.is_tensor(v) else v
-        ts = [AffineTransform(g(t.loc), g(t.scale), event_dim=t.event_dim) if isinstance(t, AffineTransform) else t for t in dist.transforms]
-        return TransformedDistribution(map_params(dist.base_dist, f), ts, validate_args=False)
-    params = {k: getattr(dist, k) for k in dist.arg_constraints if k in dist.__dict__}
-    if not params: raise TypeError(f"cannot read the parameters of a {type(dist).__name__}")
-    return type(dist)(**{k: f(v) for k, v in params.items()}, validate_args=False)
-
-def select_episodes(dist:Distribution, # batch shape (B,)
-                    idx,               # an int, slice, list or index tensor of episodes to keep
-                   )->Distribution:    # the same family, batch shape (b,)
-    "The distributions of some episodes of a batch, as a smaller batch."
-    if isinstance(idx, int): idx = [idx]
-    if isinstance(dist, StackedDistribution):
-        keep = list(range(len(dist.parts)))[idx] if isinstance(idx, slice) else torch.as_tensor(idx).reshape(-1).tolist()
-        return dist.parts[keep[0]] if len(keep) == 1 else StackedDistribution([dist.parts[i] for i in keep])
-    return map_params(dist, lambda t: t[idx])
-
-def mixture_params(mix:MixtureSameFamily, # a Gaussian mixture, diagonal (Independent Normal) or full-covariance components
-                  )->dict:                # weights (B, K), means (B, K, D), and stds (B, K, D) or scale_tril (B, K, D, D)
-    "The weights, means and scales of a batch of Gaussian mixtures."
-    comp, w = mix.component_distribution, mix.mixture_distribution.probs
-    if isinstance(comp, MultivariateNormal): return dict(weights=w, means=comp.loc, scale_tril=comp.scale_tril)
-    if isinstance(comp, Independent) and isinstance(comp.base_dist, Normal):
-        return dict(weights=w, means=comp.base_dist.loc, stds=comp.base_dist.scale)
-    raise TypeError(f"mixture_params reads Gaussian mixtures, got components {type(comp).__name__}")
 
 # %% ../nbs/00_core.ipynb #1e69bb8b
 def mean_se(a)->tuple:
@@ -259,11 +182,6 @@ def resolve_device(device:str|torch.device|None=None, # 'auto' or None (the best
     if dev.type == 'mps' and not _mps_available(): raise UsageError("--device: mps was asked for but Apple's MPS backend is not available here")
     return dev
 
-def distribution_to(dist:Distribution, # a distribution `map_params` can read (the library's predictions, baselines)
-                    device,            # where its tensors should go
-                   )->Distribution:
-    "The same distribution with its tensors on `device`."
-    return map_params(dist, lambda t: t.to(device))
 
 # %% ../nbs/00_core.ipynb #a8349358
 def command_error(*args:str,          # the command and its arguments, e.g. 'icde-train', '--preset', 'huge'

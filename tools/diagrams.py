@@ -1,8 +1,8 @@
 """Schematic diagrams of in-context density estimation (ICDE): the setup, the Transformer-MDN and its training loop.
 
 Run from the repository root: python tools/diagrams.py  (writes nbs/images/fig1_1.png, fig2_3.png, fig2_4.png, the
-figures shown in 00_dataset, 02_model and 03_training). Figure 1.1's "predicted" panels are a schematic: they show an EM fit
-to each context, not the network (the network's own predictions are in 06_report).
+figures shown in density/00_dataset, density/04_model and density/05_training). Figure 1.1's "predicted" panels are a schematic: they show an EM fit
+to each context, not the network (the network's own predictions are in 90_report).
 
 Standalone: needs only matplotlib and numpy. Every function returns a `matplotlib.figure.Figure` drawn on a
 canvas whose data units are 0.1 inch, so the layouts below are in tenths of an inch."""
@@ -136,7 +136,6 @@ def plot_icde_setup(seed:int=0, # seed of the random mixtures and points drawn i
     ys = (21.5, 2.2)                                             # bottom of the two rows
     n_ctx, n_q = (40, 90), 25
     boxL, boxR, boxB, boxT = 33., 67., 9., 35.                  # the network box
-    net = None
     for i, (y0, nc) in enumerate(zip(ys, n_ctx)):
         g = _random_gmm(rng, K=int(rng.integers(2, 6)))
         ctx, qry = _sample(rng, g, nc), _sample(rng, g, n_q)
@@ -247,12 +246,12 @@ def plot_architecture()->Figure: # the figure (10 x 4.5 in)
 
     # 1. tokens
     x0 = 3.2
-    ytop = _token_matrix(ax, x0, 24.6)
+    _token_matrix(ax, x0, 24.6)
     ax.text(x0 + 8., 23.4, r'tokens  $(B,\ N,\ 4D)$', ha='center', va='top', fontsize=FS, color=INK)
     ax.text(x0 + 8., 21.3, r'$N = N_c + N_q$', ha='center', va='top', fontsize=FS, color=MUTED)
 
     # 2. embedding
-    emb = _box(ax, 30.2, yrow, 11.6, 11.5, fc=NET_FC, ec=NET_EC)
+    _box(ax, 30.2, yrow, 11.6, 11.5, fc=NET_FC, ec=NET_EC)
     ax.text(30.2, yrow + 3.6, 'linear\nembedding', ha='center', va='center', fontsize=FS, color=INK, zorder=5,
             linespacing=1.2)
     ax.text(30.2, yrow - .1, '+ segment\nembedding', ha='center', va='center', fontsize=FS, color=INK, zorder=5,

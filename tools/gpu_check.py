@@ -33,9 +33,9 @@ if __name__ == '__main__':
     ap.add_argument('--only', default=None, help='run only the checks whose name contains this')
     a = ap.parse_args()
     G, ONLY = ('cpu' if a.dry else 'cuda'), a.only
-    from icde_nb.training import PRESETS, fit, resolve_device
-    from icde_nb.model import load_pretrained
-    from icde_nb.dataset import sample_episodes, GENERAL
+    from icde_nb.density.training import PRESETS, fit, resolve_device
+    from icde_nb.density.model import load_pretrained
+    from icde_nb.density.dataset import sample_episodes, GENERAL
     from icde_nb.core import UsageError
 
     @check('environment')
@@ -97,7 +97,7 @@ if __name__ == '__main__':
 
     @check('estimators with device="cuda" vs "cpu"')
     def _():
-        from icde_nb.estimators import InContextDensity, InContextImputer
+        from icde_nb.tabular.estimators import InContextDensity, InContextImputer
         rng = np.random.default_rng(0)
         X = rng.standard_normal((700, 5)) @ rng.standard_normal((5, 5)); Xm = X.copy(); Xm[rng.random(X.shape) < .25] = np.nan
         out = {}
@@ -112,8 +112,9 @@ if __name__ == '__main__':
 
     @check('throughput: training steps per second, general preset (batch 32 / 128 / 512), cuda fp32 and bf16')
     def _():
-        from icde_nb.training import mdn_loss, make_optimizer
-        from icde_nb.model import TransformerMDN
+        from icde_nb.density.training import mdn_loss
+        from icde_nb.loop import make_optimizer
+        from icde_nb.density.model import TransformerMDN
         mc, tc = PRESETS['general']
         res = {}
         for bs in ((8,) if a.dry else (32, 128, 512)):

@@ -2,7 +2,7 @@
 
 Run from the repository root after re-executing the home page:  python tools/readme.py
 Markdown cells are copied, shown code cells become ```python blocks, text outputs indented blocks, markdown outputs
-(tables) themselves, and figures PNG files in images/ (index_<cell>.png); links to notebooks gain the nbs/ prefix.
+(tables) themselves, and figures PNG files in images/ (index_<cell>.png); links to notebooks gain the nbs/ prefix; Quarto's ```{mermaid} blocks become GitHub's ```mermaid.
 Hidden cells (#| hide) and the hidden tests at the end are left out.
 """
 import base64, json, re
@@ -17,7 +17,8 @@ def render(nb:dict)->str:
     for i, c in enumerate(nb['cells']):
         src = ''.join(c['source']).rstrip()
         if c['cell_type'] == 'markdown':
-            out.append(re.sub(r'\]\((\d\d\w*\.ipynb)\)', r'](nbs/\1)', src)); continue
+            src = src.replace('```{mermaid}', '```mermaid')                     # Quarto's diagram block, as GitHub writes it
+            out.append(re.sub(r'\]\(((?:\w+/)?\d\d\w*\.ipynb)\)', r'](nbs/\1)', src)); continue
         if 'hide' in directives(src) or not src: continue
         code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
         if code: out.append(f'```python\n{code}\n```')

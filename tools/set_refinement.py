@@ -10,12 +10,12 @@ the classical fits for K = 1..6 as extra candidates of the selection, chosen on 
 
      python tools/set_refinement.py icde_nb/weights/tabular.pt --steps 5 --strength 16 --select-from 64 --predictive
 (the shipped `tabular` checkpoint's setting: the same refinement without the last two options, and posterior-predictive
-covariances (`predictive_inflation`, 02a_refinement), measured on real tables by benchmarks/tables.py (13_imputation).)
+covariances (`predictive_inflation`, density/03_refinement), measured on real tables by benchmarks/tables.py (tabular/02_imputation).)
 """
 import argparse
 from dataclasses import asdict
 import torch
-from icde_nb.model import Refinement
+from icde_nb.density.model import Refinement
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
