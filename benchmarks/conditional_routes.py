@@ -11,16 +11,18 @@ Prints, per cell (D x Nc x context missing rate, the reconstruction benchmark's 
 conditional NLL gap of route (a) without refinement (network only), route (a) with the default refinement, and route (b), and
 the time per episode of each.
 """
-import argparse, copy, time
+import copy, time
 from statistics import mean
 from dataclasses import replace
+from pathlib import Path
 import torch
-from icde_nb.core import fmt_pm, mean_se
+from fastcore.script import call_parse
+from icde_nb.core import fmt_pm, mean_se, UsageError, check_out_path, write_json
 from icde_nb.distributions import select_episodes
 from icde_nb.density.dataset import GENERAL, sample_episodes
 from icde_nb.density.conditional import MixtureConditional
 from icde_nb.density.masking import normalise
-from icde_nb.density.model import load_pretrained, load_model, save_model
+from icde_nb.density.pretrained import resolve_model, save_model
 from icde_nb.loop import LoopConfig, train
 from icde_nb.tabular.reconstruction import cell_data, query_rows
 
@@ -55,15 +57,20 @@ def token_loss(model, batch):
     nll = -missing_marginal(model.head.distribution(p), rows, normalise(query, mean, std)).mean().float()
     return nll, nll
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--steps', type=int, default=3000); ap.add_argument('--episodes', type=int, default=40)
-    ap.add_argument('--threads', type=int, default=1); ap.add_argument('--out', default='results/route_b.pt')
-    ap.add_argument('--load', default=None, help='evaluate this fine-tuned checkpoint instead of training one')
-    ap.add_argument('--json', default=None, help='write the per-cell results here (the notebook reads nbs/results/conditional_routes.json)')
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    base = load_pretrained('general')
+# fastcore's call_parse runs main when this file is run (python benchmarks/conditional_routes.py ...), not when it is imported
+@call_parse
+def main(steps:int=3000,  # fine-tuning steps of route (b) from the general checkpoint
+         episodes:int=40, # test episodes per cell (episodes 40 .. 40 + episodes of each cell)
+         threads:int=1,   # torch threads
+         out:str='results/route_b.pt', # where to save route (b)'s fine-tuned checkpoint
+         load:str=None,   # evaluate this fine-tuned checkpoint instead of training one
+         json:str=None,   # write the per-cell results here (the notebook reads nbs/results/conditional_routes.json)
+        ):
+    "Two routes to p(x_missing | x_observed, context), side by side: the exact conditional of the predicted joint, and query tokens."
+    if load and not Path(load).is_file(): raise UsageError(f'--load: no checkpoint at {load}')
+    if not load: check_out_path(out)
+    torch.set_num_threads(threads)
+    base = resolve_model('general')
     prior = replace(GENERAL, dim_min=2)                                                  # rows need one observed and one missing entry
 
     def sample(gen):
@@ -71,16 +78,16 @@ if __name__ == '__main__':
         ep = sample_episodes(prior, 32, nc, 64, gen)
         return ep.context, ep.query, query_rows(ep.query, gen)
 
-    if a.load: tok = load_model(a.load)
+    if load: tok = resolve_model(load)
     else:
         t = time.perf_counter()
-        tok, hist = train(lambda: copy.deepcopy(base), token_loss, sample, LoopConfig(steps=a.steps, lr=3e-4, warmup=100, val_every=0, seed=1),
+        tok, hist = train(lambda: copy.deepcopy(base), token_loss, sample, LoopConfig(steps=steps, lr=3e-4, warmup=100, val_every=0, seed=1),
                           out=None, progress=False)
-        print(f'route (b): fine-tuned {a.steps} steps from the general checkpoint in {(time.perf_counter() - t) / 60:.1f} min; '
+        print(f'route (b): fine-tuned {steps} steps from the general checkpoint in {(time.perf_counter() - t) / 60:.1f} min; '
               f'loss {mean(hist["train_loss"][:100]):.3f} (first 100 steps) -> {mean(hist["train_loss"][-100:]):.3f} (last 100)', flush=True)
-        save_model(tok, a.out)
+        save_model(tok, out)
     tok.eval()
-    E, table = a.episodes, {}
+    E, table = episodes, {}
     for D in (2, 4, 8):
         for Nc in (32, 128, 512):
             for rate in (0., 0.3):
@@ -99,8 +106,4 @@ if __name__ == '__main__':
                 table[f'D={D} Nc={Nc} miss={rate:.0%}'] = {n: [*(float(v) for v in mean_se(g.numpy())), ms] for n, (g, ms) in res.items()}
                 print(f'D={D} Nc={Nc} missing={rate:.0%}: ' + '; '.join(f'{n} {fmt_pm(g)} ({ms:.0f} ms/episode)' for n, (g, ms) in res.items())
                       + f'; (b) - (a) network only: {fmt_pm(d)}', flush=True)
-    if a.json:
-        import json
-        from pathlib import Path
-        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.json).write_text(json.dumps(dict(steps=a.steps, episodes=E, cells=table), indent=1))
+    if json: write_json(json, dict(steps=steps, episodes=E, cells=table))

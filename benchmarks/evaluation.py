@@ -3,18 +3,22 @@ and every baseline and reference, with the per-episode work spread over the CPU'
 
 Run: python benchmarks/evaluation.py [--episodes 100] [--workers N]
 """
-import argparse, os, time
-from icde_nb.density.model import load_pretrained
+import os, time
+from fastcore.script import call_parse
+from icde_nb.density.pretrained import resolve_model
 from icde_nb.scoring.evaluation import evaluate, test_episodes, metrics_table
 from icde_nb.scoring.baselines import baselines
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser(); ap.add_argument('--episodes', type=int, default=100); ap.add_argument('--workers', type=int, default=None)
-    a = ap.parse_args()
-    model, ep = load_pretrained(), test_episodes('default', a.episodes)
+# fastcore's call_parse runs main when this file is run (python benchmarks/evaluation.py ...), not when it is imported
+@call_parse
+def main(episodes:int=100, # test episodes of the default setting
+         workers:int=None, # worker processes (default: CPU count)
+        ):
+    "Wall time of a full evaluation: every metric, the model and every baseline and reference, spread over the CPU's cores."
+    model, ep = resolve_model('default'), test_episodes('default', episodes)
     t = time.perf_counter()
-    ev = evaluate({'mdn': model, **baselines(a.workers)}, ep, workers=a.workers, progress=False)
+    ev = evaluate({'mdn': model, **baselines(workers)}, ep, workers=workers, progress=False)
     dt = time.perf_counter() - t
     print(metrics_table(ev).markdown())
-    print(f"\n{a.episodes} episodes x {len(ev.methods)} methods x every metric: {dt:.1f} s wall time "
-          f"({a.workers or os.cpu_count()} worker processes)")
+    print(f"\n{episodes} episodes x {len(ev.methods)} methods x every metric: {dt:.1f} s wall time "
+          f"({workers or os.cpu_count()} worker processes)")

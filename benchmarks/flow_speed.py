@@ -7,11 +7,14 @@ Prints per task: milliseconds of a reverse-KL training step (64 data sets of 64 
 density, backward) and of an evaluation batch (256 data sets, 100 draws and their density, no gradients; as the evaluation did
 before, in one call, and as it does now, in chunks: `chunked_sample`, `chunked_log_prob`), and the ratios.
 """
-import argparse, time
+import time
+from typing import Annotated
 import numpy as np, torch, zuko
+from fastcore.script import call_parse
+from icde_nb.core import UsageError, comma_list
 from icde_nb.posterior.model import PosteriorEstimator, posterior_loss
 from icde_nb.distributions import chunked_sample, chunked_log_prob
-from icde_nb.posterior.tasks import load_task
+from icde_nb.posterior.tasks import TASKS, load_task
 
 def zuko_copy(m):
     "The same estimator with zuko's NSF as its flow (same weights)."
@@ -20,13 +23,19 @@ def zuko_copy(m):
     nsf.load_state_dict(m.head.flow.state_dict()); c.load_state_dict(m.state_dict()); c.head.flow = nsf
     return c
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--tasks', default='gaussian-16d,mixture-means-64d'); ap.add_argument('--repeats', type=int, default=9)
-    a = ap.parse_args()
+# fastcore's call_parse runs main when this file is run (python benchmarks/flow_speed.py ...), not when it is imported
+@call_parse
+def main(tasks:Annotated[str, f"comma-separated, any of {list(TASKS)} (or 'module:function')"]='gaussian-16d,mixture-means-64d',
+         repeats:int=9,   # timings of each piece of work; the median is reported
+        ):
+    "The flow head's speed: zuko's NSF against `FlowHead` on the same weights, a reverse-KL training step and an evaluation batch."
+    loaded = {}
+    for name in comma_list(tasks, 'tasks'):
+        try: loaded[name] = load_task(name)
+        except ValueError as e: raise UsageError(f'--tasks: {e}') from None
     torch.set_num_threads(1)
-    for name in a.tasks.split(','):
-        task = load_task(name); torch.manual_seed(0)
+    for name, task in loaded.items():
+        torch.manual_seed(0)
         ours = PosteriorEstimator(task, 'transformer', 'flow'); models = {'zuko NSF': zuko_copy(ours), 'FlowHead': ours}
         theta, data = task.sample(64, 64, torch.Generator().manual_seed(0))
         _, evald = task.sample(256, 64, torch.Generator().manual_seed(1))
@@ -39,7 +48,7 @@ if __name__ == '__main__':
         work = [('zuko NSF', 'step', step), ('FlowHead', 'step', step), ('zuko NSF', 'eval', evaluation),
                 ('FlowHead', 'eval', evaluation), ('FlowHead', 'chunked', chunked)]
         t = {(k, w): [] for k, w, _ in work}
-        for _ in range(a.repeats):
+        for _ in range(repeats):
             for k, w, f in work:                                                  # alternating: the same machine state for all
                 t0 = time.perf_counter(); f(models[k]); t[k, w].append(time.perf_counter() - t0)
         med = {key: 1e3 * float(np.median(v)) for key, v in t.items()}

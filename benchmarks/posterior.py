@@ -27,9 +27,11 @@ Parts (every run: --steps steps of 64 data sets of 64 points, encoders at the tr
            128-D are slow), with the share of q's draws in each mode
 Prints each part's table (mean +- s.e. over seeds); the JSON holds every run's scores (the notebook reads it).
 """
-import argparse, json, sys, time
+import json as jsonlib, shlex, sys, time
 from pathlib import Path
-from icde_nb.core import parallel_map
+from typing import Annotated
+from fastcore.script import call_parse
+from icde_nb.core import parallel_map, check_choice, write_json
 from icde_nb.posterior.model import PosteriorConfig, fit_posterior, OBJECTIVES
 from icde_nb.posterior.study import compare, CORE_TASKS, run_longest_first, run_cost, comparison_run, comparison_runs, compare_table
 from icde_nb.posterior.evaluation import misspecification, evaluate_grid
@@ -90,44 +92,47 @@ def study_jobs(groups, config, n_eval:int, seeds:int, steps:int)->list:
                                                                           P['n_eval'], P['n_samples'], seeds, True)]
     return jobs
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--part', default='all', help=f"one of {list(GROUPS)} or 'all'")
-    ap.add_argument('--config', default='full', help=f"with --part all: one of {list(CONFIGS)}")
-    ap.add_argument('--seeds', type=int, default=3); ap.add_argument('--steps', type=int, default=500)
-    ap.add_argument('--n-eval', type=int, default=None, help="evaluation data sets per run (default: the configuration's; 256 for one part)")
-    ap.add_argument('--workers', type=int, default=2)
-    ap.add_argument('--json', default=None, help='write (or, for one part, merge into) this file')
-    a = ap.parse_args()
-    if a.part != 'all' and a.part not in GROUPS: sys.exit(f"--part must be one of {list(GROUPS)} or 'all', got {a.part!r}")
-    if a.config not in CONFIGS: sys.exit(f"--config must be one of {list(CONFIGS)}, got {a.config!r}")
-    config = PosteriorConfig(steps=a.steps)
-    if a.part == 'all':                                                          # every job in one pool, costliest first:
-        n_eval, t0 = a.n_eval or CONFIGS[a.config]['n_eval'], time.perf_counter()  # no part waits for another's last long run
-        jobs = study_jobs(CONFIGS[a.config]['groups'], config, n_eval, a.seeds, a.steps)
-        res = run_longest_first(study_job, [j for _, j in jobs], study_cost, a.workers, 'study', False)
-        out = dict(commands=[' '.join(['python', *sys.argv])], config=a.config, n_eval=n_eval, workers=a.workers, results=[], misspec=[], variable=[])
-        for (part, _), r in zip(jobs, res):
-            if part in ('misspec', 'variable'): out[part] += r
-            else: out['results'].append(dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=part))
-        for part in dict.fromkeys(p for p, _ in jobs if p not in ('misspec', 'variable')):
-            print(compare_table([r for r in out['results'] if r['part'] == part], part).markdown(), '\n', flush=True)
-        for part in ('misspec', 'variable'): print(json.dumps(out[part][:4], indent=1)[:1500], '...\n', flush=True)
+# fastcore's call_parse runs main when this file is run (python benchmarks/posterior.py ...), not when it is imported
+@call_parse
+def main(part:Annotated[str, f"'all' (every part of --config in one pool of workers) or one part, merged into --json: one of {list(GROUPS)}"]='all',
+         config:Annotated[str, f"with --part all, which parts and how many evaluation data sets: one of {list(CONFIGS)}"]='full',
+         seeds:int=3,       # runs per combination, seeds 0 .. seeds - 1
+         steps:int=500,     # training steps of every run
+         n_eval:int=None,   # evaluation data sets per run (default: the configuration's; 256 for one part)
+         workers:int=2,     # worker processes, one run each at a time
+         json:str=None,     # write (or, for one part, merge into) this file
+        ):
+    "The amortized-posterior study: every estimator, task and objective over seeds, scored by KL both ways, calibration and wall time."
+    check_choice('part', part, [*GROUPS, 'all'])
+    check_choice('config', config, CONFIGS)
+    cmd = shlex.join(['python', *sys.argv])
+    cfg = PosteriorConfig(steps=steps)
+    if part == 'all':                                                            # every job in one pool, costliest first:
+        n_eval, t0 = n_eval or CONFIGS[config]['n_eval'], time.perf_counter()    # no part waits for another's last long run
+        jobs = study_jobs(CONFIGS[config]['groups'], cfg, n_eval, seeds, steps)
+        res = run_longest_first(study_job, [j for _, j in jobs], study_cost, workers, 'study', False)
+        out = dict(commands=[cmd], config=config, n_eval=n_eval, workers=workers, results=[], misspec=[], variable=[])
+        for (p, _), r in zip(jobs, res):
+            if p in ('misspec', 'variable'): out[p] += r
+            else: out['results'].append(dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=p))
+        for p in dict.fromkeys(p for p, _ in jobs if p not in ('misspec', 'variable')):
+            print(compare_table([r for r in out['results'] if r['part'] == p], p).markdown(), '\n', flush=True)
+        for p in ('misspec', 'variable'): print(jsonlib.dumps(out[p][:4], indent=1)[:1500], '...\n', flush=True)
         out['minutes'] = dict(all=(time.perf_counter() - t0) / 60)
-        print(f"--config {a.config}: {len(res)} jobs in {out['minutes']['all']:.1f} min on {a.workers} workers", flush=True)
-        if a.json: Path(a.json).write_text(json.dumps(out))
-        sys.exit()
-    out = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else dict(commands=[], minutes={}, results=[])
-    group, t0, results = a.part, time.perf_counter(), []
+        print(f"--config {config}: {len(res)} jobs in {out['minutes']['all']:.1f} min on {workers} workers", flush=True)
+        if json: write_json(json, out, cmd)
+        return
+    out = jsonlib.loads(Path(json).read_text()) if json and Path(json).exists() else dict(commands=[], minutes={}, results=[])
+    group, t0, results = part, time.perf_counter(), []
     if group in ('misspec', 'variable'):                                         # their own runs, kept apart from the comparison's
-        jobs = [j for _, j in study_jobs((group,), config, a.n_eval or 256, a.seeds, a.steps)]
-        out[group] = [r for rs in parallel_map(study_job, jobs, a.workers, group, False) for r in rs]
-        print(json.dumps(out[group][:4], indent=1)[:1500], '...\n', flush=True)
-    for part in GROUPS[group]:
-        table, res = compare(**(dict(n_eval=a.n_eval or 256) | PARTS[part]), config=config, seeds=a.seeds, matched=True, workers=a.workers, progress=False)
+        jobs = [j for _, j in study_jobs((group,), cfg, n_eval or 256, seeds, steps)]
+        out[group] = [r for rs in parallel_map(study_job, jobs, workers, group, False) for r in rs]
+        print(jsonlib.dumps(out[group][:4], indent=1)[:1500], '...\n', flush=True)
+    for p in GROUPS[group]:
+        table, res = compare(**(dict(n_eval=n_eval or 256) | PARTS[p]), config=cfg, seeds=seeds, matched=True, workers=workers, progress=False)
         print(table.markdown(), '\n', flush=True)
-        results += [dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=part) for r in res]
+        results += [dict({k: v for k, v in r.items() if not k.endswith('_per_set')}, part=p) for r in res]
     out['results'] = [r for r in out['results'] if r.get('part') not in GROUPS[group]] + results
     out['minutes'][group] = (time.perf_counter() - t0) / 60
     print(f'{group}: {len(results) or len(out.get(group, []))} results in {out["minutes"][group]:.1f} min\n', flush=True)
-    if a.json: out['commands'].append(' '.join(['python', *sys.argv])); Path(a.json).write_text(json.dumps(out))
+    if json: out['commands'].append(cmd); write_json(json, out, cmd)

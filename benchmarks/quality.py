@@ -6,37 +6,42 @@ mean_j[log p_true(x_j) - log q(x_j)] (an unbiased estimate of KL(true || q), nat
 episode of batched `predict` + `log_prob` against an EM-BIC fit at Nc = 128, both on one CPU thread. --symmetries n adds the network
 alone and the model averaged over n signed permutations of the axes (`SymmetryAverage`, scoring/03_bayes).
 """
-import argparse, time, math
+import copy, time, math
+from pathlib import Path
 import numpy as np, torch
+from fastcore.script import call_parse
+from icde_nb.core import UsageError, comma_list
 from icde_nb.density.dataset import EpisodicGMM, GMMPrior
-from icde_nb.density.model import load_model, load_pretrained
-from icde_nb.scoring.evaluation import evaluate
+from icde_nb.density.pretrained import resolve_model
+from icde_nb.scoring.evaluation import by_context_size
 from icde_nb.scoring.baselines import baselines, fit_em_bic, LABELS
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--checkpoint', default=None); ap.add_argument('--episodes', type=int, default=500)
-    ap.add_argument('--workers', type=int, default=2); ap.add_argument('--sizes', default='16,64,256')
-    ap.add_argument('--symmetries', type=int, default=0, help='also the network and the model averaged over this many signed permutations')
-    a = ap.parse_args()
-    model = load_model(a.checkpoint) if a.checkpoint else load_pretrained()
+# fastcore's call_parse runs main when this file is run (python benchmarks/quality.py ...), not when it is imported
+@call_parse
+def main(checkpoint:str=None,     # a checkpoint (.pt) to score in place of the shipped default model
+         episodes:int=500,        # test episodes per context size (seed 0 of the test split), 512 queries each
+         workers:int=2,           # worker processes for the scoring and the classical fits
+         sizes:str='16,64,256',   # context sizes Nc, comma-separated
+         symmetries:int=0,        # also the network alone and the model averaged over this many signed permutations of the axes (0: neither)
+        ):
+    "Mean NLL gap by context size and time per episode of the Transformer-MDN against classical density estimators."
+    sizes = comma_list(sizes, 'sizes', int)
+    if not sizes: raise UsageError('--sizes: give at least one context size, e.g. 16,64,256')
+    if checkpoint and not Path(checkpoint).is_file(): raise UsageError(f'--checkpoint: no checkpoint at {checkpoint}')
+    model = resolve_model(checkpoint or 'default')
     torch.set_num_threads(1)
-    sizes = [int(s) for s in a.sizes.split(',')]
     steps = model.refinement.steps
     frm = model.refinement.steps_from
     ours = (f'model (+{steps} EM steps' + (f' from {frm} points)' if frm else ')')) if steps else 'model (no refinement)'
-    estimators = ({'model (no refinement)': model.estimator(refine=0)} if steps else {}) | {ours: model} | baselines(a.workers)
-    if a.symmetries:
+    estimators = ({'model (no refinement)': model.estimator(refine=0)} if steps else {}) | {ours: model} | baselines(workers)
+    if symmetries:
         from icde_nb.scoring.bayes import SymmetryAverage
-        estimators |= {f'network alone, {a.symmetries} symmetries': SymmetryAverage(model.estimator(refine=0), a.symmetries),
-                       f'model, {a.symmetries} symmetries': SymmetryAverage(model, a.symmetries)}
-    rows = {}
-    for nc in sizes:
-        ep = EpisodicGMM(GMMPrior(), a.episodes, nc, 512, split='test', seed=0).episodes()
-        ev = evaluate(estimators, ep, metrics=('nll_gap',), references=(), workers=a.workers, progress=False)
-        rows[nc] = {LABELS.get(m, m): ev.scores[m]['nll_gap'] for m in ev.methods}
+        estimators |= {f'network alone, {symmetries} symmetries': SymmetryAverage(model.estimator(refine=0), symmetries),
+                       f'model, {symmetries} symmetries': SymmetryAverage(model, symmetries)}
+    evs = by_context_size(estimators, sizes, episodes, 512, workers=workers, progress=False)   # test episodes of GMMPrior(), seed 0
+    rows = {nc: {LABELS.get(m, m): ev.scores[m]['nll_gap'] for m in ev.methods} for nc, ev in evs.items()}
     methods = list(rows[sizes[0]])
-    print(f"\nMean NLL gap (nats; KL(true || q) estimate) on {a.episodes} test episodes, 512 queries each (+- standard error)")
+    print(f"\nMean NLL gap (nats; KL(true || q) estimate) on {episodes} test episodes, 512 queries each (+- standard error)")
     print('| method | ' + ' | '.join(f'Nc = {nc}' for nc in sizes) + ' |')
     print('|---|' + '---|' * len(sizes))
     for mth in methods:
@@ -57,15 +62,13 @@ if __name__ == '__main__':
     ep = EpisodicGMM(GMMPrior(), 256, 128, 512, split='test', seed=1).episodes()
     x = ep.query.transpose(0, 1)                                                  # (Nq, B, D): torch's layout
     t_model, t_net, t_em, t_one = [], [], [], []
+    one_pass = copy.copy(model); one_pass.cpu_tokens = 10 ** 9                 # the same network in one pass, no CPU chunking
     with threadpool_limits(1), torch.no_grad():
         model.predict(ep.context).log_prob(x)                                    # warm-up
         for _ in range(5):
             t = time.perf_counter(); model.predict(ep.context).log_prob(x); t_model.append((time.perf_counter() - t) / len(ep.context))
             t = time.perf_counter(); model.predict(ep.context, refine=0); t_net.append((time.perf_counter() - t) / len(ep.context))
-            import icde_nb.density.model as M                                             # the same network in one pass, no CPU chunking
-            keep, M.CPU_TOKENS = M.CPU_TOKENS, 10 ** 9
-            t = time.perf_counter(); model.predict(ep.context, refine=0); t_one.append((time.perf_counter() - t) / len(ep.context))
-            M.CPU_TOKENS = keep
+            t = time.perf_counter(); one_pass.predict(ep.context, refine=0); t_one.append((time.perf_counter() - t) / len(ep.context))
             t = time.perf_counter()
             for i in range(16): fit_em_bic(ep.context[i])
             t_em.append((time.perf_counter() - t) / 16)

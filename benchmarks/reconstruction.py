@@ -16,47 +16,55 @@ expected conditional KL, nats per row) of the model and of the best classical ro
 the gap, the RMSE of the conditional mean (per true spread) and the coverage of central 50% / 90% intervals of each missing entry.
 Classical scores do not depend on the model: they are cached under --out and reused.
 """
-import argparse, json, time
+import time
 from pathlib import Path
-from icde_nb.core import fmt_pm
-from icde_nb.density.model import load_pretrained, load_model
+from fastcore.script import call_parse
+from icde_nb.core import fmt_pm, UsageError, comma_list, write_json
+from icde_nb.density.pretrained import resolve_model
 from icde_nb.tabular.reconstruction import (MODEL, NETWORK, METRICS, classical_cell, cell_data, reconstruction_benchmark, benchmark_summary,
                                     best_classical, benchmark_table, time_one_table, speed_table)
 
 DEV = 120  # episodes 0-119 of the Nc = 512 cells (0-39 of the Nc = 128 ones) chose the refinement's large-context settings
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--checkpoint', default='general'); ap.add_argument('--episodes', type=int, default=200)
-    ap.add_argument('--dims', default='2,4,8'); ap.add_argument('--sizes', default='32,128,512'); ap.add_argument('--rates', default='0,0.3')
-    ap.add_argument('--workers', type=int, default=2); ap.add_argument('--out', default='results/reconstruction')
-    ap.add_argument('--json', default=None, help='write the per-cell means and s.e. (or, with --speed, the timings) to this file')
-    ap.add_argument('--speed', action='store_true', help='only time one table (512 rows, Nc = 512, D = 8) by each route on one thread')
-    ap.add_argument('--classical-only', action='store_true', help='only fill the cache of classical scores')
-    ap.add_argument('--dissertation', action='store_true', help="only the dissertation's task (D = 2, fully hidden queries, its prior) at Nc 16/64/256")
-    ap.add_argument('--tune-select', action='store_true', help='EM steps per count of the component selection (select_steps), on validation episodes')
-    ap.add_argument('--tune-classical', action='store_true', help='the selection with and without the classical fits as candidates (select_classical 0 / 6), on validation episodes')
-    ap.add_argument('--tune-predictive', action='store_true', help='the selection with and without posterior-predictive covariances (Refinement.predictive), on validation episodes')
-    a = ap.parse_args()
-    dims, sizes, rates = ([int(v) for v in a.dims.split(',')], [int(v) for v in a.sizes.split(',')], [float(v) for v in a.rates.split(',')])
-    if a.classical_only:
+# fastcore's call_parse runs main when this file is run (python benchmarks/reconstruction.py ...), not when it is imported
+@call_parse
+def main(checkpoint:str='general', # the model: a shipped one ('general' or 'default') or a checkpoint path
+         episodes:int=200,         # test episodes per cell
+         dims:str='2,4,8',         # dimensions D of the cells, comma-separated
+         sizes:str='32,128,512',   # context sizes Nc of the cells, comma-separated
+         rates:str='0,0.3',        # missing rates of the cells' contexts (MCAR), comma-separated
+         workers:int=2,            # worker processes for the classical routes
+         out:str='results/reconstruction', # folder of the cached classical scores and of the tables
+         json:str=None,            # write the per-cell means and s.e. (or, with --speed, the timings) to this file
+         speed:bool=False,         # only time one table (512 rows, Nc = 512, D = 8) by each route on one thread
+         classical_only:bool=False, # only fill the cache of classical scores
+         dissertation:bool=False,  # only the dissertation's task (D = 2, fully hidden queries, its prior) at Nc 16/64/256
+         tune_select:bool=False,   # EM steps per count of the component selection (select_steps), on validation episodes
+         tune_classical:bool=False, # the selection with and without the classical fits as candidates (select_classical 0 / 6), on validation episodes
+         tune_predictive:bool=False, # the selection with and without posterior-predictive covariances (Refinement.predictive), on validation episodes
+        ):
+    "Conditional densities p(x_missing | x_observed, context) of the reconstruction model against classical routes fitted to the same context."
+    dims, sizes, rates = comma_list(dims, 'dims', int), comma_list(sizes, 'sizes', int), comma_list(rates, 'rates', float)
+    if checkpoint not in ('general', 'default') and not Path(checkpoint).is_file():
+        raise UsageError(f"--checkpoint: {checkpoint!r} is neither 'general', 'default' nor a checkpoint file")
+    if classical_only:
         for D in dims:
             for n in sizes:
                 for r in rates:
-                    t = time.perf_counter(); classical_cell(D, n, r, a.episodes, a.workers, a.out)
+                    t = time.perf_counter(); classical_cell(D, n, r, episodes, workers, out)
                     print(f'D={D} Nc={n} missing={r:.0%}: classical routes cached ({time.perf_counter() - t:.0f} s)', flush=True)
-        raise SystemExit
-    model = load_pretrained(a.checkpoint) if a.checkpoint in ('general', 'default') else load_model(a.checkpoint)
-    if a.dissertation:
+        return
+    model = resolve_model(checkpoint)
+    if dissertation:
         from icde_nb.scoring.evaluation import by_context_size, size_table
         from icde_nb.scoring.baselines import baselines, LABELS
-        evs = by_context_size({'general': model, 'mdn': load_pretrained('default'), **baselines(a.workers)}, (16, 64, 256), a.episodes,
-                              workers=a.workers, progress=False)
+        evs = by_context_size({'general': model, 'mdn': resolve_model('default'), **baselines(workers)}, (16, 64, 256), episodes,
+                              workers=workers, progress=False)
         tab = size_table(evs, LABELS | {'general': 'general model (any D, missing entries)', 'mdn': 'default model (2-D only)'}, model='general')
         print(tab.markdown())
-        if a.json: Path(a.json).parent.mkdir(parents=True, exist_ok=True); Path(a.json).write_text(json.dumps(dict(header=tab.header, rows=tab.rows, title=tab.title), indent=1))
-        raise SystemExit
-    if a.tune_select or a.tune_classical or a.tune_predictive:   # validation episodes of the cells where the selection runs (Nc = 512)
+        if json: write_json(json, dict(header=tab.header, rows=tab.rows, title=tab.title))
+        return
+    if tune_select or tune_classical or tune_predictive:   # validation episodes of the cells where the selection runs (Nc = 512)
         import torch
         from dataclasses import replace
         from icde_nb.density.conditional import MixtureConditional
@@ -64,24 +72,24 @@ if __name__ == '__main__':
         torch.set_num_threads(1); base = model.refinement
         for D in (4, 8):
             for r in rates:
-                ep, ctx, rows = cell_data(D, 512, r, a.episodes, split="valid")
+                ep, ctx, rows = cell_data(D, 512, r, episodes, split="valid")
                 truth, spread, gaps = MixtureConditional(ep.mixture, rows), ep.mixture.stddev[:, None], {}
-                grid = ([dict(select_steps=n, select_classical=0) for n in (10, 20, 30, 50)] if a.tune_select else
-                        [dict(predictive=b) for b in (False, True)] if a.tune_predictive else
+                grid = ([dict(select_steps=n, select_classical=0) for n in (10, 20, 30, 50)] if tune_select else
+                        [dict(predictive=b) for b in (False, True)] if tune_predictive else
                         [dict(select_steps=20, select_classical=c) for c in (0, 6)])
                 for i, kw in enumerate(grid):
-                    model.refinement = replace(base, **kw); t = time.perf_counter()
-                    gaps[i] = conditional_scores(model.conditional(ctx, rows), truth, ep.query, spread)['gap']
+                    t = time.perf_counter()
+                    gaps[i] = conditional_scores(model.conditional(ctx, rows, refinement=replace(base, **kw)), truth, ep.query, spread)['gap']
                     d = gaps[i] - gaps[0]
                     print(f'D={D} Nc=512 missing={r:.0%} {kw}: gap {fmt_pm(gaps[i].numpy())}, '
                           f'paired against {grid[0]}: {d.mean():+.4f} ± {d.std() / len(d) ** .5:.4f} ({time.perf_counter() - t:.0f} s)', flush=True)
-        raise SystemExit
-    if a.speed:
+        return
+    if speed:
         times = time_one_table(model)
         print(speed_table(times).markdown())
-        if a.json: Path(a.json).parent.mkdir(parents=True, exist_ok=True); Path(a.json).write_text(json.dumps({f'{r}|{n}': v for (r, n), v in times.items()}, indent=1))
-        raise SystemExit
-    results = reconstruction_benchmark(model, dims, sizes, rates, a.episodes, a.workers, a.out, progress=False)
+        if json: write_json(json, {f'{r}|{n}': v for (r, n), v in times.items()}, command=False)   # every key a timing (the notebook reads them all)
+        return
+    results = reconstruction_benchmark(model, dims, sizes, rates, episodes, workers, out, progress=False)
     summary = benchmark_summary(results)
     for ((D, Nc, rate), methods), cell in zip(results.items(), summary.values()):
         ours, best = methods[MODEL]['gap'], best_classical(cell)
@@ -90,7 +98,5 @@ if __name__ == '__main__':
         print(f"D={D} Nc={Nc} missing={rate:.0%}: model {fmt_pm(ours)}, network only {fmt_pm(methods[NETWORK]['gap'])}, best classical "
               f"({best}) {fmt_pm(methods[best]['gap'])}; paired difference {fmt_pm(d)}{held} -> {'model' if d.mean() < 0 else 'classical'} better")
     for key in METRICS:
-        tab = benchmark_table(summary, key, a.episodes); tab.save(Path(a.out) / key); print('\n' + tab.markdown())
-    if a.json:
-        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.json).write_text(json.dumps(dict(episodes=a.episodes, checkpoint=a.checkpoint, cells=summary), indent=1))
+        tab = benchmark_table(summary, key, episodes); tab.save(Path(out) / key); print('\n' + tab.markdown())
+    if json: write_json(json, dict(episodes=episodes, checkpoint=checkpoint, cells=summary))

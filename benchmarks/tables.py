@@ -10,62 +10,68 @@ Run: python benchmarks/tables.py --all                  # every table of tabular
 Needs the optional extras: pip install -e ".[tables]" (pip install -e ".[bench]" adds miceforest with lightgbm<4.7; without it that
 method is reported as failed). Prints the average-rank table per mechanism; the JSON holds every instance's scores (the notebook reads it).
 """
-import argparse, json, shlex, sys, time
+import json as jsonlib, shlex, sys, time
 from pathlib import Path
+from typing import Annotated
+from fastcore.script import call_parse
+from icde_nb.core import UsageError, check_choice, comma_list, write_json
 from icde_nb.tabular.tables import TABLES
 from icde_nb.tabular.imputation import METHODS, run_benchmark, summarise, rank_table, time_methods
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--tables', default='all', help="comma-separated names from icde_nb.tabular.tables.TABLES, or 'all'")
-    ap.add_argument('--methods', default='all', help="semicolon-separated names from icde_nb.tabular.imputation.METHODS, or 'all'")
-    ap.add_argument('--seeds', type=int, default=10); ap.add_argument('--max-rows', type=int, default=500)
-    ap.add_argument('--first-seed', type=int, default=0, help='seeds first-seed .. first-seed + seeds - 1 (to add seeds to an earlier run)')
-    ap.add_argument('--workers', type=int, default=2); ap.add_argument('--json', default=None)
-    ap.add_argument('--sweep', action='store_true', help='MCAR only, at rates 0.1, 0.3, 0.5 and 0.7 (or --rates)')
-    ap.add_argument('--rates', default=None, help="comma-separated missing rates, e.g. 0.1,0.5,0.7 (default: 0.3; with --sweep 0.1,0.3,0.5,0.7)")
-    ap.add_argument('--setting', default='in', help="'in': impute the table itself; 'out': learn from half the rows, impute the other half")
-    ap.add_argument('--merge', action='store_true', help="put these methods' scores into the instances of an existing --json file (re-running some methods)")
-    ap.add_argument('--all', action='store_true', help='run the four parts of tabular/02_imputation in turn and write their JSON files')
-    ap.add_argument('--speed', action='store_true', help='time every method on every table (MCAR 30%%, seed 0) on one thread, side by side')
-    ap.add_argument('--orders', type=int, default=1, help="also ours averaged over this many column orders (InContextImputer(orders=...)); alone, only the two of ours run")
-    a = ap.parse_args()
-    if a.all:
+SETTINGS = ('in', 'out')   # 'in': impute the table itself; 'out': learn from half the rows, impute the other half
+
+# fastcore's call_parse runs main when this file is run (python benchmarks/tables.py ...), not when it is imported
+@call_parse
+def main(tables:Annotated[str, f"comma-separated, any of {list(TABLES)}, or 'all'"]='all',
+         methods:Annotated[str, f"semicolon-separated (names hold commas), any of {list(METHODS)}, or 'all'"]='all',
+         seeds:int=10,         # seeds (row subsets and masks) per table and cell
+         max_rows:int=500,     # rows kept of each table at most
+         first_seed:int=0,     # seeds first-seed .. first-seed + seeds - 1 (to add seeds to an earlier run)
+         workers:int=2,        # worker processes, one instance each at a time
+         json:str=None,        # write every instance's scores to this file
+         sweep:bool=False,     # MCAR only, at rates 0.1, 0.3, 0.5 and 0.7 (or --rates)
+         rates:str=None,       # comma-separated missing rates, e.g. 0.1,0.5,0.7 (default: 0.3; with --sweep 0.1,0.3,0.5,0.7)
+         setting:Annotated[str, f"one of {list(SETTINGS)}: 'in' imputes the table itself; 'out' learns from half the rows and imputes the other half"]='in',
+         merge:bool=False,     # put these methods' scores into the instances of an existing --json file (re-running some methods)
+         all:bool=False,       # run the four parts of tabular/02_imputation in turn and write their JSON files
+         speed:bool=False,     # time every method on every table (MCAR 30%, seed 0) on one thread, side by side
+         orders:int=1,         # also ours averaged over this many column orders (InContextImputer(orders=...)); alone, only the two of ours run
+        ):
+    "Imputation on real tables: the in-context model against the imputation and density libraries, MCAR / MAR / MNAR, several seeds."
+    check_choice('setting', setting, SETTINGS)
+    tables = tuple(TABLES) if tables == 'all' else tuple(comma_list(tables, 'tables', choices=TABLES))
+    rates = comma_list(rates, 'rates', float)
+    if merge and json and not Path(json).is_file(): raise UsageError(f'--merge: there is no {json} to merge into')
+    if all:
         import subprocess
         for extra, out in [([], 'tables'), (['--setting', 'out'], 'tables_out'), (['--sweep'], 'tables_sweep'), (['--speed'], 'tables_speed')]:
-            subprocess.run([sys.executable, __file__, '--seeds', str(a.seeds), '--max-rows', str(a.max_rows), '--workers', str(a.workers),
+            subprocess.run([sys.executable, __file__, '--seeds', str(seeds), '--max-rows', str(max_rows), '--workers', str(workers),
                             *extra, '--json', f'nbs/results/{out}.json'], check=True)
-        raise SystemExit
-    tables = tuple(TABLES) if a.tables == 'all' else tuple(a.tables.split(','))
-    if a.orders > 1:                                                              # ours averaged over column orders (tabular/00_estimators), beside ours
+        return
+    if orders > 1:                                                                # ours averaged over column orders (tabular/00_estimators), beside ours
         from functools import partial
         from icde_nb.tabular.imputation import impute_in_context
-        METHODS[f'in-context (ours), {a.orders} column orders'] = partial(impute_in_context, orders=a.orders)
-        if a.methods == 'all': a.methods = f'in-context (ours);in-context (ours), {a.orders} column orders'
-    methods = tuple(METHODS) if a.methods == 'all' else tuple(a.methods.split(';'))
-    if a.speed:
+        METHODS[f'in-context (ours), {orders} column orders'] = partial(impute_in_context, orders=orders)
+        if methods == 'all': methods = f'in-context (ours);in-context (ours), {orders} column orders'
+    methods = tuple(METHODS) if methods == 'all' else tuple(comma_list(methods, 'methods', choices=METHODS, sep=';'))
+    if speed:
         import numpy as np
         t = time.perf_counter()
-        times = time_methods(tables, methods, max_rows=a.max_rows, progress=False)
+        times = time_methods(tables, methods, max_rows=max_rows, progress=False)
         med = {m: float(np.median([times[tb][m] for tb in tables])) for m in methods}
         print(f'seconds per table, one thread, median over {len(tables)} tables (ratio to the first method):')
         for m in sorted(methods, key=med.get): print(f'  {m:22s} {med[m]:8.3f}  {med[m] / med[methods[0]]:6.1f}x')
-        if a.json:
-            Path(a.json).write_text(json.dumps(dict(command=shlex.join(['python', *sys.argv]), minutes=(time.perf_counter() - t) / 60, seconds=times)))
-        raise SystemExit
-    patterns, rates = (('mcar',), (0.1, 0.3, 0.5, 0.7)) if a.sweep else (('mcar', 'mar', 'mnar'), (0.3,))
-    if a.rates: rates = tuple(float(r) for r in a.rates.split(','))
+        if json: write_json(json, dict(minutes=(time.perf_counter() - t) / 60, seconds=times))
+        return
+    patterns, rates = (('mcar',), tuple(rates) or (0.1, 0.3, 0.5, 0.7)) if sweep else (('mcar', 'mar', 'mnar'), tuple(rates) or (0.3,))
     t = time.perf_counter()
-    results = run_benchmark(tables, patterns, rates, a.seeds, methods, a.max_rows, a.setting, a.workers, progress=False, first_seed=a.first_seed)
-    print(f'{len(results)} instances in {(time.perf_counter() - t) / 60:.1f} min on {a.workers} worker(s)\n')
+    results = run_benchmark(tables, patterns, rates, seeds, methods, max_rows, setting, workers, progress=False, first_seed=first_seed)
+    print(f'{len(results)} instances in {(time.perf_counter() - t) / 60:.1f} min on {workers} worker(s)\n')
     for cell, summary in summarise(results).items():
         print(rank_table(summary, f'{cell}: average rank over {len(summary)} tables (1 = best)').markdown(), '\n')
-    if a.json and a.merge:                                                        # replace these methods' scores, instance by instance
-        old = json.loads(Path(a.json).read_text())
+    if json and merge:                                                            # replace these methods' scores, instance by instance
+        old = jsonlib.loads(Path(json).read_text())
         new = {(r['table'], r['pattern'], r['rate'], r['seed'], r.get('setting', 'in')): r['scores'] for r in results}
         for r in old['results']: r['scores'].update(new[r['table'], r['pattern'], r['rate'], r['seed'], r.get('setting', 'in')])
-        old['command'] += ' && ' + shlex.join(['python', *sys.argv])
-        Path(a.json).write_text(json.dumps(old)); raise SystemExit
-    if a.json:
-        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.json).write_text(json.dumps(dict(command=shlex.join(['python', *sys.argv]), minutes=(time.perf_counter() - t) / 60, results=results)))
+        write_json(json, old, old['command'] + ' && ' + shlex.join(['python', *sys.argv])); return
+    if json: write_json(json, dict(minutes=(time.perf_counter() - t) / 60, results=results))

@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #30e93834
 from __future__ import annotations
-import contextlib, csv, dataclasses, math, os, pickle, shutil, subprocess, typing
+import contextlib, csv, dataclasses, json, math, os, pickle, shlex, shutil, subprocess, sys, typing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -19,8 +19,8 @@ from fastcore.script import CliError
 
 # %% auto #0
 __all__ = ['Estimator', 'as_estimator', 'seeded', 'mean_se', 'fmt_pm', 'Table', 'one_thread', 'parallel_map', 'save_checkpoint',
-           'load_checkpoint', 'config_from_dict', 'UsageError', 'check_choice', 'check_out_path', 'default_device',
-           'resolve_device', 'command_error']
+           'load_checkpoint', 'config_from_dict', 'UsageError', 'check_choice', 'check_out_path', 'comma_list',
+           'write_json', 'default_device', 'resolve_device', 'command_error']
 
 # %% ../nbs/00_core.ipynb #04de3407
 @runtime_checkable
@@ -159,6 +159,45 @@ def check_out_path(out, # the path a command will write
     for p in out.parents:
         if p.exists() and not p.is_dir(): raise UsageError(f"--out: {p} is a file, so {out} cannot be created")
     return out
+
+# %% ../nbs/00_core.ipynb #9a45f59b
+def comma_list(value:str,    # the flag's value, e.g. '16,64,256' ('' or None: no items)
+               name:str,     # the parameter's name, for errors: 'sizes' reports '--sizes', 'gibbs_sweeps' '--gibbs-sweeps'
+               type=str,     # each item's type: str, int, float, or any function that raises ValueError on a bad item
+               choices=None, # the accepted items (None: any)
+               sep:str=',',  # what separates the items (';' where items contain commas)
+              )->list:
+    "The typed items of a flag's comma-separated value, or a `UsageError` naming the flag."
+    out = []
+    for s in str(value or '').split(sep):
+        if not (s := s.strip()): continue
+        try: v = type(s)
+        except (ValueError, TypeError):
+            t = getattr(type, '__name__', str(type))
+            raise UsageError(f"--{name.replace('_', '-')}: {s!r} is not {'an' if t[0] in 'aeiou' else 'a'} {t}") from None
+        if choices is not None: check_choice(name, v, choices)
+        out.append(v)
+    return out
+
+# %% ../nbs/00_core.ipynb #3eb38dfb
+def _json_text(o, indent:str='')->str:
+    "JSON of plain values: a dict, or a list holding containers, one entry a line; any other list on one line."
+    inner = indent + ' '
+    if isinstance(o, dict) and o: return '{\n' + ',\n'.join(f'{inner}{json.dumps(k)}: {_json_text(v, inner)}' for k, v in o.items()) + f'\n{indent}}}'
+    if isinstance(o, list) and any(isinstance(v, (dict, list)) for v in o): return '[\n' + ',\n'.join(inner + _json_text(v, inner) for v in o) + f'\n{indent}]'
+    return json.dumps(o)
+
+def write_json(path,                       # the file to write (its folders are created)
+               result:dict,                # plain values: numbers, strings, lists, tuples, dicts
+               command:str|bool|None=None, # the command line that made it (None: this process's, 'python' and `sys.argv` quoted for a shell; False: no entry)
+              )->Path:
+    "Write `result` as indented JSON with a `command` entry, the command line that made it; returns the path."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    out = json.loads(json.dumps(result))       # plain JSON values: tuples become lists, keys strings; anything else is a TypeError
+    if command is None: command = shlex.join(['python', *sys.argv])
+    if command is not False: out = {'command': command} | {k: v for k, v in out.items() if k != 'command'}
+    path.write_text(_json_text(out) + '\n')
+    return path
 
 # %% ../nbs/00_core.ipynb #bdb81040
 def _mps_available()->bool: return getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()

@@ -22,7 +22,7 @@ from .core import seeded, load_checkpoint, UsageError, check_out_path, resolve_d
 from .distributions import select_episodes
 from .scoring.baselines import baselines, LABELS
 from .scoring.evaluation import evaluate, test_episodes, by_context_size, evaluation_tables, load_checkpoint_arg
-from .density.model import load_pretrained, WEIGHTS
+from .density.pretrained import WEIGHTS, resolve_model
 from .tabular.reconstruction import plot_conditional_slice, plot_imputations, reconstruction_benchmark, benchmark_summary, benchmark_table
 from .scoring.bayes import GibbsEstimator
 
@@ -169,6 +169,34 @@ def plot_calibration(ev_q:dict,                     # method -> predictive (batc
     ax.set_title('calibration'); fig.tight_layout(); return fig
 
 # %% ../nbs/90_report.ipynb #71f123fb
+def _figures(model, ep, ev, evs, estimators:dict, hist:dict, floor)->dict:
+    "The report's figures by name: Figures 3.1-3.5 and A.1, the training curve, KL and time by context size, calibration."
+    q, n5 = model.predict(ep.context), min(5, len(ep.context))
+    return {'fig3_1_scatter': plot_scatter(q, ep, range(n5)), 'fig3_2_contours': plot_contours(q, ep, range(n5)),
+            'fig3_3_marginals': plot_marginals(q, ep, range(min(3, n5))), 'fig3_4_per_episode': plot_per_episode(ev),
+            'fig3_5_kl_references': plot_kl_references(ev), 'figA_1_marginals': plot_marginals(q, ep, range(min(8, len(ep.context))), title='Figure A.1'),
+            'training_curve': plot_history(hist), 'kl_and_time_by_context_size': plot_by_size(evs, floor=floor),
+            'calibration': plot_calibration({'Transformer-MDN': q, 'EM-BIC': estimators['em_bic'](ep.context), 'True GMM': ep.mixture}, ep)}
+
+def _reconstruction(episodes:int, quick:bool, workers)->tuple:
+    "The general model's figures and its small reconstruction table (`tabular/03_reconstruction`): (figures, tables)."
+    general = resolve_model('general')
+    figs = {'reconstruction_slice': plot_conditional_slice(general), 'reconstruction_imputations': plot_imputations(general)}
+    n = min(episodes, 4) if quick else episodes
+    res = reconstruction_benchmark(general, (2,) if quick else (2, 4, 8), (32,) if quick else (32, 512), (0.3,), n, workers, progress=False)
+    s = benchmark_summary(res)
+    return figs, {'reconstruction_gap': benchmark_table(s, 'gap', n), 'reconstruction_rmse': benchmark_table(s, 'rmse', n)}
+
+def _write_report(out:Path, header:str, figs:dict, tables:dict)->Path:
+    "Save the figures (PNG) and tables (markdown and CSV), and `report.md` that shows them all."
+    for name, f in figs.items(): f.savefig(out / f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(f)
+    for name, t in tables.items(): t.save(out / name)
+    lines = ['# icde_nb report', '', header, '']
+    for name, t in tables.items(): lines += [t.markdown(), '', f'([csv]({name}.csv))', '']
+    for name in figs: lines += [f'![{name}]({name}.png)', '']
+    (out / 'report.md').write_text('\n'.join(lines))
+    return out / 'report.md'
+
 @call_parse
 def icde_reproduce(out:str='results',   # folder for figures, tables and report.md
                    train:bool=False,    # retrain the default preset from scratch first
@@ -188,16 +216,12 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
     if recon_episodes < 0: raise UsageError(f"--recon-episodes must be >= 0, got {recon_episodes}")
     if workers is not None and workers < 0: raise UsageError(f"--workers must be >= 0, got {workers}")
     if floor is not None and not Path(floor).is_file(): raise UsageError(f"--floor: no file {floor} (write it with benchmarks/bayes_floor.py)")
-    floor = floor_from_json(floor) if floor else None
-    dev = resolve_device(device)
+    floor, dev = floor_from_json(floor) if floor else None, resolve_device(device)
     model = None if train else load_checkpoint_arg(checkpoint)
-    matplotlib.use('Agg')
-    out.mkdir(parents=True, exist_ok=True)
+    matplotlib.use('Agg'); out.mkdir(parents=True, exist_ok=True)
     if quick: episodes, size_episodes = min(episodes, 8), min(size_episodes, 8)
-    steps = ['load model', 'evaluate (default setting)', 'evaluate (dissertation setting)', 'by context size', 'figures', 'reconstruction', 'report']
-    with tqdm(total=len(steps), desc='icde-reproduce', dynamic_ncols=True, disable=not progress) as bar:
-        if train:
-            model, hist = fit(*PRESETS['tiny' if quick else 'default'], out=out / 'default.pt', device=dev, progress=progress)
+    with tqdm(total=6, desc='icde-reproduce', dynamic_ncols=True, disable=not progress) as bar:
+        if train: model, hist = fit(*PRESETS['tiny' if quick else 'default'], out=out / 'default.pt', device=dev, progress=progress)
         else: hist = load_checkpoint(checkpoint, 'mdn')['history'] if checkpoint != 'default' else training_history()
         estimators = {'mdn': model, **baselines(workers)}
         bar.update(); ep = test_episodes('default', episodes)
@@ -206,33 +230,14 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
         bar.update()
         chains = {'gibbs': GibbsEstimator(model.estimator(refine=0))} if model.config.head == 'diag' and model.config.dim == 2 else {}
         evs = by_context_size(estimators | chains, (16, 64) if quick else (16, 32, 64, 128, 256), size_episodes, workers=workers, progress=False)
-        bar.update()
-        q = model.predict(ep.context)
-        n5 = min(5, episodes)
-        figs = {'fig3_1_scatter': plot_scatter(q, ep, range(n5)), 'fig3_2_contours': plot_contours(q, ep, range(n5)),
-                'fig3_3_marginals': plot_marginals(q, ep, range(min(3, episodes))), 'fig3_4_per_episode': plot_per_episode(ev),
-                'fig3_5_kl_references': plot_kl_references(ev), 'figA_1_marginals': plot_marginals(q, ep, range(min(8, episodes)), title='Figure A.1'),
-                'training_curve': plot_history(hist), 'kl_and_time_by_context_size': plot_by_size(evs, floor=floor),
-                'calibration': plot_calibration({'Transformer-MDN': q, 'EM-BIC': estimators['em_bic'](ep.context), 'True GMM': ep.mixture}, ep)}
-        for name, f in figs.items(): f.savefig(out / f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(f)
+        bar.update(); figs = _figures(model, ep, ev, evs, estimators, hist, floor)
         tables = evaluation_tables({'default': ev, 'dissertation': ev_d}, evs, floor)
         bar.update()
-        if recon_episodes:                                                     # the general model's figures and a small table
-            general = load_pretrained('general')
-            extra = {'reconstruction_slice': plot_conditional_slice(general), 'reconstruction_imputations': plot_imputations(general)}
-            for name, f in extra.items(): f.savefig(out / f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(f)
-            figs |= extra
-            n = min(recon_episodes, 4) if quick else recon_episodes
-            res = reconstruction_benchmark(general, (2,) if quick else (2, 4, 8), (32,) if quick else (32, 512), (0.3,), n, workers, progress=False)
-            s = benchmark_summary(res)
-            tables |= {'reconstruction_gap': benchmark_table(s, 'gap', n), 'reconstruction_rmse': benchmark_table(s, 'rmse', n)}
-        for name, t in tables.items(): t.save(out / name)
+        if recon_episodes:
+            more_figs, more_tables = _reconstruction(recon_episodes, quick, workers)
+            figs, tables = figs | more_figs, tables | more_tables
+        report = _write_report(out, f'Model: {"retrained" if train else checkpoint}; {episodes} test episodes (Nc = {ep.context.shape[1]}, '
+                               f'Nq = {ep.query.shape[1]}); by-size table on {size_episodes} episodes per size.', figs, tables)
         bar.update()
-        lines = ['# icde_nb report', '', f'Model: {"retrained" if train else checkpoint}; {episodes} test episodes '
-                 f'(Nc = {ep.context.shape[1]}, Nq = {ep.query.shape[1]}); by-size table on {size_episodes} episodes per size.', '']
-        for name, t in tables.items(): lines += [t.markdown(), '', f'([csv]({name}.csv))', '']
-        for name in figs: lines += [f'![{name}]({name}.png)', '']
-        (out / 'report.md').write_text('\n'.join(lines))
-        bar.update()
-    print(f'report written to {out / "report.md"}')
+    print(f'report written to {report}')
     return out

@@ -7,10 +7,13 @@ cells flagged with a test flag (`#| slow`, `#| cuda`) are skipped unless named i
 Execution stops at the first error and leaves the notebook untouched. With --fill, only cells without saved outputs (new cells) get
 the new outputs; the others keep theirs.
 """
-import argparse, os, re, time
+import os, re, time
 from pathlib import Path
+from typing import Annotated
 from fastcore.nbio import read_nb, write_nb
+from fastcore.script import call_parse
 from execnb.shell import CaptureShell
+from icde_nb.core import UsageError, comma_list
 
 FLAGS = ('slow', 'cuda')
 
@@ -36,9 +39,14 @@ def execute(path:Path, run_flags=(), fill:bool=False):
     write_nb(nb, path)
     print(f'{path}: executed in {time.time() - t:.0f} s')
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('notebooks', nargs='+'); ap.add_argument('--flags', default='', help='test flags to run, e.g. "slow"')
-    ap.add_argument('--fill', action='store_true', help='run every cell but write outputs only into cells that have none (new cells)')
-    a = ap.parse_args()
-    for nb in a.notebooks: execute(Path(nb), a.flags.split(), a.fill)
+# fastcore's call_parse runs main when this file is run (python tools/execute_nbs.py ...), not when it is imported
+@call_parse
+def main(notebooks:Annotated[str, 'the notebooks to execute (.ipynb), in turn', {'nargs': '+'}],
+         flags:Annotated[str, f"test flags whose cells run too, space-separated, any of {list(FLAGS)} (e.g. \"slow\")"]='',
+         fill:bool=False,   # run every cell but write outputs only into cells that have none (new cells)
+        ):
+    "Execute notebooks in place and save their outputs: the outputs are the documentation site (nbdev-docs renders them)."
+    run_flags = comma_list(flags, 'flags', choices=FLAGS, sep=' ')
+    for nb in notebooks:
+        if not Path(nb).is_file(): raise UsageError(f'notebooks: no notebook at {nb}')
+    for nb in notebooks: execute(Path(nb), run_flags, fill)

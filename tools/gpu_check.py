@@ -6,10 +6,12 @@ refinement and conditionals; the scikit-learn estimators with device='cuda'), re
 at a failure: every check's traceback is kept. It ends with throughputs (training steps and predictions per second) for the
 training notebook's GPU plan. Not a test of the CI: CI has no GPU.
 """
-import argparse, json, time, traceback
+import json, time, traceback
 from dataclasses import replace
 import numpy as np
 import torch
+from fastcore.script import call_parse
+from icde_nb.core import write_json
 
 R, ONLY = {}, None
 def check(name):
@@ -27,21 +29,24 @@ def check(name):
 def sync(): torch.cuda.synchronize() if torch.cuda.is_available() else None
 def gap(a, b)->float: return float((torch.as_tensor(a).double().cpu() - torch.as_tensor(b).double().cpu()).abs().max())
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser(); ap.add_argument('--out', default='gpu_check.json')
-    ap.add_argument('--dry', action='store_true', help="run every check with 'cpu' in place of 'cuda' (to test this script)")
-    ap.add_argument('--only', default=None, help='run only the checks whose name contains this')
-    a = ap.parse_args()
-    G, ONLY = ('cpu' if a.dry else 'cuda'), a.only
-    from icde_nb.density.training import PRESETS, fit, resolve_device
-    from icde_nb.density.model import load_pretrained
+# fastcore's call_parse runs main when this file is run (python tools/gpu_check.py ...), not when it is imported
+@call_parse
+def main(out:str='gpu_check.json', # where to write every check's result (as {'command', 'checks'}: nbs/results/gpu_check.json's form)
+         dry:bool=False,           # run every check with 'cpu' in place of 'cuda' (to test this script)
+         only:str=None,            # run only the checks whose name contains this
+        ):
+    "Exercise the library's GPU path on a CUDA machine and compare it with the CPU path, check by check."
+    global ONLY
+    G, ONLY = ('cpu' if dry else 'cuda'), only
+    from icde_nb.density.training import PRESETS, fit
+    from icde_nb.density.pretrained import resolve_model
     from icde_nb.density.dataset import sample_episodes, GENERAL
-    from icde_nb.core import UsageError
+    from icde_nb.core import UsageError, resolve_device
 
     @check('environment')
     def _():
-        return dict(torch=torch.__version__, cuda=torch.version.cuda, gpu=torch.cuda.get_device_name(0) if not a.dry else None,
-                    bf16=torch.cuda.is_bf16_supported() if not a.dry else None, auto=str(resolve_device('auto')))
+        return dict(torch=torch.__version__, cuda=torch.version.cuda, gpu=torch.cuda.get_device_name(0) if not dry else None,
+                    bf16=torch.cuda.is_bf16_supported() if not dry else None, auto=str(resolve_device('auto')))
 
     @check('device errors')
     def _():
@@ -69,7 +74,7 @@ if __name__ == '__main__':
     def _():
         out = {}
         for dev in ('cpu', G):
-            m = load_pretrained('default').to(dev)
+            m = resolve_model('default', dev)
             q = m.predict(ep2.context)                                  # context on the CPU, model on dev
             out[dev] = q.log_prob(ep2.query.transpose(0, 1).to(dev)).cpu()
         return dict(mean_logp=float(out['cpu'].mean()), max_gap=gap(out['cpu'], out[G]))
@@ -83,7 +88,7 @@ if __name__ == '__main__':
         def _():
             out = {}
             for dev in ('cpu', G):
-                m = load_pretrained(name).to(dev)
+                m = resolve_model(name, dev)
                 q = m.predict(ctx)
                 c = m.conditional(ctx, rows)
                 torch.manual_seed(0)
@@ -117,7 +122,7 @@ if __name__ == '__main__':
         from icde_nb.density.model import TransformerMDN
         mc, tc = PRESETS['general']
         res = {}
-        for bs in ((8,) if a.dry else (32, 128, 512)):
+        for bs in ((8,) if dry else (32, 128, 512)):
             for bf in (False, True):
                 m = TransformerMDN(mc).to(G); opt, _ = make_optimizer(m, tc)
                 gg = torch.Generator().manual_seed(0)
@@ -132,15 +137,15 @@ if __name__ == '__main__':
                 sync(); dt = (time.perf_counter() - t) / n
                 res[f'batch {bs}{" bf16" if bf else ""}'] = dict(steps_per_s=round(1 / dt, 1), episodes_per_s=round(bs / dt))
         gg = torch.Generator().manual_seed(0)
-        t = time.perf_counter(); [sample_episodes(tc.prior, 512, 512, tc.n_query, gg) for _ in range(1 if a.dry else 3)]
-        res['episode sampling on the CPU, batch 512'] = dict(episodes_per_s=round((1 if a.dry else 3) * 512 / (time.perf_counter() - t)))
+        t = time.perf_counter(); [sample_episodes(tc.prior, 512, 512, tc.n_query, gg) for _ in range(1 if dry else 3)]
+        res['episode sampling on the CPU, batch 512'] = dict(episodes_per_s=round((1 if dry else 3) * 512 / (time.perf_counter() - t)))
         return res
 
     @check('throughput: predict, 256 tables of 512 rows, D = 8, network only and refined')
     def _():
-        m = load_pretrained('general').to(G)
+        m = resolve_model('general', G)
         gg = torch.Generator().manual_seed(0)
-        nt = 8 if a.dry else 256
+        nt = 8 if dry else 256
         c = sample_episodes(replace(GENERAL, dim_min=8), nt, 512, 1, gg).context
         res = {}
         for refine in (0, None):
@@ -149,5 +154,5 @@ if __name__ == '__main__':
             res['network only' if refine == 0 else 'refined'] = dict(ms_per_table=round(1e3 * (time.perf_counter() - t) / nt, 3))
         return res
 
-    json.dump(R, open(a.out, 'w'), indent=1, default=str)
-    print(f"\n{sum(v['ok'] for v in R.values())} of {len(R)} checks ran without error; details in {a.out}")
+    write_json(out, dict(checks=json.loads(json.dumps(R, default=str))))   # anything not plain JSON as its str
+    print(f"\n{sum(v['ok'] for v in R.values())} of {len(R)} checks ran without error; details in {out}")

@@ -12,20 +12,30 @@ the classical fits for K = 1..6 as extra candidates of the selection, chosen on 
 (the shipped `tabular` checkpoint's setting: the same refinement without the last two options, and posterior-predictive
 covariances (`predictive_inflation`, density/03_refinement), measured on real tables by benchmarks/tables.py (tabular/02_imputation).)
 """
-import argparse
 from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
 import torch
-from icde_nb.density.model import Refinement
+from fastcore.script import call_parse
+from icde_nb.core import UsageError
+from icde_nb.density.refinement import Refinement
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
-    ap.add_argument('checkpoint'); ap.add_argument('--steps', type=int, required=True); ap.add_argument('--strength', type=float, required=True)
-    ap.add_argument('--select-from', type=int, default=0); ap.add_argument('--select-steps', type=int, default=10)
-    ap.add_argument('--select-classical', type=int, default=0)
-    ap.add_argument('--predictive', action='store_true', help='scale refined covariances to their posterior predictive (Refinement.predictive)')
-    ap.add_argument('--steps-from', type=int, default=0, help='the EM steps only for contexts of at least this many rows (Refinement.steps_from)')
-    a = ap.parse_args()
-    ck = torch.load(a.checkpoint, weights_only=True)
-    ck['refinement'] = asdict(Refinement(a.steps, a.strength, a.select_from, a.select_steps, a.select_classical, a.predictive, a.steps_from))
-    torch.save(ck, a.checkpoint)
-    print(f"{a.checkpoint}: refinement = {ck['refinement']}")
+# fastcore's call_parse runs main when this file is run (python tools/set_refinement.py ...), not when it is imported
+@call_parse
+def main(checkpoint:str,  # the checkpoint (.pt) to change in place
+         steps:Annotated[int, 'MAP-EM steps after the network (Refinement.steps; 0: none)', {'opt': True, 'required': True}],
+         strength:Annotated[float, "the weight in pseudo-points of the network's mixture as the prior of those steps (Refinement.strength)", {'opt': True, 'required': True}],
+         select_from:int=0,       # selection of components by BIC from contexts of this many rows on (Refinement.select_from; 0: never)
+         select_steps:int=10,     # EM steps after each drop of a component in the selection (Refinement.select_steps)
+         select_classical:int=0,  # the selection also weighs the classical fits for K = 1..this (Refinement.select_classical; 0: none)
+         predictive:bool=False,   # scale refined covariances to their posterior predictive (Refinement.predictive)
+         steps_from:int=0,        # the EM steps only for contexts of at least this many rows (Refinement.steps_from)
+        ):
+    "Set the inference-time refinement stored in a checkpoint (weights and every other entry unchanged)."
+    if not Path(checkpoint).is_file(): raise UsageError(f'checkpoint: no file {checkpoint}')
+    try: refinement = Refinement(steps, strength, select_from, select_steps, select_classical, predictive, steps_from)
+    except ValueError as e: raise UsageError(f'refinement: {e}') from None
+    ck = torch.load(checkpoint, weights_only=True)
+    ck['refinement'] = asdict(refinement)
+    torch.save(ck, checkpoint)
+    print(f"{checkpoint}: refinement = {ck['refinement']}")

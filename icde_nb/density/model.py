@@ -8,23 +8,19 @@ Docs: https://icde-nb.github.io/icde_nb/density/model.html.md"""
 from __future__ import annotations
 import math
 from dataclasses import dataclass, asdict
-from functools import partial
-from pathlib import Path
-import icde_nb
+import copy
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 from torch.distributions import Categorical, Independent, MixtureSameFamily, MultivariateNormal, Normal
-from ..core import save_checkpoint, load_checkpoint, config_from_dict
 from .masking import Tokens, tokenise, check_context, as_points
 from .conditional import MixtureConditional
-from .refinement import em_refine, em_refine_full, em_refine_select, pad_components
+from .refinement import Refinement, refine_params
 
 # %% auto #0
-__all__ = ['MODEL_PRESETS', 'CPU_TOKENS', 'WEIGHTS', 'ModelConfig', 'Refinement', 'attention_mask', 'SelfAttention', 'Block',
-           'MDNHead', 'Readout', 'TransformerMDN', 'save_model', 'model_from_checkpoint', 'load_model',
-           'load_pretrained']
+__all__ = ['MODEL_PRESETS', 'CPU_TOKENS', 'ModelConfig', 'attention_mask', 'SelfAttention', 'Block', 'MDNHead', 'Readout',
+           'TransformerMDN']
 
 # %% ../../nbs/density/04_model.ipynb #13f810bf
 @dataclass(frozen=True)
@@ -48,27 +44,11 @@ class ModelConfig:
         if self.d_model % self.n_heads: raise ValueError(f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}")
         if not 0 < self.min_std < self.max_std: raise ValueError(f"need 0 < min_std < max_std, got {self.min_std}, {self.max_std}")
 
-@dataclass(frozen=True)
-class Refinement:
-    "An inference setting, not architecture: MAP-EM steps on the context after the network (see `em_refine`)."
-    steps:int=0               # EM steps (0: purely amortized)
-    strength:float=32.0       # tau, the weight in pseudo-points of the network's mixture as the prior of those steps
-    select_from:int=0         # full head: contexts with at least this many rows' worth of observed entries take `em_refine_select` (0: never)
-    select_steps:int=10       # EM steps after each drop of a component in the selection (`select_components`' sub_steps)
-    select_classical:int=0    # the selection also weighs the classical fits (EM from k-means starts) for K = 1..this (0: none)
-    predictive:bool=False     # the selection's covariances scaled to their posterior predictive's (`predictive_inflation`)
-    steps_from:int=0          # the EM steps only for contexts with at least this many rows' worth of observed entries (0: every context)
-
-    def __post_init__(self):
-        if self.steps < 0 or self.strength <= 0: raise ValueError(f"need steps >= 0 and strength > 0, got {self.steps}, {self.strength}")
-        if self.steps_from < 0: raise ValueError(f"steps_from must be >= 0, got {self.steps_from}")
-        if self.select_steps < 1: raise ValueError(f"select_steps must be at least 1, got {self.select_steps}")
-        if self.select_classical < 0: raise ValueError(f"select_classical must be >= 0, got {self.select_classical}")
-
 MODEL_PRESETS = dict(
     tiny=ModelConfig(d_model=16, n_layers=1, n_heads=2, d_ff=32, n_components=3),  # seconds to train: for tests
     default=ModelConfig(),                                                        # the shipped pretrained model
 )
+
 
 # %% ../../nbs/density/04_model.ipynb #4bef4d75
 def attention_mask(context_mask:Tensor, # (B, Nc) True for real context points
@@ -196,6 +176,7 @@ CPU_TOKENS = 4096   # tokens per forward pass of `predict` on a CPU (cache-sized
 class TransformerMDN(nn.Module):
     "Transformer encoder over [context | queries] tokens with a mixture-density head on the query tokens."
     checkpoint_kind = 'mdn'   # what `save_model` and the training loop write (see Saving and loading)
+    cpu_tokens = CPU_TOKENS   # tokens per forward pass of `predict` on a CPU (a private copy may set its own, e.g. to time one pass)
     def __init__(self,
                  config:ModelConfig=ModelConfig(),       # the architecture
                  refinement:Refinement=Refinement(),     # the inference-time EM refinement used by `predict` by default
@@ -229,28 +210,33 @@ class TransformerMDN(nn.Module):
     def predict(self,
                 context,                  # (B, Nc, D) or (Nc, D) raw context points, tensor or array
                 context_mask=None,        # (B, Nc) bool, True for real points, for batches of unequal context sizes
-                refine:int|None=None,     # MAP-EM steps on the context (None: `self.refinement.steps`; 0: none)
-                strength:float|None=None, # the refinement's prior strength (None: `self.refinement.strength`)
-                select_from:int|None=None, # context size from which components are selected by BIC (None: `self.refinement.select_from`)
+                refine:int|None=None,     # shorthand: MAP-EM steps on the context (0: none)
+                strength:float|None=None, # shorthand: the refinement's prior strength
+                select_from:int|None=None, # shorthand: context size from which components are selected by BIC
                 refine_on=None,           # (B, N, D) raw rows the refinement's EM runs on, NaN where missing (None: the context itself)
+                refinement:Refinement|None=None, # the inference setting (None: `self.refinement`); the shorthands change it for this call
                ):                         # distribution over raw points, batch shape (B,), event shape (D,)
         "The predictive density of the queries given the context, in raw units: the model as an `Estimator`."
-        p, mean, std = self.predict_params(context, context_mask, refine, strength, select_from, refine_on)
+        p, mean, std = self.predict_params(context, context_mask, self.setting(refinement, refine, strength, select_from), refine_on)
         return self.head.distribution(p, mean, std)
 
-    @torch.no_grad()
-    def predict_normalised(self, context, context_mask=None, refine:int|None=None, strength:float|None=None, select_from:int|None=None)->tuple:
-        "The predictive over normalised points, and the context mean and std (B, 1, D)."
-        p, mean, std = self.predict_params(context, context_mask, refine, strength, select_from)
-        return self.head.distribution(p), mean, std
+    def setting(self, refinement:Refinement|None=None, refine:int|None=None, strength:float|None=None, select_from:int|None=None)->Refinement:
+        "The inference setting of a call: `refinement` (default: the model's own) with the shorthands applied."
+        return (self.refinement if refinement is None else refinement).updated(refine, strength, select_from)
+
+    def with_refinement(self, refinement:Refinement|None=None, **shorthands)->TransformerMDN:
+        "The same network (weights shared, not copied) with another default setting; this model is unchanged."
+        other = copy.copy(self)                                                   # a shallow copy: the modules and weights are shared
+        other.refinement = self.setting(refinement, **shorthands)
+        return other
+
+    def estimator(self, refinement:Refinement|None=None, **shorthands):
+        "`predict` with a fixed setting, as an `Estimator` (e.g. `model.estimator(refine=0)`: the network alone)."
+        return self.with_refinement(refinement, **shorthands).predict
 
     def checkpoint_entries(self)->dict:
         "What, beside the weights, a checkpoint needs to rebuild this model: its config and refinement as plain dicts."
         return dict(config=asdict(self.config), refinement=asdict(self.refinement))
-
-    def estimator(self, refine:int|None=None, strength:float|None=None, select_from:int|None=None):
-        "`predict` with a fixed refinement, as an `Estimator` (e.g. `model.estimator(refine=0)`: the network alone)."
-        return partial(self.predict, refine=refine, strength=strength, select_from=select_from)
 
     def tokenise(self, context, **kw)->Tokens:
         "`tokenise` with this model's token layout (padded to `config.dim` with a presence block if `variable_dim`)."
@@ -263,9 +249,10 @@ class TransformerMDN(nn.Module):
                     context_mask=None,   # (B, Nc) bool, True for real points
                     refine:int|None=None, # as in `predict`
                     select_from:int|None=None, # as in `predict`
+                    refinement:Refinement|None=None, # as in `predict`
                    )->MixtureConditional: # batch (B, Nr), event (D,): log_prob, sample (imputations), mean
         "p(x_missing | x_observed, context) for every row: exact conditionals of the predicted joint mixture."
-        q = self.predict(context, context_mask, refine, select_from=select_from)
+        q = self.predict(context, context_mask, refine, select_from=select_from, refinement=refinement)
         rows = torch.as_tensor(rows, dtype=torch.float32)
         if rows.ndim == 2: rows = rows[None]
         if rows.ndim != 3 or rows.shape[0] != q.batch_shape[0] or rows.shape[-1] != q.event_shape[0]:
@@ -273,81 +260,40 @@ class TransformerMDN(nn.Module):
         return MixtureConditional(q, rows.to(q.mean.device))
 
     @torch.no_grad()
-    def predict_params(self, context, context_mask=None, refine:int|None=None, strength:float|None=None, select_from:int|None=None,
-                       refine_on=None)->tuple:
-        "Mixture parameters in normalised units (one query token per episode) and the context mean and std, (B, 1, D)."
-        dev = next(self.parameters()).device
+    def predict_params(self,
+                       context,                 # (B, Nc, D) or (Nc, D) raw context points
+                       context_mask=None,       # (B, Nc) bool, True for real points
+                       refinement:Refinement|None=None, # the inference setting (None: `self.refinement`)
+                       refine_on=None,          # (B, N, D) raw rows the refinement's EM runs on, NaN where missing (None: the context)
+                      )->tuple:                 # (parameters, normalised units, with leading shape (B,); mean (B, 1, D); std (B, 1, D))
+        "The mixture parameters of one query token per episode after the setting, and the context's mean and std."
+        context, context_mask, refine_on = self._check(context, context_mask, refine_on)
+        setting = self.refinement if refinement is None else refinement
+        B, Nc, _ = context.shape
+        chunk = max(1, self.cpu_tokens // (Nc + 1)) if next(self.parameters()).device.type == 'cpu' else B   # episodes per forward pass
+        out = [self._predict_chunk(context[i:i + chunk], context_mask[i:i + chunk], setting, None if refine_on is None else refine_on[i:i + chunk])
+               for i in range(0, B, chunk)]
+        if len(out) == 1: return out[0]
+        return {k: torch.cat([o[0][k] for o in out]) for k in out[0][0]}, torch.cat([o[1] for o in out]), torch.cat([o[2] for o in out])
+
+    def _check(self, context, context_mask, refine_on)->tuple:
+        "The context, its mask and the refinement's rows as tensors, or a clear error."
         context, context_mask = check_context(context, context_mask, dim=None if self.config.variable_dim else self.config.dim)
+        if context.shape[-1] > self.config.dim: raise ValueError(f"context has D={context.shape[-1]} dimensions; this model takes at most {self.config.dim}")
         if refine_on is not None:                                                 # a larger table than the network reads
             refine_on = as_points(refine_on, 'refine_on', context.shape[-1], finite=False)
             if refine_on.shape[0] != context.shape[0] or torch.isinf(refine_on).any():
                 raise ValueError(f"refine_on must be finite or NaN, with the context's B = {context.shape[0]} episodes; got shape {tuple(refine_on.shape)}")
-        if context.shape[-1] > self.config.dim: raise ValueError(f"context has D={context.shape[-1]} dimensions; this model takes at most {self.config.dim}")
-        steps = self.refinement.steps if refine is None else refine
-        tau = self.refinement.strength if strength is None else strength
-        sel = self.refinement.select_from if select_from is None else select_from
-        if sel and self.config.head != 'full': raise ValueError("select_from > 0 needs the full-covariance head (head='full')")
-        B, Nc, _ = context.shape
-        chunk = max(1, CPU_TOKENS // (Nc + 1)) if dev.type == 'cpu' else B          # episodes per forward pass
-        out = []
-        for i in range(0, B, chunk):
-            tk = self.tokenise(context[i:i + chunk].to(dev), n_query=1, context_mask=context_mask[i:i + chunk].to(dev))
-            D = context.shape[-1]
-            p = self.head.marginal({k: v[:, 0] for k, v in self(tk).items()}, D)     # (b, ...) the one query token, its D dims
-            W = self.config.dim if self.config.variable_dim else D                # where the mask block starts
-            x, o = tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, W:W + D] > 0                # normalised context, observed entries
-            if refine_on is not None:                                             # or the rows the EM should see instead
-                r = refine_on[i:i + chunk].to(dev); o = ~torch.isnan(r)
-                x = torch.where(o, (r - tk.mean) / tk.std, 0.)
-            lim = self.config.min_std, self.config.max_std
-            big = o.sum((1, 2)) >= sel * D if sel else torch.zeros(len(x), dtype=torch.bool, device=x.device)   # (b,) large contexts
-            q = p                                                                 # (rows' worth of observed entries) take the selection;
-            em = ~big & (o.sum((1, 2)) >= self.refinement.steps_from * D)           # (b,) the others, from steps_from on, MAP-EM
-            if steps and em.any():                                                # from the network's mixture
-                s = (em_refine_full if 'tril' in p else em_refine)({k: v[em] for k, v in p.items()}, x[em], o[em], steps, tau, *lim)
-                q = {k: v.clone() for k, v in p.items()}
-                for k in q: q[k][em] = s[k]
-            if sel and big.any():                                                 # MAP-EM + selection of components by BIC
-                s = em_refine_select({k: v[big] for k, v in p.items()}, x[big], o[big], min_std=lim[0], max_std=lim[1],
-                                     sub_steps=self.refinement.select_steps, classical=min(self.refinement.select_classical, p['means'].shape[1]),
-                                     predictive=self.refinement.predictive)
-                q = pad_components(q, s['means'].shape[1])
-                for k in q: q[k][big] = s[k]
-            p = q
-            out.append((p, tk.mean, tk.std))
-        if len(out) == 1: return out[0]
-        return {k: torch.cat([o[0][k] for o in out]) for k in out[0][0]}, torch.cat([o[1] for o in out]), torch.cat([o[2] for o in out])
+        return context, context_mask, refine_on
 
-# %% ../../nbs/density/04_model.ipynb #cb01e05a
-WEIGHTS = Path(icde_nb.__file__).parent / 'weights'
-
-def save_model(model:TransformerMDN, # the model to save
-               path,                 # file to write
-               **extra,              # plain entries to keep beside it (training history, validation scores, ...)
-              )->Path:
-    "Save a model's config, refinement and weights (and any `extra` entries) as an 'mdn' checkpoint."
-    return save_checkpoint(path, model.checkpoint_kind, **model.checkpoint_entries(), model=model.state_dict(), **extra)
-
-def model_from_checkpoint(ck:dict)->TransformerMDN:
-    "Rebuild a `TransformerMDN` from a loaded 'mdn' checkpoint dict."
-    if 'model' not in ck or 'config' not in ck: raise ValueError("not a TransformerMDN checkpoint (needs 'model' and 'config')")
-    config = dict(ck['config'])
-    legacy = {k[len('refine_'):]: config.pop(k) for k in ('refine_steps', 'refine_strength') if k in config}  # first-release layout
-    model = TransformerMDN(config_from_dict(ModelConfig, config), Refinement(**(ck.get('refinement') or legacy)))
-    model.load_state_dict(ck['model'])
-    return model.eval()
-
-def load_model(path,                 # a checkpoint written by `save_model` or `fit`
-               device='cpu',         # where to put the model
-              )->TransformerMDN:
-    "Rebuild a `TransformerMDN` from a checkpoint file, in eval mode."
-    ck = load_checkpoint(path, 'mdn')
-    try: return model_from_checkpoint(ck).to(device)
-    except ValueError as e: raise ValueError(f"{path}: {e}") from None
-
-def load_pretrained(name:str='default')->TransformerMDN:
-    "The pretrained model shipped with the package, on the CPU, in eval mode."
-    path = WEIGHTS / f'{name}.pt'
-    if not path.exists():
-        raise FileNotFoundError(f"no shipped checkpoint {path}; train one with `icde-train --preset {name} --out {path}`")
-    return load_model(path)
+    def _predict_chunk(self, context:Tensor, context_mask:Tensor, setting:Refinement, refine_on:Tensor|None)->tuple:
+        "`predict_params` for one chunk of episodes: (b, Nc, D) -> parameters, mean (b, 1, D), std (b, 1, D)."
+        dev, (_, Nc, D) = next(self.parameters()).device, context.shape
+        tk = self.tokenise(context.to(dev), n_query=1, context_mask=context_mask.to(dev))
+        p = self.head.marginal({k: v[:, 0] for k, v in self(tk).items()}, D)     # (b, ...) the one query token, its D dims
+        W = self.config.dim if self.config.variable_dim else D                    # where the mask block starts
+        x, o = tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, W:W + D] > 0              # normalised context, observed entries
+        if refine_on is not None:                                                 # or the rows the EM should see instead
+            r = refine_on.to(dev); o = ~torch.isnan(r)
+            x = torch.where(o, (r - tk.mean) / tk.std, 0.)
+        return refine_params(p, x, o, setting, self.config.min_std, self.config.max_std), tk.mean, tk.std

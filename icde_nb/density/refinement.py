@@ -7,13 +7,14 @@ Docs: https://icde-nb.github.io/icde_nb/density/refinement.html.md"""
 # %% ../../nbs/density/03_refinement.ipynb #7d96ff7c
 from __future__ import annotations
 import math, warnings
+from dataclasses import dataclass, replace
 import torch
 from torch import Tensor
 from .conditional import mixture_em_step, row_patterns, gmm_missing_fits
 
 # %% auto #0
 __all__ = ['em_refine', 'rows_worth', 'predictive_inflation', 'em_refine_full', 'select_components', 'em_candidates',
-           'pad_components', 'em_refine_select']
+           'pad_components', 'em_refine_select', 'Refinement', 'refine_params']
 
 # %% ../../nbs/density/03_refinement.ipynb #d01cab97
 def em_refine(p:dict,               # the head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D)
@@ -184,3 +185,60 @@ def em_refine_select(p:dict,             # the full head's parameters (as `em_re
     fit, prior, rows = _map_em(p, x, observed, steps, strength)
     extra = em_candidates(rows, classical, fit[1].shape[1]) if classical else ()
     return _from_full(*select_components(fit, rows, prior, strength, extra=extra, predictive=predictive, **kw), min_std, max_std)
+
+# %% ../../nbs/density/03_refinement.ipynb #a7fe6e5c
+@dataclass(frozen=True)
+class Refinement:
+    "An inference setting, not architecture: what runs on the context after the network (MAP-EM steps, selection of components)."
+    steps:int=0               # EM steps (0: purely amortized)
+    strength:float=32.0       # tau, the weight in pseudo-points of the network's mixture as the prior of those steps
+    select_from:int=0         # full head: contexts with at least this many rows' worth of observed entries take `em_refine_select` (0: never)
+    select_steps:int=10       # EM steps after each drop of a component in the selection (`select_components`' sub_steps)
+    select_classical:int=0    # the selection also weighs the classical fits (EM from k-means starts) for K = 1..this (0: none)
+    predictive:bool=False     # the selection's covariances scaled to their posterior predictive's (`predictive_inflation`)
+    steps_from:int=0          # the EM steps only for contexts with at least this many rows' worth of observed entries (0: every context)
+
+    def __post_init__(self):
+        if self.steps < 0 or self.strength <= 0: raise ValueError(f"need steps >= 0 and strength > 0, got {self.steps}, {self.strength}")
+        if self.steps_from < 0: raise ValueError(f"steps_from must be >= 0, got {self.steps_from}")
+        if self.select_steps < 1: raise ValueError(f"select_steps must be at least 1, got {self.select_steps}")
+        if self.select_classical < 0: raise ValueError(f"select_classical must be >= 0, got {self.select_classical}")
+
+    def updated(self,
+                refine:int|None=None,      # EM steps (None: keep)
+                strength:float|None=None,  # the prior's strength (None: keep)
+                select_from:int|None=None, # context size from which components are selected (None: keep)
+               )->Refinement:
+        "This setting with the shorthands of `TransformerMDN.predict` applied: a new value, this one unchanged."
+        ch = {k: v for k, v in dict(steps=refine, strength=strength, select_from=select_from).items() if v is not None}
+        return replace(self, **ch) if ch else self
+
+# %% ../../nbs/density/03_refinement.ipynb #ce995cbe
+def _apply(p:dict, s:dict, rows:Tensor)->dict:
+    "The parameters `p` with the episodes `rows` (b,) replaced by the refined `s` (padded to the larger K)."
+    K = max(p['means'].shape[1], s['means'].shape[1])
+    q = {k: v.clone() for k, v in pad_components(p, K).items()}
+    for k, v in pad_components(s, K).items(): q[k][rows] = v
+    return q
+
+def refine_params(p:dict,             # the head's parameters of b episodes, normalised units (logits, means, log_stds[, tril])
+                  x:Tensor,           # (b, N, D) the rows the EM sees, normalised (missing entries may hold anything)
+                  observed:Tensor,    # (b, N, D) True where an entry is observed
+                  setting:Refinement, # what runs after the network
+                  min_std:float=0.01, # floor of the refined stds (the model's)
+                  max_std:float=5.0,  # ceiling of the refined stds (the model's)
+                 )->dict:             # the parameters after the setting (more components where the selection kept more)
+    "Apply an inference setting: selection of components for large contexts, MAP-EM steps for the others from `steps_from` on."
+    full, s = 'tril' in p, setting
+    if s.select_from and not full: raise ValueError("select_from > 0 needs the full-covariance head (head='full')")
+    n_obs, D = observed.sum((1, 2)), x.shape[-1]                                  # (b,) observed entries
+    big = n_obs >= s.select_from * D if s.select_from else torch.zeros(len(x), dtype=torch.bool, device=x.device)
+    em = ~big & (n_obs >= s.steps_from * D)                                       # (b,) contexts that take the EM steps
+    sub = lambda m: {k: v[m] for k, v in p.items()}
+    q = p
+    if s.steps and em.any():
+        q = _apply(q, (em_refine_full if full else em_refine)(sub(em), x[em], observed[em], s.steps, s.strength, min_std, max_std), em)
+    if s.select_from and big.any():
+        q = _apply(q, em_refine_select(sub(big), x[big], observed[big], min_std=min_std, max_std=max_std, sub_steps=s.select_steps,
+                                       classical=min(s.select_classical, p['means'].shape[1]), predictive=s.predictive), big)
+    return q

@@ -1,4 +1,4 @@
-"""A network that maps a whole data set to a posterior over the parameters of a model: three set encoders, Gaussian and flow heads, forward and reverse KL, trained by the loop of `density/05_training` and judged against the exact posteriors of `posterior/00_tasks`.
+"""A network that maps a whole data set to a posterior over the parameters of a model: three set encoders, Gaussian and flow heads, forward and reverse KL, trained by the loop of `02_loop` and judged against the exact posteriors of `posterior/00_tasks`.
 
 Docs: https://icde-nb.github.io/icde_nb/posterior/model.html.md"""
 

@@ -7,7 +7,6 @@ Docs: https://icde-nb.github.io/icde_nb/scoring/evaluation.html.md"""
 # %% ../../nbs/scoring/02_evaluation.ipynb #b20894e5
 from __future__ import annotations
 import os, time
-from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
@@ -17,7 +16,7 @@ from ..distributions import log_prob_points, select_episodes, distribution_to
 from ..density.dataset import GMMPrior, EpisodicGMM, Episodes
 from .metrics import wasserstein, mmd2, kl_mc, nll_gap, hdr_coverage, calibration_error
 from .baselines import baselines, fit_global_gaussian, fit_episode_gmm, LABELS
-from ..density.model import load_model, load_pretrained
+from ..density.pretrained import resolve_model
 
 # %% auto #0
 __all__ = ['METRICS', 'REFERENCES', 'SETTINGS', 'score_episode', 'Evaluation', 'evaluate', 'table_3_1', 'kl_summary',
@@ -194,11 +193,9 @@ def parse_sizes(sizes:str)->list:
     return out
 
 def load_checkpoint_arg(checkpoint:str):
-    "The model a command's `--checkpoint` names: 'default' (the shipped model) or a checkpoint path, or a `UsageError`."
-    if checkpoint == 'default': return load_pretrained()
-    if not Path(checkpoint).is_file(): raise UsageError(f"--checkpoint: no checkpoint at {checkpoint} (give a path, or 'default')")
-    try: return load_model(checkpoint)
-    except ValueError as e: raise UsageError(f"--checkpoint: {e}") from None
+    "The model a command's `--checkpoint` names (a shipped model's name or a checkpoint path, through `resolve_model`), or a `UsageError`."
+    try: return resolve_model(checkpoint)
+    except (ValueError, FileNotFoundError) as e: raise UsageError(f"--checkpoint: {e}") from None
 
 @call_parse
 def icde_evaluate(checkpoint:str='default', # 'default' (the shipped model) or a checkpoint path

@@ -7,8 +7,6 @@ Docs: https://icde-nb.github.io/icde_nb/tabular/estimators.html.md"""
 # %% ../../nbs/tabular/00_estimators.ipynb #a821d503
 from __future__ import annotations
 import math
-from functools import lru_cache
-from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
@@ -19,23 +17,10 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..distributions import signed_permutations, map_back, average_mixtures, pool_mixtures
 from ..core import seeded
 from ..density.conditional import MixtureConditional
-from ..density.model import TransformerMDN, load_pretrained, load_model
-from ..core import resolve_device
+from ..density.pretrained import resolve_model
 
 # %% auto #0
-__all__ = ['LARGE', 'resolve_model', 'context_subsets', 'InContextDensity', 'RowConditionals', 'InContextImputer']
-
-# %% ../../nbs/tabular/00_estimators.ipynb #ae151a21
-@lru_cache(maxsize=8)
-def _shipped(name:str)->TransformerMDN: return load_pretrained(name)
-
-def resolve_model(model, # a shipped checkpoint's name ('tabular', 'general'), a .pt checkpoint path, or a TransformerMDN
-                 )->TransformerMDN:
-    "The model an estimator's `model` parameter names."
-    if isinstance(model, TransformerMDN): return model
-    if isinstance(model, (str, Path)) and str(model).endswith('.pt'): return load_model(model)
-    if isinstance(model, str): return _shipped(model)
-    raise TypeError(f"model must be a shipped checkpoint's name (e.g. 'general'), a .pt path or a TransformerMDN, got {type(model).__name__}")
+__all__ = ['LARGE', 'context_subsets', 'InContextDensity', 'RowConditionals', 'InContextImputer']
 
 # %% ../../nbs/tabular/00_estimators.ipynb #125fcc0a
 def context_subsets(n:int,            # rows of the table
@@ -80,7 +65,7 @@ class _InContext(BaseEstimator):
         if not (isinstance(self.orders, (int, np.integer)) and self.orders >= 1): raise ValueError(f"orders must be an integer >= 1, got {self.orders!r}")
         X = X[~np.isnan(X).all(1)]                                                # rows with nothing observed say nothing
         if len(X) < 2: raise ValueError(f"{type(self).__name__} needs at least 2 rows with an observed entry, got n_samples={len(X)}")
-        model = resolve_model(self.model).to(resolve_device(self.device))
+        model = resolve_model(self.model, self.device)
         cap, D = model.config.dim, X.shape[1]
         if D > cap or (not model.config.variable_dim and D != cap):
             need = f"at most {cap}" if model.config.variable_dim else f"exactly {cap}"
