@@ -13,13 +13,13 @@ parameters: 'oracle MLE', 'oracle MAP', 'oracle MAP, widened', 'oracle MAP, t ta
 averaged over the 8 signed permutations of the axes (`SymmetryAverage`); --methods '' --gibbs-sweeps 60,150,300 adds chains of other lengths (the cost-accuracy trade); --refine 2,32 gives its 'model' 2 EM steps of strength 32 (--refine 2,32,128: only on contexts of 128 points or more).
 """
 import json as jsonlib, shlex, sys, time
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 import numpy as np, torch
 from fastcore.script import call_parse
 from icde_nb.core import UsageError, comma_list, write_json
 from icde_nb.density.dataset import EpisodicGMM, GMMPrior
+from icde_nb.density.refinement import parse_refinement
 from icde_nb.density.pretrained import resolve_model
 from icde_nb.scoring.evaluation import evaluate
 from icde_nb.scoring.baselines import Baseline, fit_em_bic
@@ -35,13 +35,6 @@ class Keep:
 NAMES = {'bayes': 'bayes', 'model': 'model', 'network': 'model (no refinement)', 'gibbs': 'model + Gibbs', 'em_bic': 'em_bic',
          'sym_network': 'model (no refinement, 8 symmetries)', 'sym_model': 'model (8 symmetries)'}   # --methods: their rows' keys
 ORACLES = {'oracle MLE': dict(prior=None), 'oracle MAP': dict(), 'oracle MAP, widened': dict(widen=True), 'oracle MAP, t tails': dict(tails=0.5)}
-
-def refine_arg(refine:str)->list:
-    "--refine STEPS,STRENGTH[,FROM] as its items (strings), or a `UsageError`: whole numbers STEPS and FROM, a number STRENGTH."
-    items = comma_list(refine, 'refine')
-    if len(items) not in (2, 3): raise UsageError(f"--refine: give STEPS,STRENGTH[,FROM] such as 2,32 or 2,32,128, got {refine!r}")
-    comma_list(','.join(items[::2]), 'refine', int); comma_list(items[1], 'refine', float)
-    return items
 
 # fastcore's call_parse runs main when this file is run (python benchmarks/bayes_floor.py ...), not when it is imported
 @call_parse
@@ -63,7 +56,7 @@ def main(sizes:str='16,32,64,128,256', # context sizes Nc, comma-separated
     if (checkpoint is None) != (tag is None): raise UsageError('--checkpoint and --tag go together')
     if checkpoint and not Path(checkpoint).is_file(): raise UsageError(f'--checkpoint: no checkpoint at {checkpoint}')
     if refine and not checkpoint: raise UsageError('--refine goes with --checkpoint (the shipped model keeps its own refinement)')
-    refine = refine_arg(refine) if refine else None
+    if refine: parse_refinement(refine)                                           # a bad --refine stops the command before any work
     out = jsonlib.loads(Path(json).read_text()) if json and Path(json).exists() else dict(sizes={})
     for nc in sizes:
         old = out['sizes'].get(str(nc), {})
@@ -71,7 +64,7 @@ def main(sizes:str='16,32,64,128,256', # context sizes Nc, comma-separated
     torch.set_num_threads(1)
     model = resolve_model(checkpoint or 'default')
     if refine:
-        n, tau, *frm = refine; model = model.with_refinement(replace(model.refinement, steps=int(n), strength=float(tau), steps_from=int(frm[0]) if frm else 0))
+        model = model.with_refinement(parse_refinement(refine, model.refinement))
     cmd = shlex.join(['python', *sys.argv])
     out.update(particles=particles)
     if not checkpoint: out.update(refinement_steps=model.refinement.steps, refinement_from=model.refinement.steps_from)

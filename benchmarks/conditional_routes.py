@@ -24,7 +24,8 @@ from icde_nb.density.conditional import MixtureConditional
 from icde_nb.density.masking import normalise
 from icde_nb.density.pretrained import resolve_model, save_model
 from icde_nb.loop import LoopConfig, train
-from icde_nb.tabular.reconstruction import cell_data, query_rows
+from icde_nb.tabular.reconstruction import cell_data
+from icde_nb.missingness import query_rows
 
 def token_params(model, context, rows):
     "Route (b)'s head parameters (normalised units), one token per row: (B*Nr, ...), and the context mean and std (B, 1, D)."

@@ -1,5 +1,5 @@
 """The flow head's speed (issue #12: the posterior study's time is mostly flows under reverse KL, and their evaluation draws):
-zuko's NSF against `FlowHead` (the same spline with its bins' softmax written out, `posterior/01_model`), on the same weights,
+zuko's NSF against `FlowHead` (the same spline with its bins' softmax written out, `posterior/02_model`), on the same weights,
 measured side by side on one CPU thread, alternating, median of repeats.
 
 Run: python benchmarks/flow_speed.py [--tasks gaussian-16d,mixture-means-64d] [--repeats 9]
@@ -14,7 +14,7 @@ from fastcore.script import call_parse
 from icde_nb.core import UsageError, comma_list
 from icde_nb.posterior.model import PosteriorEstimator, posterior_loss
 from icde_nb.distributions import chunked_sample, chunked_log_prob
-from icde_nb.posterior.tasks import TASKS, load_task
+from icde_nb.posterior.registry import TASKS, load_task
 
 def zuko_copy(m):
     "The same estimator with zuko's NSF as its flow (same weights)."

@@ -1,4 +1,4 @@
-"""The amortized-posterior study (issue #12; `icde_nb.posterior.model`; its notebook, posterior/04_study, reads the JSON this writes): every claim of the second seed
+"""The amortized-posterior study (issue #12; `icde_nb.posterior.model`; its notebook, posterior/05_study, reads the JSON this writes): every claim of the second seed
 checked on several seeds, with encoders of matched parameter count, KL in both directions with medians, calibration (SBC) for
 every estimator, and the wall time of every run.
 
@@ -35,7 +35,7 @@ from icde_nb.core import parallel_map, check_choice, write_json
 from icde_nb.posterior.model import PosteriorConfig, fit_posterior, OBJECTIVES
 from icde_nb.posterior.study import compare, CORE_TASKS, run_longest_first, run_cost, comparison_run, comparison_runs, compare_table
 from icde_nb.posterior.evaluation import misspecification, evaluate_grid
-from icde_nb.posterior.tasks import load_task
+from icde_nb.posterior.registry import load_task
 
 def misspec_job(job):
     seed, steps = job

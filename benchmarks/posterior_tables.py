@@ -1,4 +1,4 @@
-"""Amortized posteriors on real tables (issue #12; `icde_nb.posterior.tables`, notebook posterior/05_tables): one estimator per
+"""Amortized posteriors on real tables (issue #12; `icde_nb.posterior.tables`, notebook posterior/06_tables): one estimator per
 model (linear, logistic regression over up to 8 features) and objective, trained on simulated data only, against per-table MAP
 and NUTS (Pyro) on ten offline tables, three row shuffles each.
 
@@ -12,7 +12,8 @@ from typing import Annotated
 from fastcore.script import call_parse
 from icde_nb.core import parallel_map, comma_list, write_json
 from icde_nb.posterior.model import fit_posterior, PosteriorConfig, PosteriorEstimator
-from icde_nb.posterior.tasks import VariableLinearRegression, VariableLogisticRegression
+from icde_nb.posterior.tasks import VariableLinearRegression
+from icde_nb.posterior.registry import VariableLogisticRegression
 from icde_nb.posterior.tables import REAL_TABLES, score_table
 
 OBJECTIVES = ('forward', 'reverse')

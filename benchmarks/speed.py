@@ -17,6 +17,7 @@ from threadpoolctl import threadpool_limits
 from fastcore.script import call_parse
 from icde_nb.core import UsageError, comma_list
 from icde_nb.density.dataset import EpisodicGMM, GMMPrior
+from icde_nb.density.refinement import parse_refinement
 from icde_nb.density.pretrained import resolve_model, shipped_models
 from icde_nb.scoring.baselines import fit_em_bic
 from icde_nb.scoring.bayes import GibbsEstimator
@@ -24,13 +25,6 @@ from icde_nb.scoring.bayes import GibbsEstimator
 def per_episode(f, n:int)->float:
     "Seconds per episode of one call of f over n episodes."
     t = time.perf_counter(); f(); return (time.perf_counter() - t) / n
-
-def refine_arg(refine:str)->list:
-    "--refine STEPS,STRENGTH[,FROM] as its items (strings), or a `UsageError`: whole numbers STEPS and FROM, a number STRENGTH."
-    items = comma_list(refine, 'refine')
-    if len(items) not in (2, 3): raise UsageError(f"--refine: give STEPS,STRENGTH[,FROM] such as 2,32 or 2,32,128, got {refine!r}")
-    comma_list(','.join(items[::2]), 'refine', int); comma_list(items[1], 'refine', float)
-    return items
 
 # fastcore's call_parse runs main when this file is run (python benchmarks/speed.py ...), not when it is imported
 @call_parse
@@ -42,7 +36,7 @@ def main(models:Annotated[str, f"comma-separated models: shipped names (any of {
         ):
     "Milliseconds per episode of each model's batched predict + log_prob against one EM-BIC fit, side by side on one CPU thread."
     sizes = comma_list(sizes, 'sizes', int)
-    if refine: n, tau, *frm = refine_arg(refine)
+    if refine: parse_refinement(refine)                                           # a bad --refine stops the command before any work
     names = comma_list(models, 'models')
     for m in names:
         if m.endswith('.pt') and not Path(m).is_file(): raise UsageError(f'--models: no checkpoint at {m}')
@@ -56,8 +50,8 @@ def main(models:Annotated[str, f"comma-separated models: shipped names (any of {
         runs[f"{name} (+{own.steps} EM steps{f' from {own.steps_from} points' if own.steps_from else ''})"] = (model, own)
         runs[f'{name}, network alone'] = (model, replace(own, steps=0))
         if refine:
-            runs[f"{name} (+{n} EM steps, strength {tau}{f', from {frm[0]} points' if frm else ''})"] = (
-                model, replace(own, steps=int(n), strength=float(tau), steps_from=int(frm[0]) if frm else 0))
+            r = parse_refinement(refine, own)
+            runs[f"{name} (+{r.steps} EM steps, strength {r.strength:g}{f', from {r.steps_from} points' if r.steps_from else ''})"] = (model, r)
         if gibbs: runs[f'{name} + Gibbs'] = (GibbsEstimator(model.estimator(refine=0)), None)
     print(f"ms per episode, one CPU thread, median of {rounds} rounds (256 episodes of 512 query densities; 16 EM-BIC fits)")
     print('| Nc | ' + ' | '.join(runs) + ' | EM-BIC |\n|---|' + '---|' * (len(runs) + 1))

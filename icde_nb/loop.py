@@ -7,7 +7,7 @@ Docs: https://icde-nb.github.io/icde_nb/loop.html.md"""
 # %% ../nbs/02_loop.ipynb #35157e1b
 from __future__ import annotations
 import gc, hashlib, math, os, time
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, field
 from pathlib import Path
 from typing import Callable
 import torch
@@ -17,7 +17,8 @@ from .core import save_checkpoint, load_checkpoint, UsageError, resolve_device
 
 # %% auto #0
 __all__ = ['LoopConfig', 'lr_factor', 'bf16_supported', 'last_path', 'make_optimizer', 'train_step', 'Rank', 'setup_distributed',
-           'stream_seed', 'DistributedModel', 'gather_states', 'average_and_flag', 'broadcast_flag', 'train']
+           'stream_seed', 'DistributedModel', 'gather_states', 'average_and_flag', 'broadcast_flag', 'RunState',
+           'train']
 
 # %% ../nbs/02_loop.ipynb #f35e3822
 @dataclass(frozen=True)
@@ -100,11 +101,13 @@ def setup_distributed(device:str|torch.device|None=None, # as in `resolve_device
     if not dist.is_initialized(): dist.init_process_group('nccl' if dev.type == 'cuda' else 'gloo')
     return rk, dev
 
+# %% ../nbs/02_loop.ipynb #89b024b3
 def stream_seed(seed:int, stream:int)->int:
     "The seed of episode stream `stream` (one per rank): the run's seed for stream 0, a hash of (seed, stream) for the others."
     if stream == 0: return seed
     return int.from_bytes(hashlib.sha256(f'icde_nb/{seed}/{stream}'.encode()).digest()[:8], 'little') >> 1
 
+# %% ../nbs/02_loop.ipynb #4bf266ab
 class DistributedModel(nn.parallel.DistributedDataParallel):
     "`DistributedDataParallel` that lends the wrapped model's attributes to loss functions written for the bare model."
     def __getattr__(self, name:str):
@@ -113,6 +116,7 @@ class DistributedModel(nn.parallel.DistributedDataParallel):
             if name == 'module': raise
             return getattr(self.module, name)
 
+# %% ../nbs/02_loop.ipynb #ba9f6c09
 def gather_states(states:list)->list:
     "Every rank's list of RNG states, concatenated in rank order (a collective: every rank calls it)."
     import torch.distributed as dist
@@ -142,6 +146,77 @@ def _stream_loss(loss:Callable)->Callable:
         return sum(p[0] for p in pairs) / len(pairs), sum(p[1] for p in pairs) / len(pairs)
     return f
 
+# %% ../nbs/02_loop.ipynb #72a041a9
+@dataclass
+class RunState:
+    "What a run carries from step to step and writes into its resumable state."
+    step:int=0                    # optimisation steps done
+    best:float=float('inf')       # best mean validation score so far
+    stale:int=0                   # validations since the best
+    best_state:dict|None=None     # the best model's weights (on the CPU)
+    hist:dict=field(default_factory=lambda: dict(train_loss=[], val_step=[], val=[], lr=[], seconds=0.0))   # the run's history
+
+# %% ../nbs/02_loop.ipynb #58bad7f6
+def _restore(ck:dict, model, opt, sched, gens:list, ids:list, rk:Rank)->RunState:
+    "Load a resumable state into the model, optimiser, schedule, generators and torch's RNG; the run's counters."
+    model.load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
+    data, rngs = ck['rng']['data'], ck['rng']['torch']
+    data, rngs = (data if isinstance(data, list) else [data]), (rngs if isinstance(rngs, list) else [rngs])
+    for g, i in zip(gens, ids): g.set_state(data[i])
+    torch.set_rng_state(rngs[rk.rank])
+    return RunState(ck['step'], ck['best_val'], ck['stale'], ck.get('best_model'), ck['history'])
+
+def _save_state(out, st:RunState, model, opt, sched, gens:list, rk:Rank, entries:Callable, seconds:Callable):
+    "Write `<out>.last.pt`, everything an exact resume needs (every rank calls it: the RNG states are gathered)."
+    if out is None: return
+    data, rngs = [g.get_state() for g in gens], [torch.get_rng_state()]
+    if rk.distributed: data, rngs = gather_states(data), gather_states(rngs)
+    if not rk.main: return
+    st.hist['seconds'] = seconds()
+    save_checkpoint(last_path(out), 'train-state', **entries(), model=model.state_dict(), optimizer=opt.state_dict(),
+                    scheduler=sched.state_dict(), step=st.step, best_val=st.best, stale=st.stale, history=st.hist, best_model=st.best_state,
+                    rng=dict(data=data if len(data) > 1 else data[0], torch=rngs if len(rngs) > 1 else rngs[0]))
+
+# %% ../nbs/02_loop.ipynb #e6d55a0d
+def _validate(model, validate:Callable, st:RunState, c:LoopConfig, out, entries:Callable, seconds:Callable, bar)->bool:
+    "Rank 0's validation: record the scores, keep (and write) the best model; True when patience is out."
+    model.eval(); v = validate(model); model.train()
+    score = sum(v.values()) / len(v)
+    st.hist['val_step'].append(st.step); st.hist['val'].append(v)
+    if score < st.best:
+        st.best, st.stale = score, 0
+        st.best_state = {k: t.detach().cpu().clone() for k, t in model.state_dict().items()}
+        if out is not None:
+            st.hist['seconds'] = seconds()
+            save_checkpoint(out, model.checkpoint_kind, **entries(), model=model.state_dict(), best_val=st.best, val=v, step=st.step, history=st.hist)
+    else: st.stale += 1
+    recent = st.hist['train_loss'][-c.val_every:]
+    bar.set_postfix(train=f'{sum(recent) / len(recent):.3f}', val=' / '.join(f'{x:.3f}' for x in v.values()), best=f'{st.best:.3f}')
+    return st.stale >= c.patience
+
+# %% ../nbs/02_loop.ipynb #1492800c
+def _steps(net, model, opt, sched, loss:Callable, sample:Callable, gens:list, c:LoopConfig, st:RunState, end:int, rk:Rank, dev,
+           validate:Callable|None, out, entries:Callable, seconds:Callable, bar)->str|None:
+    "Train from `st.step` to `end`: a step a batch, validation and state every `val_every`; why it stopped early, if it did."
+    amp, saved = dict(device_type='cuda', dtype=torch.bfloat16, enabled=c.bf16 and bf16_supported(dev)), st.step
+    save = lambda: _save_state(out, st, model, opt, sched, gens, rk, entries, seconds)
+    stop = 'until' if st.step >= end else None
+    net.train()
+    while st.step < end:
+        logged = train_step(net, opt, sched, loss, [sample(g) for g in gens], c, st.step, amp)
+        timed_out = c.max_minutes is not None and seconds() > 60 * c.max_minutes
+        if rk.distributed: logged, timed_out = average_and_flag(logged, timed_out and rk.main, dev)   # rank 0's clock decides
+        st.hist['train_loss'].append(logged); st.hist['lr'].append(sched.get_last_lr()[0]); st.step += 1; bar.update(1)
+        if validate is not None and c.val_every and (st.step % c.val_every == 0 or st.step == c.steps or timed_out):
+            halt = _validate(model, validate, st, c, out, entries, seconds, bar) if rk.main else False
+            if rk.distributed: halt = broadcast_flag(halt, dev)                   # rank 0's decision, on every rank
+            save(); saved = st.step
+            if halt: stop = 'patience'; break
+        if timed_out: stop = 'time'; break
+    if st.step == end and saved != st.step: save()
+    return stop
+
+# %% ../nbs/02_loop.ipynb #ef538cbc
 def train(build:Callable,           # () -> the initial model (called under the run's seed)
           loss:Callable,            # (model, batch) -> loss, or (loss, value to log)
           sample:Callable,          # (generator) -> one training batch, moved to the device by `loss`' inputs below
@@ -171,67 +246,14 @@ def train(build:Callable,           # () -> the initial model (called under the 
         net = DistributedModel(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if rk.distributed else model
         opt, sched = make_optimizer(model, c)
         gens = [torch.Generator().manual_seed(stream_seed(c.seed, i)) for i in ids]   # stream 0 is the run's seed: a run alone is unchanged
-        hist = dict(train_loss=[], val_step=[], val=[], lr=[], seconds=0.0)
-        step, best, best_state, stale = 0, float('inf'), None, 0
-        if ck:
-            model.load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
-            data, rngs = ck['rng']['data'], ck['rng']['torch']
-            data, rngs = (data if isinstance(data, list) else [data]), (rngs if isinstance(rngs, list) else [rngs])
-            for g, i in zip(gens, ids): g.set_state(data[i])
-            torch.set_rng_state(rngs[rk.rank])
-            step, best, stale, hist, best_state = ck['step'], ck['best_val'], ck['stale'], ck['history'], ck.get('best_model')
-        amp = dict(device_type='cuda', dtype=torch.bfloat16, enabled=c.bf16 and bf16_supported(dev))
-        t0, t_prev = time.time(), hist['seconds']
+        st = _restore(ck, model, opt, sched, gens, ids, rk) if ck else RunState()
+        t0, t_prev = time.time(), st.hist['seconds']
         seconds = lambda: t_prev + time.time() - t0
         end = c.steps if until is None else min(until, c.steps)
         entries = lambda: dict(model.checkpoint_entries(), train_config=asdict(c), world_size=max(rk.world_size, streams))
-        step_loss = _stream_loss(loss)
-
-        saved = [step]                                                            # the step of the last saved state
-
-        def save_state():                                                         # every rank calls it (its states are gathered)
-            saved[0] = step
-            if out is None: return
-            data, rngs = [g.get_state() for g in gens], [torch.get_rng_state()]
-            if rk.distributed: data, rngs = gather_states(data), gather_states(rngs)
-            if not rk.main: return
-            hist['seconds'] = seconds()
-            save_checkpoint(last_path(out), 'train-state', **entries(), model=model.state_dict(), optimizer=opt.state_dict(),
-                            scheduler=sched.state_dict(), step=step, best_val=best, stale=stale, history=hist, best_model=best_state,
-                            rng=dict(data=data if len(data) > 1 else data[0], torch=rngs if len(rngs) > 1 else rngs[0]))
-
-        net.train(); stop = 'until' if step >= end else None
-        with tqdm(total=c.steps, initial=step, disable=not (progress and rk.main), desc=desc, dynamic_ncols=True) as bar:
-            while step < end:
-                logged = train_step(net, opt, sched, step_loss, [sample(g) for g in gens], c, step, amp)
-                timed_out = c.max_minutes is not None and seconds() > 60 * c.max_minutes
-                if rk.distributed: logged, timed_out = average_and_flag(logged, timed_out and rk.main, dev)   # rank 0's clock decides
-                hist['train_loss'].append(logged)
-                hist['lr'].append(sched.get_last_lr()[0]); step += 1; bar.update(1)
-                if validate is not None and c.val_every and (step % c.val_every == 0 or step == c.steps or timed_out):
-                    halt = False
-                    if rk.main:                                                   # validation, best model and early stopping: rank 0
-                        model.eval(); v = validate(model); model.train()
-                        score = sum(v.values()) / len(v)
-                        hist['val_step'].append(step); hist['val'].append(v)
-                        if score < best:
-                            best, stale = score, 0
-                            best_state = {k: t.detach().cpu().clone() for k, t in model.state_dict().items()}
-                            if out is not None:
-                                hist['seconds'] = seconds()
-                                save_checkpoint(out, model.checkpoint_kind, **entries(), model=model.state_dict(),
-                                                best_val=best, val=v, step=step, history=hist)
-                        else: stale += 1
-                        recent = hist['train_loss'][-c.val_every:]
-                        bar.set_postfix(train=f'{sum(recent) / len(recent):.3f}', val=' / '.join(f'{x:.3f}' for x in v.values()), best=f'{best:.3f}')
-                        halt = stale >= c.patience
-                    if rk.distributed: halt = broadcast_flag(halt, dev)           # rank 0's decision, on every rank
-                    save_state()
-                    if halt: stop = 'patience'; break
-                if timed_out: stop = 'time'; break
-        if step == end and saved[0] != step: save_state()
+        with tqdm(total=c.steps, initial=st.step, disable=not (progress and rk.main), desc=desc, dynamic_ncols=True) as bar:
+            stop = _steps(net, model, opt, sched, _stream_loss(loss), sample, gens, c, st, end, rk, dev, validate, out, entries, seconds, bar)
         if rk.distributed: del net; gc.collect()                                 # DDP's reducer goes while its process group is alive
-        if stop is None: stop = 'steps' if step >= c.steps else 'until'
-        hist['seconds'], hist['stopped'] = seconds(), stop
-        if best_state is not None: model.load_state_dict(best_state)
-    return model.eval(), hist
+        st.hist['seconds'], st.hist['stopped'] = seconds(), stop or ('steps' if st.step >= c.steps else 'until')
+        if st.best_state is not None: model.load_state_dict(st.best_state)
+    return model.eval(), st.hist

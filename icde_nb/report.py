@@ -208,7 +208,7 @@ def icde_reproduce(out:str='results',   # folder for figures, tables and report.
                    workers:int=None,    # worker processes for the baselines (default: CPU count)
                    recon_episodes:int=20, # episodes per cell of the reconstruction table (`tabular/03_reconstruction`; 0: skip it)
                    floor:str=None,      # a JSON of `benchmarks/bayes_floor.py` (e.g. nbs/results/bayes_floor.json): the Bayes floor in the by-size figure and table
-                   progress:bool=True,  # show a progress bar over the steps
+                   progress:bool=True,  # a progress bar over the steps (--no-progress: none)
                   )->Path:
     "Reproduce every figure and table of the report from the shipped (or a retrained) model."
     out = check_out_path(out, folder=True)

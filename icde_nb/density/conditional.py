@@ -26,6 +26,7 @@ def _full_params(mix:MixtureSameFamily)->tuple:
     L = (p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds'])).double()  # float64 before the product:
     return mix.mixture_distribution.logits.double(), p['means'].double(), L @ L.transpose(-1, -2)  # a float32 L L^T of a nearly singular fit is not PD
 
+# %% ../../nbs/density/02_conditional.ipynb #59364a27
 def row_patterns(rows:Tensor, # (B, Nr, D) rows, NaN where an entry is missing
                 )->dict:         # o (B, Nr, D) observed, x (B, Nr, D) rows with 0 on missing, n_obs (B, Nr), episode (U,), observed (U, D), index (B*Nr,)
     "Each row's pattern of observed entries and the distinct (episode, pattern) pairs: what every conditional of these rows shares."
@@ -42,6 +43,7 @@ def row_patterns(rows:Tensor, # (B, Nr, D) rows, NaN where an entry is missing
     return dict(o=o, x=torch.where(o, rows, 0.).double(), n_obs=o.sum(-1).double(), episode=uniq[:, 0], observed=uniq[:, 1:].double(),
                 index=inv.reshape(-1))
 
+# %% ../../nbs/density/02_conditional.ipynb #b67acda7
 class MixtureConditional(Distribution):
     "p(x_missing | x_observed) of a batch of Gaussian mixtures for every row of a table: batch (B, Nr), event (D,)."
     arg_constraints, support, has_rsample = {}, constraints.real_vector, False

@@ -14,10 +14,11 @@ from torch import Tensor
 from torch.distributions import Categorical, Independent, MixtureSameFamily, MultivariateNormal, Normal
 import matplotlib.pyplot as plt
 from ..distributions import mixture_params
+from ..missingness import hide_entries
 
 # %% auto #0
 __all__ = ['GENERAL', 'TABULAR', 'GMMPrior', 'gmm', 'gmm_full', 'sample_mixtures', 'sample_points', 'Episodes', 'sample_episodes',
-           'hide_entries', 'shape_columns', 'density_grid', 'plot_episode', 'EpisodicGMM', 'episode_mixture']
+           'shape_columns', 'density_grid', 'plot_episode', 'EpisodicGMM', 'episode_mixture']
 
 # %% ../../nbs/density/00_dataset.ipynb #5a1ab965
 @dataclass(frozen=True)
@@ -135,29 +136,12 @@ def sample_episodes(prior:GMMPrior,    # the prior over mixtures
     pts = sample_points(mix, n_context + n_query, generator)                  # (B, Nc+Nq, D)
     if prior.shaped: pts = shape_columns(pts, prior, generator)
     context = pts[:, :n_context]
-    if prior.missing_max > 0 or prior.block_prob > 0: context = hide_entries(context, prior, generator)
+    if prior.missing_max > 0 or prior.block_prob > 0: context = hide_entries(context, prior.missing_max, prior.block_prob, generator)
     return Episodes(context, pts[:, n_context:], mix)
 
 # %% ../../nbs/density/00_dataset.ipynb #e340af43
-def hide_entries(context:Tensor,       # (B, Nc, D) complete context points
-                 prior:GMMPrior,       # its `missing_max` and `block_prob`
-                 generator:torch.Generator|None=None, # source of randomness
-                )->Tensor:             # (B, Nc, D), NaN where an entry is missing
-    "Hide context entries at random (per-episode MCAR rate, plus column blocks), keeping two observed entries per column."
-    B, N, D = context.shape
-    g = generator
-    rate = prior.missing_max * torch.rand(B, 1, 1, generator=g)               # (B, 1, 1) each episode's rate
-    miss = torch.rand(B, N, D, generator=g) < rate                            # (B, N, D) MCAR
-    if D > 1:
-        block = torch.rand(B, generator=g) < prior.block_prob                 # (B,) episodes with a failed instrument
-        n_cols = torch.randint(1, D, (B,), generator=g)                       # (B,) how many columns fail together
-        cols = torch.rand(B, D, generator=g).argsort(-1) < n_cols[:, None]    # (B, D) which columns
-        rows = torch.rand(B, N, generator=g) < 0.5 * torch.rand(B, 1, generator=g)   # (B, N) on which rows
-        miss |= block[:, None, None] & rows[..., None] & cols[:, None, :]
-    keep = torch.zeros(B, N, D, dtype=torch.bool); keep[:, :2] = True        # two observed entries per column
-    return torch.where(miss & ~keep, torch.tensor(float('nan')), context)
-
 GENERAL = GMMPrior(dim=8, dim_min=1, k_min=1, k_max=8, full_cov=True, missing_max=0.5, block_prob=0.2)
+
 
 # %% ../../nbs/density/00_dataset.ipynb #bc6c211b
 def shape_columns(pts:Tensor,           # (B, N, D) an episode's points (context and queries together)

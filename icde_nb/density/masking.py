@@ -91,6 +91,7 @@ def check_context(context,                  # (B, Nc, D) or (Nc, D), tensor or a
                          f"needs at least 2 (NaN marks a missing entry)")
     return context, context_mask
 
+# %% ../../nbs/density/01_masking.ipynb #9e5289b5
 def context_stats(context:Tensor,           # (B, Nc, D)
                   context_mask:Tensor|None=None, # (B, Nc) True for real points (None: all)
                   min_std:float=1e-6,       # floor on the std of each dimension
@@ -105,6 +106,7 @@ def context_stats(context:Tensor,           # (B, Nc, D)
     var = (w * (x - mean) ** 2).sum(1, keepdim=True) / n                      # (B, 1, D) population variance
     return mean, var.sqrt().clamp_min(min_std)
 
+# %% ../../nbs/density/01_masking.ipynb #e5b4195f
 def normalise(x:Tensor, mean:Tensor, std:Tensor)->Tensor:
     "Standardise points with an episode's context statistics: (x - mean) / std."
     return (x - mean) / std

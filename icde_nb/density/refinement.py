@@ -11,10 +11,11 @@ from dataclasses import dataclass, replace
 import torch
 from torch import Tensor
 from .conditional import mixture_em_step, row_patterns, gmm_missing_fits
+from ..core import UsageError, comma_list
 
 # %% auto #0
 __all__ = ['em_refine', 'rows_worth', 'predictive_inflation', 'em_refine_full', 'select_components', 'em_candidates',
-           'pad_components', 'em_refine_select', 'Refinement', 'refine_params']
+           'pad_components', 'em_refine_select', 'Refinement', 'parse_refinement', 'refine_params']
 
 # %% ../../nbs/density/03_refinement.ipynb #d01cab97
 def em_refine(p:dict,               # the head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D)
@@ -212,6 +213,18 @@ class Refinement:
         "This setting with the shorthands of `TransformerMDN.predict` applied: a new value, this one unchanged."
         ch = {k: v for k, v in dict(steps=refine, strength=strength, select_from=select_from).items() if v is not None}
         return replace(self, **ch) if ch else self
+
+# %% ../../nbs/density/03_refinement.ipynb #ddd253aa
+def parse_refinement(text:str,                    # 'STEPS,STRENGTH' or 'STEPS,STRENGTH,FROM', e.g. '3,32,128'
+                     base:Refinement=Refinement(), # where the other fields come from (a model's own setting)
+                     flag:str='refine',           # the command's flag, for errors
+                    )->Refinement:
+    "A command's --refine: EM steps, their strength and the context size they start from, the rest of the setting kept."
+    items = comma_list(text, flag)
+    if len(items) not in (2, 3): raise UsageError(f"--{flag}: give STEPS,STRENGTH[,FROM] such as 2,32 or 2,32,128, got {text!r}")
+    (n, *frm), tau = comma_list(','.join(items[::2]), flag, int), comma_list(items[1], flag, float)[0]
+    try: return replace(base, steps=n, strength=tau, steps_from=frm[0] if frm else 0)
+    except ValueError as e: raise UsageError(f"--{flag}: {e}") from None
 
 # %% ../../nbs/density/03_refinement.ipynb #ce995cbe
 def _apply(p:dict, s:dict, rows:Tensor)->dict:

@@ -6,20 +6,22 @@ Docs: https://icde-nb.github.io/icde_nb/posterior/tasks.html.md"""
 
 # %% ../../nbs/posterior/00_tasks.ipynb #09df9379
 from __future__ import annotations
-import math, importlib
-from functools import partial
+import math
 from typing import Callable
 import torch
 from torch import Tensor
 from torch.distributions import Categorical, Distribution, Independent, MixtureSameFamily, MultivariateNormal, Normal, constraints
 
 # %% auto #0
-__all__ = ['TASKS', 'REFERENCE_TASKS', 'Task', 'GaussianMean', 'LinearRegression', 'GridPosterior', 'MixtureMeans',
-           'SeparatedMixtureMeans', 'random_correlation', 'masked_features', 'VariableLinearRegression',
-           'NoReferencePosterior', 'LogisticRegression', 'MLPRegression', 'MixtureMeans2D',
-           'VariableLogisticRegression', 'Simulator', 'load_task', 'task_entry', 'task_from_entry']
+__all__ = ['NoReferencePosterior', 'Task', 'GaussianMean', 'LinearRegression', 'GridPosterior', 'MixtureMeans',
+           'SeparatedMixtureMeans', 'random_correlation', 'masked_features', 'VariableLinearRegression']
 
 # %% ../../nbs/posterior/00_tasks.ipynb #fead45ba
+class NoReferencePosterior(ValueError):
+    "Raised by `reference_posterior` of a task that has no closed-form posterior."
+def _no_reference(task, data=None)->Distribution:
+    raise NoReferencePosterior(f"{task.name} has no closed-form posterior: judge it by calibration (icde_nb.posterior.checks) or against MCMC")
+
 class Task:
     "A simulator p(theta) p(D | theta) with a tractable likelihood and a reference posterior."
     name, theta_dim, x_dim = 'task', 1, 1
@@ -105,6 +107,7 @@ class GridPosterior(Distribution):
         th = self.lo + (ij + torch.rand_like(ij)) * self.cell
         return th.reshape(*sample_shape, *self.batch_shape, 2)
 
+# %% ../../nbs/posterior/00_tasks.ipynb #85896e62
 class MixtureMeans(Task):
     "The two means of an equal-weight 1-D Gaussian mixture: a bimodal (label-switching) posterior."
     theta_dim, x_dim, name = 2, 1, 'mixture-means'
@@ -216,171 +219,3 @@ class VariableLinearRegression(LinearRegression):
     def reference_posterior(self, data):
         x, y, _ = self._split(data)
         return super().reference_posterior(torch.cat([x, y[..., None]], -1))                        # zero columns: the prior there
-
-# %% ../../nbs/posterior/00_tasks.ipynb #40a21a88
-class NoReferencePosterior(ValueError):
-    "Raised by `reference_posterior` of a task that has no closed-form posterior."
-
-def _no_reference(task, data=None)->Distribution:
-    raise NoReferencePosterior(f"{task.name} has no closed-form posterior: judge it by calibration (icde_nb.posterior.checks) or against MCMC")
-
-def _mlp(theta:Tensor, x:Tensor, hidden:int, act:str)->Tensor:  # (S, B, P), (B, N, F) -> (S, B, N)
-    "The one-hidden-layer network f_theta(x) with parameters laid out as W (H, F), c (H), v (H), b."
-    F = x.shape[-1]
-    W = theta[..., :hidden * F].unflatten(-1, (hidden, F))                                         # (S, B, H, F)
-    c, v, b = theta[..., hidden * F:hidden * (F + 1)], theta[..., hidden * (F + 1):hidden * (F + 2)], theta[..., -1]
-    h = torch.einsum('bnf,sbhf->sbnh', x, W) + c[:, :, None]                                     # (S, B, N, H)
-    return ((torch.tanh(h) if act == 'tanh' else torch.relu(h)) * v[:, :, None]).sum(-1) + b[..., None]
-
-class LogisticRegression(Task):
-    "Bayesian logistic regression (weights and a bias, standard normal prior): no closed-form posterior."
-    def __init__(self, features:int=2):
-        if not 1 <= features <= 16: raise ValueError(f"features must be in 1..16, got {features}")
-        self.features, self.theta_dim, self.x_dim, self.name = features, features + 1, features + 1, f'logistic-{features}'
-    def args(self): return dict(features=self.features)
-    def logits(self, theta, x): return torch.einsum('bnf,sbf->sbn', x, theta[..., :-1]) + theta[..., -1:]   # (S, B, N)
-    def predict(self, theta, x): return torch.sigmoid(self.logits(theta, x))                         # (S, B, N) P(y = 1 | x)
-    def prior(self, n, generator=None): return torch.randn(n, self.theta_dim, generator=generator)           # (n, P)
-    def simulate(self, theta, n_context, generator=None):
-        x = torch.randn(len(theta), n_context, self.features, generator=generator)                  # (B, N, F)
-        y = torch.bernoulli(torch.sigmoid(self.logits(theta[None], x)[0]), generator=generator)
-        return torch.cat([x, y[..., None]], -1)
-    def log_prior(self, theta): return Normal(0., 1.).log_prob(theta).sum(-1)
-    def log_likelihood(self, theta, data):
-        z, y = self.logits(theta, data[..., :-1]), data[..., -1]
-        return -torch.nn.functional.binary_cross_entropy_with_logits(z, y.expand_as(z), reduction='none').sum(-1)   # (S, B)
-    reference_posterior = _no_reference
-
-class MLPRegression(Task):
-    "Regression by a one-hidden-layer network whose weights are the parameters (tanh or ReLU), Gaussian noise."
-    def __init__(self, features:int=1, hidden:int=4, act:str='tanh', noise_std:float=0.1, classify:bool=False):
-        if act not in ('tanh', 'relu'): raise ValueError(f"act must be 'tanh' or 'relu', got {act!r}")
-        if not (1 <= features <= 16 and 1 <= hidden <= 32): raise ValueError(f"features must be in 1..16 and hidden in 1..32, got {features}, {hidden}")
-        self.features, self.hidden, self.act, self.s, self.classify = features, hidden, act, noise_std, classify
-        self.theta_dim, self.x_dim = hidden * (features + 2) + 1, features + 1
-        self.name = f"mlp-{'class' if classify else 'reg'}-{act}"
-    def args(self): return dict(features=self.features, hidden=self.hidden, act=self.act, noise_std=self.s, classify=self.classify)
-    def prior(self, n, generator=None): return torch.randn(n, self.theta_dim, generator=generator)           # (n, P)
-    def simulate(self, theta, n_context, generator=None):
-        x = torch.randn(len(theta), n_context, self.features, generator=generator)
-        f = _mlp(theta[None], x, self.hidden, self.act)[0]                                          # (B, N)
-        y = torch.bernoulli(torch.sigmoid(f), generator=generator) if self.classify else f + self.s * torch.randn(f.shape, generator=generator)
-        return torch.cat([x, y[..., None]], -1)
-    def log_prior(self, theta): return Normal(0., 1.).log_prob(theta).sum(-1)
-    def predict(self, theta, x):                                                                    # (S, B, N) E[y | x]
-        f = _mlp(theta, x, self.hidden, self.act)
-        return torch.sigmoid(f) if self.classify else f
-    def log_likelihood(self, theta, data):
-        f, y = _mlp(theta, data[..., :-1], self.hidden, self.act), data[..., -1]
-        if self.classify: return -torch.nn.functional.binary_cross_entropy_with_logits(f, y.expand_as(f), reduction='none').sum(-1)
-        return Normal(f, self.s).log_prob(y).sum(-1)
-    reference_posterior = _no_reference
-
-class MixtureMeans2D(Task):
-    "The two means of an equal-weight 2-D Gaussian mixture (P = 4): label switching in four dimensions."
-    theta_dim, x_dim, name = 4, 2, 'mixture-means-2d'
-    def __init__(self, prior_std:float=2.0, noise_std:float=0.5): self.tau, self.s = prior_std, noise_std
-    def args(self): return dict(prior_std=self.tau, noise_std=self.s)
-    def prior(self, n, generator=None): return self.tau * torch.randn(n, 4, generator=generator)             # (n, 4): mu_1, mu_2
-    def simulate(self, theta, n_context, generator=None):
-        k = (torch.rand(len(theta), n_context, 1, generator=generator) < 0.5)                       # (B, N, 1)
-        return torch.where(k, theta[:, None, :2], theta[:, None, 2:]) + self.s * torch.randn(len(theta), n_context, 2, generator=generator)
-    def log_prior(self, theta): return Normal(0., self.tau).log_prob(theta).sum(-1)
-    def log_likelihood(self, theta, data):
-        lp = torch.stack([Normal(theta[:, :, None, 2 * j:2 * j + 2], self.s).log_prob(data[None]).sum(-1) for j in (0, 1)], -1)  # (S, B, N, 2)
-        return (torch.logsumexp(lp, -1) - math.log(2)).sum(-1)
-    reference_posterior = _no_reference
-
-# %% ../../nbs/posterior/00_tasks.ipynb #76caa58e
-class VariableLogisticRegression(LogisticRegression):
-    "Bayesian logistic regression over 1..max_features features (the rest masked) and a bias: one task, every feature count."
-    def __init__(self, max_features:int=8, count:int|None=None,
-                 correlated:float=0.):  # share of data sets whose features are correlated (`random_correlation`)
-        super().__init__(max_features)
-        if count is not None and not 1 <= count <= max_features: raise ValueError(f"count must be in 1..{max_features}, got {count}")
-        if not 0 <= correlated <= 1: raise ValueError(f"correlated must be in [0, 1], got {correlated}")
-        self.count, self.correlated, self.x_dim = count, correlated, 2 * max_features + 1
-        self.name = f'logistic-var-{max_features}' + (f'-corr{correlated:g}' if correlated else '') + (f'@{count}' if count else '')
-    def args(self): return dict(max_features=self.features, count=self.count, correlated=self.correlated)
-    def at(self, count:int)->VariableLogisticRegression: return VariableLogisticRegression(self.features, count, self.correlated)
-    def logits(self, theta, x): return super().logits(theta, x[..., :self.features])                # masked columns are zeros
-    def simulate(self, theta, n_context, generator=None):
-        x, m = masked_features(len(theta), n_context, self.features, self.count, generator, self.correlated)
-        y = torch.bernoulli(torch.sigmoid(self.logits(theta[None], x)[0]), generator=generator)
-        return torch.cat([x, y[..., None], m], -1)
-    def log_likelihood(self, theta, data):
-        F = self.features
-        z, y = self.logits(theta, data[..., :F]), data[..., F]
-        return -torch.nn.functional.binary_cross_entropy_with_logits(z, y.expand_as(z), reduction='none').sum(-1)   # (S, B)
-
-# %% ../../nbs/posterior/00_tasks.ipynb #df4358f5
-class Simulator(Task):
-    "A task from plain functions: a prior sampler, a simulator and (for reverse KL) a log-likelihood."
-    def __init__(self,
-                 prior:Callable,                  # (n, generator) -> theta (n, P)
-                 simulate:Callable,               # (theta (B, P), n, generator) -> data (B, n, X)
-                 log_likelihood:Callable|None=None, # (theta (S, B, P), data (B, N, X)) -> (S, B); reverse KL needs it
-                 log_prior:Callable|None=None,    # theta (..., P) -> (...); reverse KL needs it
-                 reference:Callable|None=None,    # data (B, N, X) -> a Distribution, batch (B,), event (P,); optional
-                 name:str='simulator',            # shown in tables and progress bars
-                 spec:str|None=None,              # 'module:function' that builds it (set by `load_task`; checkpoints store it)
-                ):
-        self._prior, self._simulate, self._ll, self._lp, self._ref = prior, simulate, log_likelihood, log_prior, reference
-        self.name, self.spec = name, spec
-        g = torch.Generator().manual_seed(0)
-        theta = torch.as_tensor(prior(2, g))
-        if theta.ndim != 2 or len(theta) != 2: raise ValueError(f"prior(2, generator) must return (2, P), got shape {tuple(theta.shape)}")
-        data = torch.as_tensor(simulate(theta, 3, g))
-        if data.ndim != 3 or data.shape[:2] != (2, 3): raise ValueError(f"simulate(theta (2, P), 3, generator) must return (2, 3, X), got shape {tuple(data.shape)}")
-        self.theta_dim, self.x_dim = theta.shape[1], data.shape[2]
-    def args(self):
-        if self.spec is None: raise ValueError("a Simulator built in place has no plain-value description; build it with load_task('module:function') to checkpoint it")
-        return dict(spec=self.spec)
-    def prior(self, n, generator=None): return torch.as_tensor(self._prior(n, generator), dtype=torch.float32)
-    def simulate(self, theta, n_context, generator=None): return torch.as_tensor(self._simulate(theta, n_context, generator), dtype=torch.float32)
-    def _need(self, f, what):
-        if f is None: raise ValueError(f"{self.name} was built without {what}: reverse KL and predictive scores need it")
-        return f
-    def log_likelihood(self, theta, data): return self._need(self._ll, 'log_likelihood')(theta, data)
-    def log_prior(self, theta): return self._need(self._lp, 'log_prior')(theta)
-    def reference_posterior(self, data): return _no_reference(self) if self._ref is None else self._ref(data)
-
-def load_task(name:str, # a key of TASKS, or 'module:function' naming a function that returns a Task (or a Task itself)
-             )->Task:
-    "A built-in task by name, or a user's task from 'module:function'."
-    if name in TASKS: return TASKS[name]()
-    if ':' not in name: raise ValueError(f"task must be one of {list(TASKS)} or 'module:function', got {name!r}")
-    mod, fn = name.split(':', 1)
-    try: obj = getattr(importlib.import_module(mod), fn)
-    except (ImportError, AttributeError) as e: raise ValueError(f"cannot load task {name!r}: {e}") from None
-    task = obj() if callable(obj) and not isinstance(obj, Task) else obj
-    if not isinstance(task, Task): raise ValueError(f"{name} must be (or return) a Task, got {type(task).__name__}")
-    if isinstance(task, Simulator): task.spec = name
-    return task
-
-# %% ../../nbs/posterior/00_tasks.ipynb #5c243803
-TASKS = {'gaussian-2d': partial(GaussianMean, 2), 'gaussian-16d': partial(GaussianMean, 16), 'gaussian-100d': partial(GaussianMean, 100),
-         'linreg-4': partial(LinearRegression, 4), 'linreg-4-bias': partial(LinearRegression, 4, bias=True), 'mixture-means': MixtureMeans,
-         'linreg-var-8': partial(VariableLinearRegression, 8), 'linreg-1-bias': partial(LinearRegression, 1, bias=True),
-         'logistic-2': partial(LogisticRegression, 2), 'logistic-var-8': partial(VariableLogisticRegression, 8), 'mlp-reg-tanh': partial(MLPRegression, act='tanh'),
-         'mlp-reg-relu': partial(MLPRegression, act='relu'), 'mlp-class-tanh': partial(MLPRegression, 2, 3, 'tanh', classify=True),
-         'mixture-means-2d': MixtureMeans2D, 'mixture-means-64d': SeparatedMixtureMeans,
-         'linreg-var-8-corr0.5': partial(VariableLinearRegression, 8, correlated=0.5), 'logistic-var-8-corr0.5': partial(VariableLogisticRegression, 8, correlated=0.5)}
-REFERENCE_TASKS = ('gaussian-2d', 'gaussian-16d', 'gaussian-100d', 'linreg-4', 'linreg-4-bias', 'mixture-means', 'linreg-var-8', 'linreg-1-bias', 'mixture-means-64d',
-                   'linreg-var-8-corr0.5')
-
-# %% ../../nbs/posterior/00_tasks.ipynb #741a6e2c
-def task_entry(task:Task)->dict:  # {type, module, name, args}: plain values for a checkpoint
-    "What a checkpoint stores to build `task` again."
-    return dict(type=type(task).__name__, module=type(task).__module__, name=task.name, args=task.args())
-
-def task_from_entry(t:dict, # as written by `task_entry` (checkpoints without 'module': a task of this module)
-                   )->Task:
-    "The task a checkpoint describes: a user's Simulator through its 'module:function', a library task through its class."
-    if t['type'] == 'Simulator': return load_task(t['args']['spec'])
-    mod = t.get('module', 'icde_nb.posterior.tasks')
-    if mod != '__main__' and mod.split('.')[0] != 'icde_nb':                   # __main__: a class of the running script or notebook
-        raise ValueError(f"the checkpoint's task class {t['type']} comes from {mod}, outside icde_nb; save a task of your own as a Simulator ('module:function')")
-    cls = getattr(importlib.import_module(mod), t['type'], None)
-    if not callable(getattr(cls, 'from_args', None)): raise ValueError(f"{mod} has no task class {t['type']}")
-    return cls.from_args(**t['args'])

@@ -40,6 +40,7 @@ def _from_sklearn(m)->MixtureSameFamily:
         return MixtureSameFamily(Categorical(probs=w / w.sum(-1, keepdim=True)), MultivariateNormal(mu, scale_tril=L))
     return gmm(w / w.sum(-1, keepdim=True), mu, cov.sqrt())
 
+# %% ../../nbs/scoring/01_baselines.ipynb #d9b7575c
 def fit_em_bic(points,            # (N, D) points of one episode
                k_max:int=6,       # largest K tried (K = 1..k_max, and at most N)
                seed:int=0,        # random state of EM's initialisation
@@ -56,6 +57,7 @@ def fit_em_bic(points,            # (N, D) points of one episode
             if b < best_bic: best, best_bic = m, b
     return _from_sklearn(best)
 
+# %% ../../nbs/scoring/01_baselines.ipynb #dfefa7cc
 def fit_dpgmm(points,                # (N, D) points of one episode
               n_components:int=6,    # the truncation of the Dirichlet process
               seed:int=0,            # random state of the initialisation
@@ -68,6 +70,7 @@ def fit_dpgmm(points,                # (N, D) points of one episode
                                     weight_concentration_prior_type='dirichlet_process', random_state=seed, max_iter=200).fit(x)
     return _from_sklearn(m)
 
+# %% ../../nbs/scoring/01_baselines.ipynb #79504413
 def fit_kde(points)->MixtureSameFamily:
     "Gaussian KDE with Scott's bandwidth, as scipy's gaussian_kde: one component per point."
     x = _fit_points(points, 'points')
@@ -77,6 +80,7 @@ def fit_kde(points)->MixtureSameFamily:
     comp = MultivariateNormal(loc, torch.as_tensor(cov, dtype=torch.float32).expand(1, n, d, d))
     return MixtureSameFamily(Categorical(logits=torch.zeros(1, n)), comp)
 
+# %% ../../nbs/scoring/01_baselines.ipynb #59f6a57c
 def fit_gaussian(points)->MultivariateNormal:
     "One full-covariance Gaussian, maximum likelihood."
     x = _fit_points(points, 'points')

