@@ -187,6 +187,7 @@ def _reconstruction(episodes:int, quick:bool, workers)->tuple:
     s = benchmark_summary(res)
     return figs, {'reconstruction_gap': benchmark_table(s, 'gap', n), 'reconstruction_rmse': benchmark_table(s, 'rmse', n)}
 
+# %% ../nbs/90_report.ipynb #15733e20
 def _write_report(out:Path, header:str, figs:dict, tables:dict)->Path:
     "Save the figures (PNG) and tables (markdown and CSV), and `report.md` that shows them all."
     for name, f in figs.items(): f.savefig(out / f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(f)
@@ -197,6 +198,7 @@ def _write_report(out:Path, header:str, figs:dict, tables:dict)->Path:
     (out / 'report.md').write_text('\n'.join(lines))
     return out / 'report.md'
 
+# %% ../nbs/90_report.ipynb #9c1f66ac
 @call_parse
 def icde_reproduce(out:str='results',   # folder for figures, tables and report.md
                    train:bool=False,    # retrain the default preset from scratch first

@@ -8,6 +8,7 @@ Docs: https://icde-nb.github.io/icde_nb/density/conditional.html.md"""
 from __future__ import annotations
 import math
 import torch
+from fastcore.basics import patch
 from torch import Tensor
 from torch.distributions import Categorical, Distribution, MixtureSameFamily, MultivariateNormal, constraints
 import warnings
@@ -17,11 +18,11 @@ from ..distributions import mixture_params
 from .masking import as_points
 
 # %% auto #0
-__all__ = ['row_patterns', 'MixtureConditional', 'mixture_em_step', 'gmm_missing_fits']
+__all__ = ['LOG2PI', 'row_patterns', 'MixtureConditional', 'mixture_em_step', 'diagonal_log_joint', 'gmm_missing_fits']
 
 # %% ../../nbs/density/02_conditional.ipynb #5fd60e7c
 def _full_params(mix:MixtureSameFamily)->tuple:
-    "Log weights (B, K), means (B, K, D) and covariances (B, K, D, D) of a batch of Gaussian mixtures, in float64."
+    "(log_weights (B, K), means (B, K, D), covs (B, K, D, D)) of a batch of Gaussian mixtures, in float64."
     p = mixture_params(mix)
     L = (p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds'])).double()  # float64 before the product:
     return mix.mixture_distribution.logits.double(), p['means'].double(), L @ L.transpose(-1, -2)  # a float32 L L^T of a nearly singular fit is not PD
@@ -43,7 +44,7 @@ def row_patterns(rows:Tensor, # (B, Nr, D) rows, NaN where an entry is missing
     return dict(o=o, x=torch.where(o, rows, 0.).double(), n_obs=o.sum(-1).double(), episode=uniq[:, 0], observed=uniq[:, 1:].double(),
                 index=inv.reshape(-1))
 
-# %% ../../nbs/density/02_conditional.ipynb #b67acda7
+# %% ../../nbs/density/02_conditional.ipynb #76d986a9
 class MixtureConditional(Distribution):
     "p(x_missing | x_observed) of a batch of Gaussian mixtures for every row of a table: batch (B, Nr), event (D,)."
     arg_constraints, support, has_rsample = {}, constraints.real_vector, False
@@ -57,143 +58,159 @@ class MixtureConditional(Distribution):
 
     @classmethod
     def from_params(cls,
-                    logpi:Tensor,          # (B, K) log weights (normalised here)
-                    mu:Tensor,             # (B, K, D) means
-                    S:Tensor,              # (B, K, D, D) covariances
+                    log_weights:Tensor,    # (B, K) log weights (normalised here)
+                    means:Tensor,          # (B, K, D) means
+                    covs:Tensor,           # (B, K, D, D) covariances
                     rows:Tensor,           # (B, Nr, D) rows, NaN where an entry is missing
                     skip_weightless:bool=True, # as in the constructor
                     patterns:dict|None=None, # as in the constructor
                    )->MixtureConditional:
-        "The conditionals from a mixture's parameters, without building the mixture (no Cholesky factor of S computed twice)."
+        "The conditionals from a mixture's parameters, without building the mixture (no Cholesky factor of the covariances computed twice)."
         self = cls.__new__(cls)
-        self._build(logpi, mu, S, rows, skip_weightless, patterns)
+        self._build(log_weights, means, covs, rows, skip_weightless, patterns)
         return self
 
-    def _build(self, logpi, mu, S, rows, skip_weightless, patterns):
-        "The constructors' shared body: factor every (episode, pattern)'s observed block, then each row's weights and means."
-        logpi, mu, S = logpi.double(), mu.double(), S.double()                    # (B, K), (B, K, D), (B, K, D, D), float64:
-        logpi = logpi.log_softmax(-1)                                             # Schur complements lose precision in float32;
-        live = logpi.gt(-57.).any(0)                                              # normalised here, an empty row scores exactly log 1
-        if skip_weightless and not live.all(): logpi, mu, S = logpi[:, live], mu[:, live], S[:, live]
-        B, K, D = mu.shape
-        if rows.ndim != 3 or rows.shape[0] != B or rows.shape[-1] != D:
-            raise ValueError(f"rows must have shape (B, Nr, D) = ({B}, Nr, {D}) to match the mixture, got {tuple(rows.shape)}")
-        P = row_patterns(rows) if patterns is None else patterns                  # rows of one episode with one pattern of observed
-        o, x, inv, Nr = P['o'], P['x'], P['index'], rows.shape[1]                 # entries share every matrix: factor once per pair
-        uo = P['observed'][:, None]                                               # (U, 1, D) observed entries of each pattern
-        Su = S[P['episode']]                                                      # (U, K, D, D)
-        oo = uo[..., :, None] * uo[..., None, :]                                 # (U, 1, D, D)
-        LA = torch.linalg.cholesky(Su * oo + torch.diag_embed(1 - uo))            # A = Sigma_oo in the observed block, I elsewhere
-        r = (x[:, :, None] - mu[:, None]) * o[:, :, None]                        # (B, Nr, K, D) observed residuals, 0 on missing
-        if len(uo) == B:                                                          # one pattern per episode (a complete table):
-            w = torch.cholesky_solve(r.permute(0, 2, 3, 1), LA).permute(0, 3, 1, 2)   # one solve per component, all rows at once
-            Ai = None
-        else:                                                                     # many patterns: invert each pattern's A once, then
-            Li = torch.linalg.solve_triangular(LA, torch.eye(D, dtype=LA.dtype, device=LA.device).expand_as(LA), upper=False)
-            Ai = (Li.transpose(-1, -2) @ Li) * oo                                 # (U, K, D, D) Sigma_oo^-1 embedded, 0 elsewhere;
-            Aimu = (Ai @ mu[P['episode'], ..., None])[..., 0]                     # (U, K, D); then per row one (K*D, D) @ (D,) product:
-            w = (Ai[inv].view(B * Nr, K * D, D) @ x.view(B * Nr, D, 1)).view(B, Nr, K, D) - Aimu[inv].view(B, Nr, K, D)   # Ai (x - mu)
-        # w = Sigma_oo^-1 r (0 on missing entries), so r.w is the Mahalanobis term and (Sigma w)_m = Sigma_mo Sigma_oo^-1 r
-        n_obs = P['n_obs'][..., None]                                             # (B, Nr, 1)
-        log_obs = (-0.5 * (r * w).sum(-1) - LA.diagonal(dim1=-2, dim2=-1).log().sum(-1)[inv].view(B, Nr, K)
-                   - 0.5 * n_obs * math.log(2 * math.pi))                         # (B, Nr, K) log N(x_o; mu_o, Sigma_oo)
-        self.means = torch.where(o[:, :, None], x[:, :, None], mu[:, None] + torch.einsum('bkde,bnke->bnkd', S, w))  # (B, Nr, K, D)
-        joint = logpi[:, None] + log_obs                                          # (B, Nr, K) log pi_k N(x_o; ...)
-        self.log_weights = joint.log_softmax(-1)                                  # (B, Nr, K) the conditional's weights
-        self.log_observed = torch.logsumexp(joint, -1)                            # (B, Nr) log p(x_o): the row's observed entries
-        self.observed, self.rows, self._n_obs = o, rows, n_obs[..., 0]
-        self._pattern, self._pattern_episode, self._pattern_observed = inv.view(B, Nr), P['episode'], uo[:, 0]
-        self._Su, self._LA, self._Ai, self._cov_, self._tril_ = Su, LA, Ai, None, None   # the covariances wait until asked for
-        super().__init__(torch.Size([B, rows.shape[1]]), torch.Size([D]), validate_args=False)
 
-    def _covariances(self, comps:Tensor|None=None)->Tensor:  # (U, K', D, D)
-        "Each pattern's component conditional covariances, Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om, zero on observed entries (of `comps` only, if given)."
-        uo = self._pattern_observed[:, None]                                     # (U, 1, D)
-        Su, LA, Ai = (t if t is None or comps is None else t[:, comps] for t in (self._Su, self._LA, self._Ai))
-        S_om = Su * (uo[..., :, None] * (1 - uo)[..., None, :])                   # Sigma_om embedded in D x D
-        AiS = torch.cholesky_solve(S_om, LA) if Ai is None else Ai @ S_om         # Sigma_oo^-1 Sigma_om
-        cov = Su * ((1 - uo)[..., :, None] * (1 - uo)[..., None, :]) - S_om.transpose(-1, -2) @ AiS
-        return 0.5 * (cov + cov.transpose(-1, -2))
+# %% ../../nbs/density/02_conditional.ipynb #7bf2eb05
+@patch
+def _build(self:MixtureConditional, logpi, mu, S, rows, skip_weightless, patterns):
+    "The constructors' shared body: factor every (episode, pattern)'s observed block, then each row's weights and means."
+    logpi, mu, S = logpi.double(), mu.double(), S.double()                    # (B, K), (B, K, D), (B, K, D, D), float64:
+    logpi = logpi.log_softmax(-1)                                             # Schur complements lose precision in float32;
+    live = logpi.gt(-57.).any(0)                                              # normalised here, an empty row scores exactly log 1
+    if skip_weightless and not live.all(): logpi, mu, S = logpi[:, live], mu[:, live], S[:, live]
+    B, K, D = mu.shape
+    if rows.ndim != 3 or rows.shape[0] != B or rows.shape[-1] != D:
+        raise ValueError(f"rows must have shape (B, Nr, D) = ({B}, Nr, {D}) to match the mixture, got {tuple(rows.shape)}")
+    P = row_patterns(rows) if patterns is None else patterns                  # rows of one episode with one pattern of observed
+    o, x, inv, Nr = P['o'], P['x'], P['index'], rows.shape[1]                 # entries share every matrix: factor once per pair
+    uo = P['observed'][:, None]                                               # (U, 1, D) observed entries of each pattern
+    Su = S[P['episode']]                                                      # (U, K, D, D)
+    oo = uo[..., :, None] * uo[..., None, :]                                 # (U, 1, D, D)
+    LA = torch.linalg.cholesky(Su * oo + torch.diag_embed(1 - uo))            # A = Sigma_oo in the observed block, I elsewhere
+    r = (x[:, :, None] - mu[:, None]) * o[:, :, None]                        # (B, Nr, K, D) observed residuals, 0 on missing
+    if len(uo) == B:                                                          # one pattern per episode (a complete table):
+        w = torch.cholesky_solve(r.permute(0, 2, 3, 1), LA).permute(0, 3, 1, 2)   # one solve per component, all rows at once
+        Ai = None
+    else:                                                                     # many patterns: invert each pattern's A once, then
+        Li = torch.linalg.solve_triangular(LA, torch.eye(D, dtype=LA.dtype, device=LA.device).expand_as(LA), upper=False)
+        Ai = (Li.transpose(-1, -2) @ Li) * oo                                 # (U, K, D, D) Sigma_oo^-1 embedded, 0 elsewhere;
+        Aimu = (Ai @ mu[P['episode'], ..., None])[..., 0]                     # (U, K, D); then per row one (K*D, D) @ (D,) product:
+        w = (Ai[inv].view(B * Nr, K * D, D) @ x.view(B * Nr, D, 1)).view(B, Nr, K, D) - Aimu[inv].view(B, Nr, K, D)   # Ai (x - mu)
+    # w = Sigma_oo^-1 r (0 on missing entries), so r.w is the Mahalanobis term and (Sigma w)_m = Sigma_mo Sigma_oo^-1 r
+    n_obs = P['n_obs'][..., None]                                             # (B, Nr, 1)
+    log_obs = (-0.5 * (r * w).sum(-1) - LA.diagonal(dim1=-2, dim2=-1).log().sum(-1)[inv].view(B, Nr, K)
+               - 0.5 * n_obs * math.log(2 * math.pi))                         # (B, Nr, K) log N(x_o; mu_o, Sigma_oo)
+    self.means = torch.where(o[:, :, None], x[:, :, None], mu[:, None] + torch.einsum('bkde,bnke->bnkd', S, w))  # (B, Nr, K, D)
+    joint = logpi[:, None] + log_obs                                          # (B, Nr, K) log pi_k N(x_o; ...)
+    self.log_weights = joint.log_softmax(-1)                                  # (B, Nr, K) the conditional's weights
+    self.log_observed = torch.logsumexp(joint, -1)                            # (B, Nr) log p(x_o): the row's observed entries
+    self.observed, self.rows, self._n_obs = o, rows, n_obs[..., 0]
+    self._pattern, self._pattern_episode, self._pattern_observed = inv.view(B, Nr), P['episode'], uo[:, 0]
+    self._Su, self._LA, self._Ai, self._cov_, self._tril_ = Su, LA, Ai, None, None   # the covariances wait until asked for
+    Distribution.__init__(self, torch.Size([B, rows.shape[1]]), torch.Size([D]), validate_args=False)   # (a patched method: no bare super())
 
-    @property
-    def _cov(self)->Tensor:  # (U, K, D, D)
-        "Every component's conditional covariances (`_covariances`), computed once."
-        if self._cov_ is None: self._cov_ = self._covariances()
-        return self._cov_
 
-    @property
-    def _tril(self)->Tensor:  # (U, K, D, D)
-        "Cholesky factors of each pattern's component conditionals, with unit variance on observed entries."
-        if self._tril_ is None: self._tril_ = torch.linalg.cholesky(self._cov + torch.diag_embed(self._pattern_observed)[:, None])
-        return self._tril_
+# %% ../../nbs/density/02_conditional.ipynb #6134d24c
+@patch
+def _covariances(self:MixtureConditional, comps:Tensor|None=None)->Tensor:  # (U, K', D, D)
+    "Each pattern's component conditional covariances, Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om, zero on observed entries (of `comps` only, if given)."
+    uo = self._pattern_observed[:, None]                                     # (U, 1, D)
+    Su, LA, Ai = (t if t is None or comps is None else t[:, comps] for t in (self._Su, self._LA, self._Ai))
+    S_om = Su * (uo[..., :, None] * (1 - uo)[..., None, :])                   # Sigma_om embedded in D x D
+    AiS = torch.cholesky_solve(S_om, LA) if Ai is None else Ai @ S_om         # Sigma_oo^-1 Sigma_om
+    cov = Su * ((1 - uo)[..., :, None] * (1 - uo)[..., None, :]) - S_om.transpose(-1, -2) @ AiS
+    return 0.5 * (cov + cov.transpose(-1, -2))
 
-    @property
-    def scale_tril(self)->Tensor:  # (B, Nr, K, D, D)
-        "Cholesky factors of each row's component conditionals (unit variance on observed entries)."
-        return self._tril[self._pattern]
+@patch(as_prop=True)
+def _cov(self:MixtureConditional)->Tensor:  # (U, K, D, D)
+    "Every component's conditional covariances (`_covariances`), computed once."
+    if self._cov_ is None: self._cov_ = self._covariances()
+    return self._cov_
 
-    def _components(self)->MultivariateNormal:
-        return MultivariateNormal(self.means, scale_tril=self.scale_tril, validate_args=False)   # batch (B, Nr, K)
+@patch(as_prop=True)
+def _tril(self:MixtureConditional)->Tensor:  # (U, K, D, D)
+    "Cholesky factors of each pattern's component conditionals, with unit variance on observed entries."
+    if self._tril_ is None: self._tril_ = torch.linalg.cholesky(self._cov + torch.diag_embed(self._pattern_observed)[:, None])
+    return self._tril_
 
-    def log_prob(self, x:Tensor)->Tensor:  # (..., B, Nr, D) -> (..., B, Nr): log density of x's missing entries
-        "Log density of each row's missing entries in `x` given the row's observed entries (observed entries of `x` are ignored)."
-        dtype = x.dtype
-        x = torch.where(self.observed, torch.nan_to_num(self.rows), x).double()  # observed coordinates: exactly the row
-        lp = self._components().log_prob(x.unsqueeze(-2))                         # (..., B, Nr, K)
-        lp = lp + 0.5 * self._n_obs[..., None] * math.log(2 * math.pi)            # remove the unit-variance observed terms
-        out = torch.logsumexp(self.log_weights + lp, -1)
-        return torch.where(self.observed.all(-1), 0., out).to(dtype)             # nothing missing: exactly 0
+@patch(as_prop=True)
+def scale_tril(self:MixtureConditional)->Tensor:  # (B, Nr, K, D, D)
+    "Cholesky factors of each row's component conditionals (unit variance on observed entries)."
+    return self._tril[self._pattern]
 
-    def sample(self, sample_shape=torch.Size())->Tensor:  # (*sample_shape, B, Nr, D): multiple imputations
-        "Draws of each row with its missing entries imputed from the conditional and its observed entries kept."
-        with torch.no_grad():
-            S, (B, Nr, K, D) = torch.Size(sample_shape), self.means.shape
-            n = S.numel()
-            k = Categorical(logits=self.log_weights).sample((n,)).permute(1, 2, 0)[:, :, None]   # (B, Nr, 1, n) each draw's component
-            eps = torch.randn(B, Nr, D, n, dtype=self.means.dtype, device=self.means.device)   # draws last: no (n, ..., D, D) copies
-            L, z = self.scale_tril, torch.zeros_like(eps)
-            for j in range(K):                                                    # one component at a time: memory B Nr D n,
-                hit = k == j                                                      # (B, Nr, 1, n)
-                at = hit.any(-1)[..., 0]                                          # (B, Nr) and only the rows that draw from it
-                if not at.any(): continue
-                z[at] = torch.where(hit[at], self.means[:, :, j][at][..., None] + L[:, :, j][at] @ eps[at], z[at])
-            z = z.permute(3, 0, 1, 2).reshape(*S, B, Nr, D)
-            return torch.where(self.observed, torch.nan_to_num(self.rows), z.to(self.rows.dtype))
+@patch
+def _components(self:MixtureConditional)->MultivariateNormal:
+    return MultivariateNormal(self.means, scale_tril=self.scale_tril, validate_args=False)   # batch (B, Nr, K)
 
-    @property
-    def mean(self)->Tensor:  # (B, Nr, D)
-        "The conditional mean: observed entries kept, missing ones at their conditional expectation."
-        m = (self.log_weights.exp()[..., None] * self.means).sum(-2)             # observed entries: the row itself, exactly
-        return torch.where(self.observed, torch.nan_to_num(self.rows).to(m.dtype), m).to(self.rows.dtype)
 
-    def cdf(self, x:Tensor)->Tensor:  # (B, Nr, D) -> (B, Nr, D); NaN on observed entries
-        "The conditional CDF of each missing entry at x (its marginal under the conditional mixture), for interval coverage."
-        sd = self.scale_tril.pow(2).sum(-1).sqrt()                                # (B, Nr, K, D) per-entry component stds
-        z = (x.double().unsqueeze(-2) - self.means) / sd
-        F = (self.log_weights.exp()[..., None] * torch.special.ndtr(z)).sum(-2)   # (B, Nr, D)
-        return torch.where(self.observed, torch.tensor(float('nan')), F.to(x.dtype))
+# %% ../../nbs/density/02_conditional.ipynb #d5149e2b
+@patch
+def log_prob(self:MixtureConditional, x:Tensor)->Tensor:  # (..., B, Nr, D) -> (..., B, Nr): log density of x's missing entries
+    "Log density of each row's missing entries in `x` given the row's observed entries (observed entries of `x` are ignored)."
+    dtype = x.dtype
+    x = torch.where(self.observed, torch.nan_to_num(self.rows), x).double()  # observed coordinates: exactly the row
+    lp = self._components().log_prob(x.unsqueeze(-2))                         # (..., B, Nr, K)
+    lp = lp + 0.5 * self._n_obs[..., None] * math.log(2 * math.pi)            # remove the unit-variance observed terms
+    out = torch.logsumexp(self.log_weights + lp, -1)
+    return torch.where(self.observed.all(-1), 0., out).to(dtype)             # nothing missing: exactly 0
 
-    @property
-    def variance(self)->Tensor:  # (B, Nr, D), 0 on observed entries
-        "Per-entry conditional variance (law of total variance over components)."
-        w = self.log_weights.exp()[..., None]
-        second = (w * (self.scale_tril.pow(2).sum(-1) + self.means ** 2)).sum(-2)
-        mean = (w * self.means).sum(-2)
-        return ((second - mean ** 2) * (~self.observed)).clamp_min(0).to(self.rows.dtype)
+@patch
+def sample(self:MixtureConditional, sample_shape=torch.Size())->Tensor:  # (*sample_shape, B, Nr, D): multiple imputations
+    "Draws of each row with its missing entries imputed from the conditional and its observed entries kept."
+    with torch.no_grad():
+        S, (B, Nr, K, D) = torch.Size(sample_shape), self.means.shape
+        n = S.numel()
+        k = Categorical(logits=self.log_weights).sample((n,)).permute(1, 2, 0)[:, :, None]   # (B, Nr, 1, n) each draw's component
+        eps = torch.randn(B, Nr, D, n, dtype=self.means.dtype, device=self.means.device)   # draws last: no (n, ..., D, D) copies
+        L, z = self.scale_tril, torch.zeros_like(eps)
+        for j in range(K):                                                    # one component at a time: memory B Nr D n,
+            hit = k == j                                                      # (B, Nr, 1, n)
+            at = hit.any(-1)[..., 0]                                          # (B, Nr) and only the rows that draw from it
+            if not at.any(): continue
+            z[at] = torch.where(hit[at], self.means[:, :, j][at][..., None] + L[:, :, j][at] @ eps[at], z[at])
+        z = z.permute(3, 0, 1, 2).reshape(*S, B, Nr, D)
+        return torch.where(self.observed, torch.nan_to_num(self.rows), z.to(self.rows.dtype))
+
+
+# %% ../../nbs/density/02_conditional.ipynb #794f8eca
+@patch(as_prop=True)
+def mean(self:MixtureConditional)->Tensor:  # (B, Nr, D)
+    "The conditional mean: observed entries kept, missing ones at their conditional expectation."
+    m = (self.log_weights.exp()[..., None] * self.means).sum(-2)             # observed entries: the row itself, exactly
+    return torch.where(self.observed, torch.nan_to_num(self.rows).to(m.dtype), m).to(self.rows.dtype)
+
+@patch
+def cdf(self:MixtureConditional, x:Tensor)->Tensor:  # (B, Nr, D) -> (B, Nr, D); NaN on observed entries
+    "The conditional CDF of each missing entry at x (its marginal under the conditional mixture), for interval coverage."
+    sd = self.scale_tril.pow(2).sum(-1).sqrt()                                # (B, Nr, K, D) per-entry component stds
+    z = (x.double().unsqueeze(-2) - self.means) / sd
+    F = (self.log_weights.exp()[..., None] * torch.special.ndtr(z)).sum(-2)   # (B, Nr, D)
+    return torch.where(self.observed, torch.tensor(float('nan')), F.to(x.dtype))
+
+@patch(as_prop=True)
+def variance(self:MixtureConditional)->Tensor:  # (B, Nr, D), 0 on observed entries
+    "Per-entry conditional variance (law of total variance over components)."
+    w = self.log_weights.exp()[..., None]
+    second = (w * (self.scale_tril.pow(2).sum(-1) + self.means ** 2)).sum(-2)
+    mean = (w * self.means).sum(-2)
+    return ((second - mean ** 2) * (~self.observed)).clamp_min(0).to(self.rows.dtype)
+
 
 # %% ../../nbs/density/02_conditional.ipynb #ddf98922
-def mixture_em_step(pi:Tensor,          # (B, K) weights
-                    mu:Tensor,          # (B, K, D) means
-                    S:Tensor,           # (B, K, D, D) covariances
+def mixture_em_step(weights:Tensor,     # (B, K) weights
+                    means:Tensor,       # (B, K, D) means
+                    covs:Tensor,        # (B, K, D, D) covariances, or (B, K, D) variances of diagonal components
                     rows:Tensor,        # (B, N, D) data, NaN where an entry is missing (all-NaN rows are ignored)
-                    prior:tuple|None=None, # (pi0, mu0, S0), the mixture the MAP step is pulled towards (None: the current one)
+                    prior:tuple|None=None, # (weights, means, covs) of the mixture the MAP step is pulled towards (None: the current one)
                     strength:float=0.,  # tau, the prior's weight in pseudo-points (0: maximum likelihood)
                     patterns:dict|None=None, # `row_patterns(rows)`: computed once for a run of steps on the same rows
                     active:Tensor|None=None, # (B, K) components whose update the caller keeps (None: all); the others still take
                                         # responsibilities, but their returned covariances are not computed (garbage)
-                   )->tuple:            # (pi, mu, S) after the step, and (B,) the observed-data log-likelihood before it
-    "One EM step with missing data for a batch of full-covariance Gaussian mixtures (MAP with a conjugate prior if strength > 0)."
-    pi, mu, S = pi.double(), mu.double(), S.double()
+                   )->tuple:            # (weights, means, covs) after the step, and (B,) the observed-data log-likelihood before it
+    "One EM step with missing data for a batch of Gaussian mixtures (MAP with a conjugate prior if strength > 0)."
+    if covs.shape == means.shape: return _diagonal_em_step(weights, means, covs, rows, prior, strength)
+    pi, mu, S = weights.double(), means.double(), covs.double()                    # float64: the conditionals need it
     pi0, mu0, S0 = (t.double() for t in prior) if prior is not None else (pi, mu, S)
     P = row_patterns(rows) if patterns is None else patterns
     real = P['o'].any(-1).double()                                                 # (B, N) rows with an observed entry
@@ -217,6 +234,39 @@ def mixture_em_step(pi:Tensor,          # (B, K) weights
     new_S = (torch.einsum('bnkd,bnke->bkde', r[..., None] * dx, dx) + rC
              + a[..., None, None] * (S0 + dm[..., :, None] * dm[..., None, :])) / den[..., None, None]
     return new_pi, new_mu, 0.5 * (new_S + new_S.transpose(-1, -2)), (c.log_observed * real).sum(1)
+
+# %% ../../nbs/density/02_conditional.ipynb #ef628e96
+LOG2PI = math.log(2 * math.pi)
+
+def diagonal_log_joint(log_weights:Tensor,    # (B, K) log weights
+                       means:Tensor,          # (B, K, D) means
+                       variances:Tensor,      # (B, K, D) variances
+                       x:Tensor,              # (B, N, D) points (any finite value on missing entries)
+                       observed:Tensor|None=None, # (B, N, D) 1. where an entry is observed, 0. where missing (None: all observed)
+                      )->Tensor:              # (B, N, K)
+    "log pi_k + log N(x_o; mu_k,o, diag(var_k,o)) of every row and component of a diagonal Gaussian mixture: the E-step's joint."
+    t = ((x[:, :, None] - means[:, None]) ** 2 / variances[:, None]) + variances[:, None].log() + LOG2PI   # (B, N, K, D)
+    if observed is not None: t = observed[:, :, None] * t
+    return log_weights[:, None] - 0.5 * t.sum(-1)
+
+# %% ../../nbs/density/02_conditional.ipynb #631a1fc8
+def _diagonal_em_step(weights:Tensor, means:Tensor, variances:Tensor, rows:Tensor, prior:tuple|None, strength:float)->tuple:
+    "`mixture_em_step` for diagonal components: x_hat = mu and C = diag(var) on missing entries, in the inputs' dtype."
+    o = ~torch.isnan(rows); x = torch.where(o, rows, 0.); o = o.to(rows.dtype)   # (B, N, D) observed, 0 on missing
+    real = (o.sum(-1, keepdim=True) > 0).to(rows.dtype)                           # (B, N, 1) rows with something observed
+    pi0, mu0, var0 = prior if prior is not None else (weights, means, variances)
+    a = strength * pi0                                                            # (B, K) pseudo-points
+    logr = diagonal_log_joint(weights.clamp_min(1e-30).log(), means, variances, x, o)   # (B, N, K); an emptied slot can refill
+    r = logr.softmax(-1) * real                                                   # responsibilities, padding gets 0
+    nk = r.sum(1); den = (nk + a).clamp_min(1e-12)[..., None]                     # (B, K), (B, K, 1)
+    new_w = (nk + a) / (real.sum(1) + strength)
+    om = o[:, :, None]                                                            # (B, N, 1, D)
+    xh = om * x[:, :, None] + (1 - om) * means[:, None]                           # (B, N, K, D): a missing entry's expectation
+    new_mu = (torch.einsum('bnk,bnkd->bkd', r, xh) + a[..., None] * mu0) / den
+    sq = torch.einsum('bnk,bnkd->bkd', r, om * (x[:, :, None] - new_mu[:, None]) ** 2
+                      + (1 - om) * (variances[:, None] + (means - new_mu)[:, None] ** 2))
+    new_var = (sq + a[..., None] * (var0 + (new_mu - mu0) ** 2)) / den
+    return new_w, new_mu, new_var, (logr.logsumexp(-1) * real[..., 0]).sum(1)
 
 # %% ../../nbs/density/02_conditional.ipynb #24163c26
 def _em_missing(x:Tensor, k:int, seed:int, max_iter:int, tol:float, reg:Tensor)->tuple:  # reg (D,) added to the diagonals

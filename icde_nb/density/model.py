@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, asdict
 import copy
 import torch
+from fastcore.basics import patch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
@@ -170,7 +171,7 @@ class Readout(nn.Module):
         var = (1 - gv) * (2 * p['log_stds']).exp() + gv * v.clamp_min(math.exp(2 * lo))
         return dict(p, means=p['means'] + g * (m - p['means']), log_stds=(0.5 * var.log()).clamp(lo, hi))
 
-# %% ../../nbs/density/04_model.ipynb #82c4fa6e
+# %% ../../nbs/density/04_model.ipynb #c78b4c2a
 CPU_TOKENS = 4096   # tokens per forward pass of `predict` on a CPU (cache-sized chunks)
 
 class TransformerMDN(nn.Module):
@@ -206,94 +207,110 @@ class TransformerMDN(nn.Module):
         D = self.config.dim                                                      # tokens start [x*m, m, ...] in every layout
         return self.readout(p, h, hc, tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, D:2 * D], tk.context_mask)
 
-    @torch.no_grad()
-    def predict(self,
-                context,                  # (B, Nc, D) or (Nc, D) raw context points, tensor or array
-                context_mask=None,        # (B, Nc) bool, True for real points, for batches of unequal context sizes
-                refine:int|None=None,     # shorthand: MAP-EM steps on the context (0: none)
-                strength:float|None=None, # shorthand: the refinement's prior strength
-                select_from:int|None=None, # shorthand: context size from which components are selected by BIC
-                refine_on=None,           # (B, N, D) raw rows the refinement's EM runs on, NaN where missing (None: the context itself)
-                refinement:Refinement|None=None, # the inference setting (None: `self.refinement`); the shorthands change it for this call
-               ):                         # distribution over raw points, batch shape (B,), event shape (D,)
-        "The predictive density of the queries given the context, in raw units: the model as an `Estimator`."
-        p, mean, std = self.predict_params(context, context_mask, self.setting(refinement, refine, strength, select_from), refine_on)
-        return self.head.distribution(p, mean, std)
-
-    def setting(self, refinement:Refinement|None=None, refine:int|None=None, strength:float|None=None, select_from:int|None=None)->Refinement:
-        "The inference setting of a call: `refinement` (default: the model's own) with the shorthands applied."
-        return (self.refinement if refinement is None else refinement).updated(refine, strength, select_from)
-
-    def with_refinement(self, refinement:Refinement|None=None, **shorthands)->TransformerMDN:
-        "The same network (weights shared, not copied) with another default setting; this model is unchanged."
-        other = copy.copy(self)                                                   # a shallow copy: the modules and weights are shared
-        other.refinement = self.setting(refinement, **shorthands)
-        return other
-
-    def estimator(self, refinement:Refinement|None=None, **shorthands):
-        "`predict` with a fixed setting, as an `Estimator` (e.g. `model.estimator(refine=0)`: the network alone)."
-        return self.with_refinement(refinement, **shorthands).predict
-
-    def checkpoint_entries(self)->dict:
-        "What, beside the weights, a checkpoint needs to rebuild this model: its config and refinement as plain dicts."
-        return dict(config=asdict(self.config), refinement=asdict(self.refinement))
-
     def tokenise(self, context, **kw)->Tokens:
         "`tokenise` with this model's token layout (padded to `config.dim` with a presence block if `variable_dim`)."
         return tokenise(context, max_dim=self.config.dim if self.config.variable_dim else None, **kw)
 
-    @torch.no_grad()
-    def conditional(self,
-                    context,             # (B, Nc, D) or (Nc, D) raw context, NaN where an entry is missing
-                    rows,                # (B, Nr, D) or (Nr, D) rows to complete, NaN where an entry is missing
-                    context_mask=None,   # (B, Nc) bool, True for real points
-                    refine:int|None=None, # as in `predict`
-                    select_from:int|None=None, # as in `predict`
-                    refinement:Refinement|None=None, # as in `predict`
-                   )->MixtureConditional: # batch (B, Nr), event (D,): log_prob, sample (imputations), mean
-        "p(x_missing | x_observed, context) for every row: exact conditionals of the predicted joint mixture."
-        q = self.predict(context, context_mask, refine, select_from=select_from, refinement=refinement)
-        rows = torch.as_tensor(rows, dtype=torch.float32)
-        if rows.ndim == 2: rows = rows[None]
-        if rows.ndim != 3 or rows.shape[0] != q.batch_shape[0] or rows.shape[-1] != q.event_shape[0]:
-            raise ValueError(f"rows must have shape (B, Nr, D) = ({q.batch_shape[0]}, Nr, {q.event_shape[0]}) to match the context, got {tuple(rows.shape)}")
-        return MixtureConditional(q, rows.to(q.mean.device))
 
-    @torch.no_grad()
-    def predict_params(self,
-                       context,                 # (B, Nc, D) or (Nc, D) raw context points
-                       context_mask=None,       # (B, Nc) bool, True for real points
-                       refinement:Refinement|None=None, # the inference setting (None: `self.refinement`)
-                       refine_on=None,          # (B, N, D) raw rows the refinement's EM runs on, NaN where missing (None: the context)
-                      )->tuple:                 # (parameters, normalised units, with leading shape (B,); mean (B, 1, D); std (B, 1, D))
-        "The mixture parameters of one query token per episode after the setting, and the context's mean and std."
-        context, context_mask, refine_on = self._check(context, context_mask, refine_on)
-        setting = self.refinement if refinement is None else refinement
-        B, Nc, _ = context.shape
-        chunk = max(1, self.cpu_tokens // (Nc + 1)) if next(self.parameters()).device.type == 'cpu' else B   # episodes per forward pass
-        out = [self._predict_chunk(context[i:i + chunk], context_mask[i:i + chunk], setting, None if refine_on is None else refine_on[i:i + chunk])
-               for i in range(0, B, chunk)]
-        if len(out) == 1: return out[0]
-        return {k: torch.cat([o[0][k] for o in out]) for k in out[0][0]}, torch.cat([o[1] for o in out]), torch.cat([o[2] for o in out])
+# %% ../../nbs/density/04_model.ipynb #f8a52083
+@patch
+@torch.no_grad()
+def predict(self:TransformerMDN,
+            context,                  # (B, Nc, D) or (Nc, D) raw context points, tensor or array
+            context_mask=None,        # (B, Nc) bool, True for real points, for batches of unequal context sizes
+            refine:int|None=None,     # shorthand: MAP-EM steps on the context (0: none)
+            strength:float|None=None, # shorthand: the refinement's prior strength
+            select_from:int|None=None, # shorthand: context size from which components are selected by BIC
+            refine_on=None,           # (B, N, D) raw rows the refinement's EM runs on, NaN where missing (None: the context itself)
+            refinement:Refinement|None=None, # the inference setting (None: `self.refinement`); the shorthands change it for this call
+           ):                         # distribution over raw points, batch shape (B,), event shape (D,)
+    "The predictive density of the queries given the context, in raw units: the model as an `Estimator`."
+    p, mean, std = self.predict_params(context, context_mask, self.setting(refinement, refine, strength, select_from), refine_on)
+    return self.head.distribution(p, mean, std)
 
-    def _check(self, context, context_mask, refine_on)->tuple:
-        "The context, its mask and the refinement's rows as tensors, or a clear error."
-        context, context_mask = check_context(context, context_mask, dim=None if self.config.variable_dim else self.config.dim)
-        if context.shape[-1] > self.config.dim: raise ValueError(f"context has D={context.shape[-1]} dimensions; this model takes at most {self.config.dim}")
-        if refine_on is not None:                                                 # a larger table than the network reads
-            refine_on = as_points(refine_on, 'refine_on', context.shape[-1], finite=False)
-            if refine_on.shape[0] != context.shape[0] or torch.isinf(refine_on).any():
-                raise ValueError(f"refine_on must be finite or NaN, with the context's B = {context.shape[0]} episodes; got shape {tuple(refine_on.shape)}")
-        return context, context_mask, refine_on
+@patch
+def setting(self:TransformerMDN, refinement:Refinement|None=None, refine:int|None=None, strength:float|None=None, select_from:int|None=None)->Refinement:
+    "The inference setting of a call: `refinement` (default: the model's own) with the shorthands applied."
+    return (self.refinement if refinement is None else refinement).updated(refine, strength, select_from)
 
-    def _predict_chunk(self, context:Tensor, context_mask:Tensor, setting:Refinement, refine_on:Tensor|None)->tuple:
-        "`predict_params` for one chunk of episodes: (b, Nc, D) -> parameters, mean (b, 1, D), std (b, 1, D)."
-        dev, (_, Nc, D) = next(self.parameters()).device, context.shape
-        tk = self.tokenise(context.to(dev), n_query=1, context_mask=context_mask.to(dev))
-        p = self.head.marginal({k: v[:, 0] for k, v in self(tk).items()}, D)     # (b, ...) the one query token, its D dims
-        W = self.config.dim if self.config.variable_dim else D                    # where the mask block starts
-        x, o = tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, W:W + D] > 0              # normalised context, observed entries
-        if refine_on is not None:                                                 # or the rows the EM should see instead
-            r = refine_on.to(dev); o = ~torch.isnan(r)
-            x = torch.where(o, (r - tk.mean) / tk.std, 0.)
-        return refine_params(p, x, o, setting, self.config.min_std, self.config.max_std), tk.mean, tk.std
+@patch
+def with_refinement(self:TransformerMDN, refinement:Refinement|None=None, **shorthands)->TransformerMDN:
+    "The same network (weights shared, not copied) with another default setting; this model is unchanged."
+    other = copy.copy(self)                                                   # a shallow copy: the modules and weights are shared
+    other.refinement = self.setting(refinement, **shorthands)
+    return other
+
+@patch
+def estimator(self:TransformerMDN, refinement:Refinement|None=None, **shorthands):
+    "`predict` with a fixed setting, as an `Estimator` (e.g. `model.estimator(refine=0)`: the network alone)."
+    return self.with_refinement(refinement, **shorthands).predict
+
+@patch
+def checkpoint_entries(self:TransformerMDN)->dict:
+    "What, beside the weights, a checkpoint needs to rebuild this model: its config and refinement as plain dicts."
+    return dict(config=asdict(self.config), refinement=asdict(self.refinement))
+
+
+# %% ../../nbs/density/04_model.ipynb #9783c8e7
+@patch
+@torch.no_grad()
+def conditional(self:TransformerMDN,
+                context,             # (B, Nc, D) or (Nc, D) raw context, NaN where an entry is missing
+                rows,                # (B, Nr, D) or (Nr, D) rows to complete, NaN where an entry is missing
+                context_mask=None,   # (B, Nc) bool, True for real points
+                refine:int|None=None, # as in `predict`
+                select_from:int|None=None, # as in `predict`
+                refinement:Refinement|None=None, # as in `predict`
+               )->MixtureConditional: # batch (B, Nr), event (D,): log_prob, sample (imputations), mean
+    "p(x_missing | x_observed, context) for every row: exact conditionals of the predicted joint mixture."
+    q = self.predict(context, context_mask, refine, select_from=select_from, refinement=refinement)
+    rows = torch.as_tensor(rows, dtype=torch.float32)
+    if rows.ndim == 2: rows = rows[None]
+    if rows.ndim != 3 or rows.shape[0] != q.batch_shape[0] or rows.shape[-1] != q.event_shape[0]:
+        raise ValueError(f"rows must have shape (B, Nr, D) = ({q.batch_shape[0]}, Nr, {q.event_shape[0]}) to match the context, got {tuple(rows.shape)}")
+    return MixtureConditional(q, rows.to(q.mean.device))
+
+
+# %% ../../nbs/density/04_model.ipynb #e1646aff
+@patch
+@torch.no_grad()
+def predict_params(self:TransformerMDN,
+                   context,                 # (B, Nc, D) or (Nc, D) raw context points
+                   context_mask=None,       # (B, Nc) bool, True for real points
+                   refinement:Refinement|None=None, # the inference setting (None: `self.refinement`)
+                   refine_on=None,          # (B, N, D) raw rows the refinement's EM runs on, NaN where missing (None: the context)
+                  )->tuple:                 # (parameters, normalised units, with leading shape (B,); mean (B, 1, D); std (B, 1, D))
+    "The mixture parameters of one query token per episode after the setting, and the context's mean and std."
+    context, context_mask, refine_on = self._check(context, context_mask, refine_on)
+    setting = self.refinement if refinement is None else refinement
+    B, Nc, _ = context.shape
+    chunk = max(1, self.cpu_tokens // (Nc + 1)) if next(self.parameters()).device.type == 'cpu' else B   # episodes per forward pass
+    out = [self._predict_chunk(context[i:i + chunk], context_mask[i:i + chunk], setting, None if refine_on is None else refine_on[i:i + chunk])
+           for i in range(0, B, chunk)]
+    if len(out) == 1: return out[0]
+    return {k: torch.cat([o[0][k] for o in out]) for k in out[0][0]}, torch.cat([o[1] for o in out]), torch.cat([o[2] for o in out])
+
+@patch
+def _check(self:TransformerMDN, context, context_mask, refine_on)->tuple:
+    "The context, its mask and the refinement's rows as tensors, or a clear error."
+    context, context_mask = check_context(context, context_mask, dim=None if self.config.variable_dim else self.config.dim)
+    if context.shape[-1] > self.config.dim: raise ValueError(f"context has D={context.shape[-1]} dimensions; this model takes at most {self.config.dim}")
+    if refine_on is not None:                                                 # a larger table than the network reads
+        refine_on = as_points(refine_on, 'refine_on', context.shape[-1], finite=False)
+        if refine_on.shape[0] != context.shape[0] or torch.isinf(refine_on).any():
+            raise ValueError(f"refine_on must be finite or NaN, with the context's B = {context.shape[0]} episodes; got shape {tuple(refine_on.shape)}")
+    return context, context_mask, refine_on
+
+@patch
+def _predict_chunk(self:TransformerMDN, context:Tensor, context_mask:Tensor, setting:Refinement, refine_on:Tensor|None)->tuple:
+    "`predict_params` for one chunk of episodes: (b, Nc, D) -> parameters, mean (b, 1, D), std (b, 1, D)."
+    dev, (_, Nc, D) = next(self.parameters()).device, context.shape
+    tk = self.tokenise(context.to(dev), n_query=1, context_mask=context_mask.to(dev))
+    p = self.head.marginal({k: v[:, 0] for k, v in self(tk).items()}, D)     # (b, ...) the one query token, its D dims
+    W = self.config.dim if self.config.variable_dim else D                    # where the mask block starts
+    x, o = tk.tokens[:, :Nc, :D], tk.tokens[:, :Nc, W:W + D] > 0              # normalised context, observed entries
+    if refine_on is not None:                                                 # or the rows the EM should see instead
+        r = refine_on.to(dev); o = ~torch.isnan(r)
+        x = torch.where(o, (r - tk.mean) / tk.std, 0.)
+    return refine_params(p, x, o, setting, self.config.min_std, self.config.max_std), tk.mean, tk.std
+

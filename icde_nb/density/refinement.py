@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/density/refinement.html.md"""
 
 # %% ../../nbs/density/03_refinement.ipynb #7d96ff7c
 from __future__ import annotations
-import math, warnings
+import warnings
 from dataclasses import dataclass, replace
 import torch
 from torch import Tensor
@@ -28,46 +28,33 @@ def em_refine(p:dict,               # the head's parameters: logits (B, K), mean
              )->dict:               # refined parameters, same keys and shapes
     "MAP-EM steps on the context, starting from and regularised towards the predicted diagonal mixture."
     if 'tril' in p: raise ValueError("em_refine supports the 'diag' head only; use refine=0 with head='full'")
-    o = (context_mask[..., None] if context_mask.ndim == 2 else context_mask).expand_as(x).to(x.dtype)   # (B, Nc, D) observed
-    w = (o.sum(-1, keepdim=True) > 0).to(x.dtype)                                 # (B, Nc, 1) rows with something observed
-    x = torch.where(o > 0, x, 0.)
-    pi0 = p['logits'].softmax(-1); mu0 = p['means']; var0 = (2 * p['log_stds']).exp()   # (B, K), (B, K, D), (B, K, D)
-    a = strength * pi0                                                            # (B, K) pseudo-points
-    n = w.sum(1)                                                                  # (B, 1)
-    pi, mu, var = pi0, mu0, var0
-    for _ in range(steps):
-        logr = (pi.clamp_min(1e-30).log()[:, None]                                # E-step over observed entries: (B, Nc, K)
-                - 0.5 * (o[:, :, None] * (((x[:, :, None] - mu[:, None]) ** 2 / var[:, None]) + var[:, None].log() + math.log(2 * math.pi))).sum(-1))
-        r = logr.softmax(-1) * w                                                  # (B, Nc, K), padding gets 0
-        nk = r.sum(1)                                                             # (B, K)
-        den = (nk + a).clamp_min(1e-12)[..., None]                                # (B, K, 1)
-        pi = (nk + a) / (n + strength)
-        xh = o[:, :, None] * x[:, :, None] + (1 - o[:, :, None]) * mu[:, None]        # (B, Nc, K, D): a missing entry's expectation
-        mu_old, var_old = mu, var
-        mu = (torch.einsum('bnk,bnkd->bkd', r, xh) + a[..., None] * mu0) / den
-        sq = torch.einsum('bnk,bnkd->bkd', r, o[:, :, None] * (x[:, :, None] - mu[:, None]) ** 2
-                          + (1 - o[:, :, None]) * (var_old[:, None] + (mu_old - mu)[:, None] ** 2))
-        var = ((sq + a[..., None] * (var0 + (mu - mu0) ** 2)) / den).clamp(min_std ** 2, max_std ** 2)
+    o = (context_mask[..., None] if context_mask.ndim == 2 else context_mask).expand_as(x).bool()   # (B, Nc, D) observed
+    rows = torch.where(o, x, torch.nan)                                           # (B, Nc, D) NaN = missing or padding
+    prior = (p['logits'].softmax(-1), p['means'], (2 * p['log_stds']).exp())      # (B, K), (B, K, D), (B, K, D) the network's
+    pi, mu, var = prior
+    for _ in range(steps):                                                        # the diagonal EM step, in float32
+        pi, mu, var, _ = mixture_em_step(pi, mu, var, rows, prior, strength)
+        var = var.clamp(min_std ** 2, max_std ** 2)
     return dict(logits=pi.clamp_min(1e-30).log(), means=mu, log_stds=0.5 * var.log())
 
 # %% ../../nbs/density/03_refinement.ipynb #21c36352
-def _to_full(p:dict)->tuple:
-    "Head parameters -> weights (B, K), means (B, K, D), covariances (B, K, D, D), in float64."
+def _head_to_mixture(p:dict)->tuple:
+    "The head's parameters (logits, means, log_stds, tril) -> (weights (B, K), means (B, K, D), covs (B, K, D, D)), in float64."
     D = p['means'].shape[-1]; i, j = torch.tril_indices(D, D, -1)
     L = torch.diag_embed(p['log_stds'].exp()); L[..., i, j] = p['tril']
     L = L.double()
     return p['logits'].softmax(-1).double(), p['means'].double(), L @ L.transpose(-1, -2)
 
-def _from_full(pi:Tensor, mu:Tensor, S:Tensor, min_std:float, max_std:float)->dict:
-    "Weights, means, covariances -> head parameters (float32); zero weights stay (log weight -1e4: no mass)."
-    D = mu.shape[-1]; i, j = torch.tril_indices(D, D, -1)
-    L = torch.linalg.cholesky(S + 1e-6 * torch.eye(D, dtype=S.dtype, device=S.device)).float()
-    return dict(logits=pi.clamp_min(1e-30).log().clamp_min(-1e4).float(), means=mu.float(),
+def _mixture_to_head(weights:Tensor, means:Tensor, covs:Tensor, min_std:float, max_std:float)->dict:
+    "(weights, means, covs) -> the head's parameters (float32); zero weights stay (log weight -1e4: no mass)."
+    D = means.shape[-1]; i, j = torch.tril_indices(D, D, -1)
+    L = torch.linalg.cholesky(covs + 1e-6 * torch.eye(D, dtype=covs.dtype, device=covs.device)).float()
+    return dict(logits=weights.clamp_min(1e-30).log().clamp_min(-1e4).float(), means=means.float(),
                 log_stds=L.diagonal(dim1=-2, dim2=-1).clamp(min_std, max_std).log(), tril=L[..., i, j])
 
 def _map_em(p:dict, x:Tensor, observed:Tensor, steps:int, strength:float)->tuple:
     "`steps` MAP-EM steps from the head's mixture: the fit, the prior (the head's mixture) and the context as NaN-marked rows."
-    prior = _to_full(p)
+    prior = _head_to_mixture(p)
     rows = torch.where(observed, x, torch.tensor(float('nan')))                   # (B, Nc, D) NaN = missing
     (pi, mu, S), eye = prior, 1e-6 * torch.eye(x.shape[-1], dtype=torch.float64, device=x.device)
     P = row_patterns(rows)                                                        # the rows' patterns: the same at every step
@@ -97,19 +84,19 @@ def em_refine_full(p:dict,              # the full head's parameters: logits (B,
                   )->dict:              # refined parameters, same keys and shapes
     "MAP-EM steps with missing data for full-covariance mixtures, starting from and regularised towards the prediction."
     fit, _, _ = _map_em(p, x, observed, steps, strength)
-    return _from_full(*fit, min_std, max_std)
+    return _mixture_to_head(*fit, min_std, max_std)
 
-# %% ../../nbs/density/03_refinement.ipynb #41a41c7d
-def select_components(fit:tuple,           # (pi (B, K), mu (B, K, D), S (B, K, D, D)) the refined mixture, float64
+# %% ../../nbs/density/03_refinement.ipynb #99e0c5f3
+def select_components(fit:tuple,           # (weights (B, K), means (B, K, D), covs (B, K, D, D)) the refined mixture, float64
                       rows:Tensor,         # (B, N, D) the context, NaN where an entry is missing
-                      prior:tuple,         # (pi0, mu0, S0) the network's mixture, the MAP steps' prior
+                      prior:tuple,         # (weights, means, covs) of the network's mixture, the MAP steps' prior
                       strength:float,      # tau, the prior's weight in pseudo-points
                       sub_steps:int=10,    # EM steps after each drop (at least 1)
                       top:int=5,           # how many of the best counts are averaged
                       temperature:float=50., # T: their weights are exp(-(BIC - best BIC) / 2T); T=1 is BIC's model averaging
-                      extra:list=(),       # more candidates [(pi (B, K), mu, S, k (B,))] (`em_candidates`; k = 0: none), scored by the same BIC
+                      extra:list=(),       # more candidates [(weights (B, K), means, covs, k (B,))] (`em_candidates`; k = 0: none), scored by the same BIC
                       predictive:bool=False, # scale each candidate's covariances by `predictive_inflation` of its own weights
-                     )->tuple:             # (pi (B, top*K), mu (B, top*K, D), S (B, top*K, D, D)): the averaged mixture
+                     )->tuple:             # (weights (B, top*K), means (B, top*K, D), covs (B, top*K, D, D)): the averaged mixture
     "Drop components one at a time (smallest weight first), refit by a few EM steps, and average the counts (and `extra` fits) with the lowest BIC."
     if sub_steps < 1: raise ValueError(f"sub_steps must be at least 1, got {sub_steps}")
     (pi, mu, S), (pi0, mu0, S0) = fit, prior
@@ -142,11 +129,13 @@ def select_components(fit:tuple,           # (pi (B, K), mu (B, K, D), S (B, K, 
     if predictive: C = C * predictive_inflation(P, n[:, None] + strength, D)[..., None, None]   # each candidate's counts, before averaging
     return (P * w[..., None]).flatten(1, 2), M.flatten(1, 2), C.flatten(1, 2)
 
+
+# %% ../../nbs/density/03_refinement.ipynb #e230ee66
 def em_candidates(rows:Tensor,      # (B, N, D) the context in the refinement's units, NaN where an entry is missing
                   k_max:int=6,      # K = 1..k_max
                   slots:int=8,      # components per candidate: the K fitted ones, then weightless copies
                   max_iter:int=30,  # EM iterations per K (the baseline's 100 changed no gap on validation, at 1.5x the time)
-                 )->list:           # [(pi (B, slots), mu (B, slots, D), S (B, slots, D, D), k (B,))] for K = 1..k_max; k = 0 where not fitted
+                 )->list:           # [(weights (B, slots), means (B, slots, D), covs (B, slots, D, D), k (B,))] for K = 1..k_max; k = 0 where not fitted
     "The classical fits as candidates: per episode, maximum-likelihood GMMs with missing data from k-means starts (`gmm_missing_fits`), one per K."
     B, N, D = rows.shape
     if not 1 <= k_max <= slots: raise ValueError(f"need 1 <= k_max <= slots, got k_max={k_max}, slots={slots}")
@@ -162,6 +151,8 @@ def em_candidates(rows:Tensor,      # (B, N, D) the context in the refinement's 
             mu[K - 1, b, :K], S[K - 1, b, :K] = comp.loc[0].double(), comp.covariance_matrix[0].double()
     return [tuple(t[i].to(rows.device) for t in (pi, mu, S, k)) for i in range(k_max)]
 
+
+# %% ../../nbs/density/03_refinement.ipynb #67459e47
 def pad_components(p:dict, K:int)->dict:
     "Head parameters padded to K components with weightless copies (so refined and selected episodes share a batch)."
     n = K - p['logits'].shape[-1]
@@ -185,7 +176,8 @@ def em_refine_select(p:dict,             # the full head's parameters (as `em_re
     "`em_refine_full` for large contexts: MAP-EM, then the number of components chosen (and averaged) by BIC."
     fit, prior, rows = _map_em(p, x, observed, steps, strength)
     extra = em_candidates(rows, classical, fit[1].shape[1]) if classical else ()
-    return _from_full(*select_components(fit, rows, prior, strength, extra=extra, predictive=predictive, **kw), min_std, max_std)
+    return _mixture_to_head(*select_components(fit, rows, prior, strength, extra=extra, predictive=predictive, **kw), min_std, max_std)
+
 
 # %% ../../nbs/density/03_refinement.ipynb #a7fe6e5c
 @dataclass(frozen=True)

@@ -149,6 +149,7 @@ def _initial_model(mc:ModelConfig, init:str|None)->TransformerMDN:
     model.load_state_dict(src.state_dict(), strict=not adds_readout)             # (the readout's keys are the only ones missing)
     return model
 
+# %% ../../nbs/density/06_training.ipynb #6579be58
 def fit(model_config:ModelConfig=ModelConfig(), # architecture (ignored when resuming: the checkpoint's is used)
         train_config:TrainConfig=TrainConfig(),  # run settings (ignored when resuming)
         out:str|Path|None=None,   # best checkpoint path; the resumable state goes to <out>.last.pt (None: keep nothing)

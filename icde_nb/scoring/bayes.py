@@ -14,15 +14,15 @@ from torch.distributions import Categorical, Independent, MixtureSameFamily, Nor
 from ..core import seeded, as_estimator
 from ..density.dataset import GMMPrior
 from ..density.masking import as_points, check_context
+from ..density.conditional import LOG2PI, diagonal_log_joint
 from .baselines import Baseline
 from ..distributions import signed_permutations, map_back, average_mixtures
 
 # %% auto #0
-__all__ = ['LOG2PI', 'gibbs_sweep', 'smc_mixture', 'fit_bayes', 'bayes_estimator', 'gibbs_predictive', 'GibbsEstimator',
-           'student_tails', 'oracle_plugin', 'SymmetryAverage']
+__all__ = ['gibbs_sweep', 'smc_mixture', 'fit_bayes', 'bayes_estimator', 'gibbs_predictive', 'GibbsEstimator', 'student_tails',
+           'oracle_plugin', 'SymmetryAverage']
 
 # %% ../../nbs/scoring/03_bayes.ipynb #1b28c4d7
-LOG2PI = math.log(2 * math.pi)
 def _log_normal(x, mu, sd): return -0.5 * ((x - mu) / sd) ** 2 - sd.log() - 0.5 * LOG2PI                  # elementwise log N(x; mu, sd^2)
 def _draw_rows(logits:Tensor)->Tensor:  # (..., K) -> (...): a categorical draw per row, by the inverse CDF (one uniform a row)
     c = (logits - logits.amax(-1, keepdim=True)).exp().cumsum(-1)
@@ -40,16 +40,17 @@ def _draw_k(nk:Tensor, n:Tensor, prior:GMMPrior)->Tensor:  # counts (P, K), poin
 
 # %% ../../nbs/scoring/03_bayes.ipynb #a1eb4312
 def gibbs_sweep(x:Tensor,        # (n, D) the points so far, shared by the particles, or (P, n, D) each particle its own
-                w:Tensor,        # (P, K) weights of each particle's mixture (0: an inactive slot, with `vary_k`)
-                mu:Tensor,       # (P, K, D) its means
-                sd:Tensor,       # (P, K, D) its per-axis stds
+                weights:Tensor,  # (P, K) weights of each particle's mixture (0: an inactive slot, with `vary_k`)
+                means:Tensor,    # (P, K, D) its means
+                stds:Tensor,     # (P, K, D) its per-axis stds
                 prior:GMMPrior,  # the prior (mean_scale, std_low, std_high; k_min, k_max with `vary_k`)
                 grid:Tensor,     # (G,) cell centres of the std grid on [std_low, std_high]
                 mask:Tensor|None=None, # (P, n) True for real points (with (P, n, D) points of unequal sizes); None: all real
                 vary_k:bool=False,     # also draw the number of components (K slots = k_max; the weights mark the active ones)
                 predictive:bool=False, # also return the mixture of p(x | z, sd, K): w and mu integrated out given the labels
-               )->tuple:         # new (w, mu, sd), and with `predictive` that mixture's (weights, means, stds)
+               )->tuple:         # new (weights, means, stds), and with `predictive` that mixture's (weights, means, stds)
     "One Gibbs sweep of p(z, w, mu, sd | x), or of p(K, z, w, mu, sd | x) with `vary_k`."
+    w, mu, sd = weights, means, stds                                                                # the algebra's short names
     xs = x[None] if x.ndim == 2 else x                                                              # (1 or P, n, D)
     P, K, D = mu.shape
     feats = torch.cat([xs * xs, xs], -1)                                                            # (1 or P, n, 2D): x^2 and x
@@ -83,7 +84,7 @@ def smc_mixture(x:Tensor,           # (N, D) one episode's context
                 particles:int=1000, # P
                 moves:int=2,        # Gibbs sweeps after each resampling
                 grid_size:int=256,  # cells of the std grid
-               )->tuple:            # (w (P, K), mu (P, K, D), sd (P, K, D), log particle weights (P,), log p(x | K))
+               )->tuple:            # (weights (P, K), means (P, K, D), stds (P, K, D), log particle weights (P,), log p(x | K))
     "Particles of p(theta | x, K) and the log evidence, by SMC that adds one point at a time."
     N, D = x.shape; P = particles
     grid = prior.std_low + (torch.arange(grid_size) + 0.5) * (prior.std_high - prior.std_low) / grid_size
@@ -232,8 +233,7 @@ def oracle_plugin(mixture:MixtureSameFamily,      # the true diagonal Gaussian m
     w = mixture.mixture_distribution.probs.double(); alive = w > 0                 # (B, K)
     mu, var = comp.base_dist.loc.double(), comp.base_dist.scale.double() ** 2       # (B, K, D)
     for _ in range(steps):
-        lp = w.clamp_min(1e-300).log()[:, None] - 0.5 * ((x[:, :, None] - mu[:, None]) ** 2 / var[:, None]
-                                                         + var[:, None].log() + LOG2PI).sum(-1)      # (B, N, K)
+        lp = diagonal_log_joint(w.clamp_min(1e-300).log(), mu, var, x)             # (B, N, K) the E-step (complete rows)
         r = lp.masked_fill(~alive[:, None], -torch.inf).softmax(-1) * m            # (B, N, K), padding gets 0
         nk = r.sum(1)                                                             # (B, K)
         w = torch.where(alive, nk / nk.sum(-1, keepdim=True), 0.)

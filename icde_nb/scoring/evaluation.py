@@ -59,6 +59,7 @@ def _episode_job(args)->dict:
     dists = dict(preds) | {r: {'upper': upper, 'lower': lower, 'true': true}[r] for r in references}
     return {m: score_episode(true, q, query, upper, lower, metrics, **kw) for m, q in dists.items()}
 
+# %% ../../nbs/scoring/02_evaluation.ipynb #45eef166
 class Evaluation:
     "Per-episode scores of several estimators: `scores[identifier][metric]` is an array over episodes."
     def __init__(self, scores:dict, seconds:dict, n_context:int, n_query:int):
@@ -68,6 +69,7 @@ class Evaluation:
     def mean(self, method:str, metric:str)->float: return float(np.mean(self.scores[method][metric]))
     def __repr__(self): return f"Evaluation(Nc={self.n_context}, Nq={self.n_query}, methods={self.methods})"
 
+# %% ../../nbs/scoring/02_evaluation.ipynb #77f44b8d
 def evaluate(estimators:dict,              # identifier -> Estimator (or a model): what to score
              episodes:Episodes,            # test episodes (context, query, true mixture)
              metrics=METRICS,              # which scores

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import numpy as np
 import torch
+from fastcore.basics import patch
 from torch import Tensor
 from torch.distributions import Distribution, constraints
 from sklearn.base import BaseEstimator, DensityMixin, OneToOneFeatureMixin, TransformerMixin
@@ -57,43 +58,47 @@ class _InContext(BaseEstimator):
         tags.input_tags.allow_nan = True                                          # NaN marks a missing entry
         return tags
 
-    def _fit(self, X):
-        X = validate_data(self, X, reset=True, ensure_all_finite='allow-nan', dtype=np.float64)
-        if self.large not in LARGE: raise ValueError(f"large must be one of {LARGE}, got {self.large!r}")
-        if self.max_context < 2 or self.max_subsets < 1:
-            raise ValueError(f"need max_context >= 2 and max_subsets >= 1, got {self.max_context}, {self.max_subsets}")
-        if not (isinstance(self.orders, (int, np.integer)) and self.orders >= 1): raise ValueError(f"orders must be an integer >= 1, got {self.orders!r}")
-        X = X[~np.isnan(X).all(1)]                                                # rows with nothing observed say nothing
-        if len(X) < 2: raise ValueError(f"{type(self).__name__} needs at least 2 rows with an observed entry, got n_samples={len(X)}")
-        model = resolve_model(self.model, self.device)
-        cap, D = model.config.dim, X.shape[1]
-        if D > cap or (not model.config.variable_dim and D != cap):
-            need = f"at most {cap}" if model.config.variable_dim else f"exactly {cap}"
-            raise ValueError(f"X has {D} columns but the model takes {need}: keep the {cap} columns that matter most (or reduce them, "
-                             f"e.g. with PCA), or train a wider model with `icde-train` (a ModelConfig with dim >= {D})")
-        per_col = (~np.isnan(X)).sum(0)
-        if (per_col < 2).any():
-            raise ValueError(f"column {int(per_col.argmin())} has {int(per_col.min())} observed entries; each column needs at least 2 "
-                             f"(drop it, or fill it, before fitting)")
-        rng = check_random_state(self.random_state)
-        ensemble = self.large == 'ensemble'
-        self.subsets_ = context_subsets(len(X), self.max_context, self.max_subsets if ensemble else 1, rng)   # (E, m)
-        ctx = torch.as_tensor(X[self.subsets_], dtype=torch.float32)             # (E, m, D)
-        whole = self.large == 'refine_all' and len(X) > self.max_context
-        on = torch.as_tensor(X, dtype=torch.float32)[None] if whole else None
-        if self.orders == 1: q = model.predict(ctx, refine=self.refine, refine_on=on)
-        else:                                                                     # each order's mixture mapped back to the table's
-            self.orders_ = [p for p, _ in signed_permutations(D, min(self.orders, math.factorial(D)), rng, signs=False)]
-            q = average_mixtures([map_back(model.predict(ctx[..., p], refine=self.refine, refine_on=None if on is None else on[..., p]), p)
-                                  for p in self.orders_])
-        self.mixture_ = pool_mixtures(q) if q.batch_shape[0] > 1 else q
-        self.n_rows_ = len(X)
-        return self
+# %% ../../nbs/tabular/00_estimators.ipynb #048c2d00
+@patch
+def _fit(self:_InContext, X):
+    X = validate_data(self, X, reset=True, ensure_all_finite='allow-nan', dtype=np.float64)
+    if self.large not in LARGE: raise ValueError(f"large must be one of {LARGE}, got {self.large!r}")
+    if self.max_context < 2 or self.max_subsets < 1:
+        raise ValueError(f"need max_context >= 2 and max_subsets >= 1, got {self.max_context}, {self.max_subsets}")
+    if not (isinstance(self.orders, (int, np.integer)) and self.orders >= 1): raise ValueError(f"orders must be an integer >= 1, got {self.orders!r}")
+    X = X[~np.isnan(X).all(1)]                                                # rows with nothing observed say nothing
+    if len(X) < 2: raise ValueError(f"{type(self).__name__} needs at least 2 rows with an observed entry, got n_samples={len(X)}")
+    model = resolve_model(self.model, self.device)
+    cap, D = model.config.dim, X.shape[1]
+    if D > cap or (not model.config.variable_dim and D != cap):
+        need = f"at most {cap}" if model.config.variable_dim else f"exactly {cap}"
+        raise ValueError(f"X has {D} columns but the model takes {need}: keep the {cap} columns that matter most (or reduce them, "
+                         f"e.g. with PCA), or train a wider model with `icde-train` (a ModelConfig with dim >= {D})")
+    per_col = (~np.isnan(X)).sum(0)
+    if (per_col < 2).any():
+        raise ValueError(f"column {int(per_col.argmin())} has {int(per_col.min())} observed entries; each column needs at least 2 "
+                         f"(drop it, or fill it, before fitting)")
+    rng = check_random_state(self.random_state)
+    ensemble = self.large == 'ensemble'
+    self.subsets_ = context_subsets(len(X), self.max_context, self.max_subsets if ensemble else 1, rng)   # (E, m)
+    ctx = torch.as_tensor(X[self.subsets_], dtype=torch.float32)             # (E, m, D)
+    whole = self.large == 'refine_all' and len(X) > self.max_context
+    on = torch.as_tensor(X, dtype=torch.float32)[None] if whole else None
+    if self.orders == 1: q = model.predict(ctx, refine=self.refine, refine_on=on)
+    else:                                                                     # each order's mixture mapped back to the table's
+        self.orders_ = [p for p, _ in signed_permutations(D, min(self.orders, math.factorial(D)), rng, signs=False)]
+        q = average_mixtures([map_back(model.predict(ctx[..., p], refine=self.refine, refine_on=None if on is None else on[..., p]), p)
+                              for p in self.orders_])
+    self.mixture_ = pool_mixtures(q) if q.batch_shape[0] > 1 else q
+    self.n_rows_ = len(X)
+    return self
 
-    def _conditional(self, X)->MixtureConditional:
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, ensure_all_finite='allow-nan', dtype=np.float64)
-        return MixtureConditional(self.mixture_, torch.tensor(X, device=self.mixture_.mean.device)[None])   # rows go where the mixture is
+# %% ../../nbs/tabular/00_estimators.ipynb #08d3c201
+@patch
+def _conditional(self:_InContext, X)->MixtureConditional:
+    check_is_fitted(self)
+    X = validate_data(self, X, reset=False, ensure_all_finite='allow-nan', dtype=np.float64)
+    return MixtureConditional(self.mixture_, torch.tensor(X, device=self.mixture_.mean.device)[None])   # rows go where the mixture is
 
 # %% ../../nbs/tabular/00_estimators.ipynb #acb88777
 class InContextDensity(DensityMixin, _InContext):
