@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #30e93834
 from __future__ import annotations
-import contextlib, csv, dataclasses, json, math, os, pickle, shlex, shutil, subprocess, sys, typing
+import contextlib, csv, dataclasses, itertools, json, math, os, pickle, shlex, shutil, subprocess, sys, typing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -26,9 +26,13 @@ __all__ = ['Estimator', 'as_estimator', 'seeded', 'mean_se', 'fmt_pm', 'Table', 
 @runtime_checkable
 class Estimator(Protocol):
     "Maps a context (B, Nc, D) and an optional (B, Nc) mask of real points to a Distribution with batch shape (B,), in raw units."
-    def __call__(self, context:Tensor, context_mask:Tensor|None=None)->Distribution: ...
+    def __call__(self,
+                 context:Tensor,                # (B, Nc, D) the episodes' context points, raw units
+                 context_mask:Tensor|None=None, # (B, Nc) True for real points (None: all real)
+                )->Distribution: ...            # batch shape (B,), event shape (D,): the predicted densities
 
-def as_estimator(obj)->Estimator:
+def as_estimator(obj, # a callable f(context, context_mask) -> Distribution, or an object with a `predict(context, context_mask)` method
+                )->Estimator: # the callable itself, or `obj.predict`
     "An `Estimator` from a callable, or from an object with a `predict(context, context_mask)` method (the model)."
     if callable(getattr(obj, 'predict', None)): return obj.predict
     if callable(obj): return obj
@@ -45,7 +49,8 @@ def seeded(seed:int|None=0, # the seed inside the block (None: no seeding, the g
         yield
 
 # %% ../nbs/00_core.ipynb #1e69bb8b
-def mean_se(a)->tuple:
+def mean_se(a, # a 1-D sample (anything `np.asarray` takes), at least one value
+           )->tuple: # (mean, standard error) as floats
     "Mean and standard error (std / sqrt(n)) of a 1-D sample."
     a = np.asarray(a, dtype=float)
     if a.size == 0: raise ValueError("mean_se needs at least one value")
@@ -61,12 +66,41 @@ def fmt_pm(a,                 # a 1-D sample
     return f'{m:.{digits}f} ± {s:.{digits}f}'
 
 # %% ../nbs/00_core.ipynb #be7cd4eb
+def _md_cell(v)->str:
+    "One markdown table cell: pipes escaped, line breaks as spaces."
+    return str(v).replace('\\|', '|').replace('|', '\\|').replace('\n', ' ')
+
 class Table:
-    "A small table that renders as markdown and saves as markdown or CSV."
-    def __init__(self, header:list, rows:list, title:str=''): self.header, self.rows, self.title = header, rows, title
+    "A small table that renders as markdown (escaped, in parts if wide) and saves as markdown or CSV."
+    def __init__(self,
+                 header:list,          # column names
+                 rows:list,            # rows of values, one per header column
+                 title:str='',         # shown in bold above the table
+                 max_cols:int=10,      # wider tables render in parts of at most this many columns
+                 key:int=1,            # leading columns repeated in every part (what names a row)
+                 parts:list|None=None, # the non-key columns of each part, e.g. [6, 6, 6] (None: shared out evenly)
+                ):
+        self.header, self.rows, self.title, self.max_cols, self.key, self.parts = header, rows, title, max_cols, key, parts
+
+    def _column_parts(self)->list:
+        "Indices of the non-key columns of each part."
+        rest = list(range(self.key, len(self.header)))
+        sizes = self.parts
+        if sizes is None:
+            if len(self.header) <= self.max_cols: return [rest]
+            n = -(-len(rest) // max(1, self.max_cols - self.key))                    # parts needed
+            sizes = [len(rest) // n + (i < len(rest) % n) for i in range(n)]         # as even as possible
+        if sum(sizes) != len(rest): raise ValueError(f"parts {sizes} must add up to the {len(rest)} columns after the key")
+        edges = [0, *itertools.accumulate(sizes)]
+        return [rest[a:b] for a, b in zip(edges, edges[1:])]
+
     def markdown(self)->str:
-        lines = ([f'**{self.title}**', ''] if self.title else []) + ['| ' + ' | '.join(map(str, self.header)) + ' |',
-                 '|' + '---|' * len(self.header)] + ['| ' + ' | '.join(map(str, r)) + ' |' for r in self.rows]
+        lines = [f'**{self.title}**', ''] if self.title else []
+        for i, part in enumerate(self._column_parts()):
+            cols = [*range(self.key), *part]
+            if i: lines += ['']
+            lines += ['| ' + ' | '.join(_md_cell(self.header[c]) for c in cols) + ' |', '|' + '---|' * len(cols)]
+            lines += ['| ' + ' | '.join(_md_cell(r[c]) for c in cols) + ' |' for r in self.rows]
         return '\n'.join(lines)
     def _repr_markdown_(self): return self.markdown()
     def __repr__(self): return self.markdown()
@@ -102,7 +136,7 @@ def parallel_map(fn,                    # a picklable function of one job
 def save_checkpoint(path,          # file to write (folders are created)
                     kind:str,      # what it holds: 'mdn', 'mdn-train-state', 'posterior', ...
                     **entries,     # tensors, state dicts and plain values (configs as dicts)
-                   )->Path:
+                   )->Path:        # `path`, as a Path
     "Write a checkpoint: a dict of tensors and plain values with its `kind`."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(dict(kind=kind, **entries), path)
@@ -145,7 +179,10 @@ def config_from_dict(cls,      # a dataclass type
 class UsageError(CliError, ValueError):
     "Bad arguments to a command: one line on stderr and a non-zero exit from a shell, a ValueError from Python."
 
-def check_choice(name:str, value, choices)->None:
+def check_choice(name:str, # the option's Python name (shown as --name-with-dashes in the error)
+                 value,    # the value given
+                 choices,  # the allowed values (any container)
+                )->None:
     "Raise `UsageError` unless `value` is one of `choices`."
     if value not in choices: raise UsageError(f"--{name.replace('_', '-')}: {value!r} is not one of {list(choices)}")
 

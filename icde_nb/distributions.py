@@ -144,7 +144,8 @@ def average_mixtures(qs:list,  # Gaussian mixtures with the same batch shape (B,
     return MixtureSameFamily(mix, MultivariateNormal(cat('means'), scale_tril=L, validate_args=False), validate_args=False)
 
 # %% ../nbs/01_distributions.ipynb #d990f2c1
-def pool_mixtures(q:MixtureSameFamily)->MixtureSameFamily:  # batch (E,) -> batch (1,) with E * K components
+def pool_mixtures(q:MixtureSameFamily, # E Gaussian mixtures of K components each, batch (E,)
+                 )->MixtureSameFamily: # batch (1,) with E * K components, each mixture weighted 1/E
     "The equal-weight average of a batch of Gaussian mixtures, as one mixture holding all their components."
     return average_mixtures([select_episodes(q, [e]) for e in range(q.batch_shape[0])])
 
@@ -159,7 +160,10 @@ def chunked_sample(q:Distribution,   # batch (B,), event (P,)
     "q.sample((n,)) in chunks of draws: identical draws, several times faster for a flow's large batches."
     k = _draws_per_chunk(q, elements)
     return torch.cat([q.sample((min(k, n - i),)) for i in range(0, n, k)])
-def chunked_log_prob(q:Distribution, x:Tensor, elements:int=2**16)->Tensor:  # x (S, B, P) -> (S, B)
+def chunked_log_prob(q:Distribution,     # batch (B,), event (P,)
+                     x:Tensor,           # (S, B, P) points, cut into chunks along S
+                     elements:int=2**16, # numbers per chunk, about (at least one x[i] per chunk)
+                    )->Tensor:           # (S, B) log densities, as q.log_prob(x)
     "q.log_prob(x) in chunks along the first axis."
     k = _draws_per_chunk(q, elements)
     return torch.cat([q.log_prob(x[i:i + k]) for i in range(0, len(x), k)])

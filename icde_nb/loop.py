@@ -37,30 +37,44 @@ class LoopConfig:
     bf16:bool=False           # bf16 autocast of the forward pass on CUDA
 
 # %% ../nbs/02_loop.ipynb #2fd0528c
-def lr_factor(step:int, c:LoopConfig)->float:
+def lr_factor(step:int,      # optimisation steps done (0-based)
+              c:LoopConfig, # its warmup, steps and lr_min_ratio
+             )->float:      # multiplier of the peak `lr`: (step + 1) / warmup, then from 1 down to lr_min_ratio
     "Learning-rate multiplier at `step`: linear warm-up, then cosine decay."
     if step < c.warmup: return (step + 1) / c.warmup
     t = min(1.0, (step - c.warmup) / max(1, c.steps - c.warmup))
     return c.lr_min_ratio + (1 - c.lr_min_ratio) * 0.5 * (1 + math.cos(math.pi * t))
 
 # %% ../nbs/02_loop.ipynb #989c5bc3
-def bf16_supported(device)->bool:
+def bf16_supported(device, # a torch.device or its name ('cuda', 'cuda:1', 'cpu', ...)
+                  )->bool:
     "Whether bf16 autocast runs natively here: a CUDA GPU with bf16 arithmetic (Ampere or newer), not an emulation."
     device = torch.device(device)
     if device.type != 'cuda': return False
     try: return torch.cuda.is_bf16_supported(including_emulation=False)
     except TypeError: return torch.cuda.is_bf16_supported()                     # older PyTorch: no emulation flag
 
-def last_path(out)->Path:
+def last_path(out, # the run's best-checkpoint path (str or Path)
+             )->Path:
     "Where the resumable state of a run writing `out` goes: `<out>.last.pt`."
     return Path(out).with_suffix('.last.pt')
 
-def make_optimizer(model:nn.Module, c:LoopConfig)->tuple:
+def make_optimizer(model:nn.Module, # the bare model whose parameters are optimised
+                   c:LoopConfig,    # its lr, weight_decay and schedule
+                  )->tuple:         # (AdamW, LambdaLR of `lr_factor`)
     "AdamW with the run's weight decay and a LambdaLR schedule of warm-up and cosine decay."
     opt = torch.optim.AdamW(model.parameters(), lr=c.lr, weight_decay=c.weight_decay)
     return opt, torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, c))
 
-def train_step(model:nn.Module, opt, sched, loss_fn:Callable, batch, c:LoopConfig, step:int, amp:dict)->float:
+def train_step(model:nn.Module,    # the network trained in place (the DDP wrapper under torchrun)
+               opt,                # its optimiser (`make_optimizer`)
+               sched,              # its learning-rate schedule, stepped once
+               loss_fn:Callable,   # (model, batch) -> loss, or (loss, value to log)
+               batch,              # what `loss_fn` takes
+               c:LoopConfig,       # its grad_clip
+               step:int,           # the step's index, for error messages
+               amp:dict,           # keyword arguments of `torch.autocast` for the forward pass (device_type, dtype, enabled)
+              )->float:            # the value to log
     "One optimisation step on one batch; returns the value to log. Raises on a non-finite loss or weights."
     with torch.autocast(**amp):
         out = loss_fn(model, batch)
@@ -102,7 +116,9 @@ def setup_distributed(device:str|torch.device|None=None, # as in `resolve_device
     return rk, dev
 
 # %% ../nbs/02_loop.ipynb #89b024b3
-def stream_seed(seed:int, stream:int)->int:
+def stream_seed(seed:int,   # the run's seed
+                stream:int, # the stream's index (0, 1, ...: a rank, or a stream of one process)
+               )->int:      # `seed` itself for stream 0, else a non-negative 63-bit hash
     "The seed of episode stream `stream` (one per rank): the run's seed for stream 0, a hash of (seed, stream) for the others."
     if stream == 0: return seed
     return int.from_bytes(hashlib.sha256(f'icde_nb/{seed}/{stream}'.encode()).digest()[:8], 'little') >> 1
@@ -117,20 +133,26 @@ class DistributedModel(nn.parallel.DistributedDataParallel):
             return getattr(self.module, name)
 
 # %% ../nbs/02_loop.ipynb #ba9f6c09
-def gather_states(states:list)->list:
+def gather_states(states:list, # this rank's RNG states (tensors; copied to the CPU)
+                 )->list:
     "Every rank's list of RNG states, concatenated in rank order (a collective: every rank calls it)."
     import torch.distributed as dist
     out = [None] * dist.get_world_size(); dist.all_gather_object(out, [t.cpu() for t in states])
     return [t for r in out for t in r]
 
-def average_and_flag(value:float, flag:bool, device)->tuple:
+def average_and_flag(value:float, # this rank's number (a logged loss)
+                     flag:bool,   # this rank's flag
+                     device,      # where the reduced tensor lives (this rank's GPU under NCCL)
+                    )->tuple:     # (mean of `value` over the ranks, any rank's flag)
     "The mean of `value` over the ranks, and whether any rank raised `flag` (one all-reduce)."
     import torch.distributed as dist
     t = torch.tensor([value, float(flag)], dtype=torch.float64, device=device)
     dist.all_reduce(t)
     return (t[0] / dist.get_world_size()).item(), bool(t[1] > 0)
 
-def broadcast_flag(flag:bool, device)->bool:
+def broadcast_flag(flag:bool, # the flag (only rank 0's counts)
+                   device,    # where the broadcast tensor lives (this rank's GPU under NCCL)
+                  )->bool:
     "Rank 0's `flag`, on every rank."
     import torch.distributed as dist
     t = torch.tensor([float(flag)], device=device); dist.broadcast(t, 0)

@@ -42,7 +42,9 @@ def mcar(x:Tensor,               # (B, N, D) complete points
     miss = torch.rand(x.shape, generator=g) < rate
     miss[:, :2] = False
     return torch.where(miss, torch.tensor(float('nan')), x)
-def query_rows(x:Tensor, g:torch.Generator)->Tensor:  # (B, N, D) -> (B, N, D) with NaN where hidden
+def query_rows(x:Tensor,          # (B, N, D) complete points, D >= 2
+               g:torch.Generator, # the random stream
+              )->Tensor:          # (B, N, D) with NaN where hidden
     "Hide about half of each row's entries, at least one observed and one missing (needs D >= 2)."
     B, N, D = x.shape
     miss = torch.rand(B, N, D, generator=g) < 0.5

@@ -45,7 +45,11 @@ def _panels(n:int, size:float=3.2)->tuple:
     for ax in axs.flat[n:]: ax.set_visible(False)
     return fig, list(axs.flat[:n])
 
-def plot_scatter(q, ep:Episodes, idx=range(5), title:bool=True):
+def plot_scatter(q,              # the predictive, batch shape (B,) over the episodes of `ep`
+                 ep:Episodes,    # the episodes, D = 2: their queries (B, Nq, 2) are drawn
+                 idx=range(5),   # which episodes, one panel each
+                 title:bool=True, # add the figure's title
+                ):
     "Figure 3.1: samples of the predictive (orange) against the true queries (blue), one panel per episode."
     idx = list(idx)
     fig, axs = _panels(len(idx))
@@ -59,7 +63,12 @@ def plot_scatter(q, ep:Episodes, idx=range(5), title:bool=True):
     fig.tight_layout(); return fig
 
 # %% ../nbs/90_report.ipynb #d7d8853f
-def plot_contours(q, ep:Episodes, idx=range(5), n_samples:int=200, title:bool=True):
+def plot_contours(q,                 # the predictive, batch shape (B,) over the episodes of `ep`
+                  ep:Episodes,       # the episodes, D = 2, with their true mixtures
+                  idx=range(5),      # which episodes, one panel each
+                  n_samples:int=200, # predicted samples drawn in each panel
+                  title:bool=True,   # add the figure's title
+                 ):
     "Figure 3.2: true mixture (blue) and predicted mixture (red, dashed) density contours, with predicted samples (grey)."
     idx = list(idx)
     fig, axs = _panels(len(idx))
@@ -78,7 +87,12 @@ def plot_contours(q, ep:Episodes, idx=range(5), n_samples:int=200, title:bool=Tr
     fig.tight_layout(); return fig
 
 # %% ../nbs/90_report.ipynb #affc5711
-def plot_marginals(q, ep:Episodes, idx=range(3), bins:int=30, title:str|None='Figure 3.3: marginal histograms with KDE overlays'):
+def plot_marginals(q,             # the predictive, batch shape (B,) over the episodes of `ep`
+                   ep:Episodes,   # the episodes: their queries (B, Nq, D) are the true sample
+                   idx=range(3),  # which episodes, one row of D panels each
+                   bins:int=30,   # histogram bins per panel
+                   title:str|None='Figure 3.3: marginal histograms with KDE overlays', # the figure's title (None or '': none)
+                  ):
     "Figure 3.3: histograms of each dimension, true queries (blue) vs predicted samples (orange), KDEs solid (true) and dashed (predicted)."
     idx = list(idx); D = ep.query.shape[-1]
     fig, axs = plt.subplots(len(idx), D, figsize=(3.6 * D, 2.2 * len(idx)), squeeze=False)
@@ -99,7 +113,12 @@ def plot_marginals(q, ep:Episodes, idx=range(3), bins:int=30, title:str|None='Fi
 # %% ../nbs/90_report.ipynb #0646ee2b
 THREE = ('lower', 'mdn', 'upper')
 
-def plot_per_episode(ev, metrics=('wd', 'mmd'), methods=THREE, title:str='Figure 3.4: per-episode scores', labels:dict|None=None):
+def plot_per_episode(ev,                    # an `Evaluation` with an 'mdn' row (its scores sort the episodes)
+                     metrics=('wd', 'mmd'), # one panel per metric
+                     methods=THREE,         # the rows drawn (at most four)
+                     title:str='Figure 3.4: per-episode scores', # the figure's title
+                     labels:dict|None=None, # identifier -> label (None: `LABELS`)
+                    ):
     "Figure 3.4: a metric per test episode for three methods, episodes sorted by the model's score."
     names = dict(wd='Wasserstein distance', mmd='MMD² (bandwidth 1)', kl_true='KL(Pred ‖ True)', kl_epgmm='KL(Pred ‖ Ep-GMM)',
                  kl_glob='KL(Pred ‖ Glob-Gauss)', nll_gap='KL(True ‖ Pred)')
@@ -113,7 +132,9 @@ def plot_per_episode(ev, metrics=('wd', 'mmd'), methods=THREE, title:str='Figure
     fig.suptitle(title, y=1.02); fig.tight_layout(); return fig
 
 # %% ../nbs/90_report.ipynb #f74a456b
-def plot_kl_references(ev, method:str='mdn'):
+def plot_kl_references(ev,              # an `Evaluation` with kl_true, kl_glob and kl_epgmm scores
+                       method:str='mdn', # the row drawn
+                      ):
     "Figure 3.5: KL(Pred ‖ reference) per episode for the true mixture, the query-fitted GMM and the pooled Gaussian."
     fig, ax = plt.subplots(figsize=(9, 3.4))
     s = ev.scores[method]
@@ -124,19 +145,22 @@ def plot_kl_references(ev, method:str='mdn'):
     ax.set_title(f'Figure 3.5: per-episode KL divergences of the {LABELS.get(method, method)}'); fig.tight_layout(); return fig
 
 # %% ../nbs/90_report.ipynb #66ee26f0
-def training_history(name:str='default')->dict:
+def training_history(name:str='default', # a shipped model's name (a file in icde_nb/weights)
+                    )->dict:              # the run's history as `train` returns it (train_loss, val_step, val, lr, seconds, ...)
     "The training history stored in a shipped checkpoint."
     return load_checkpoint(WEIGHTS / f'{name}.pt', 'mdn')['history']
 
 # %% ../nbs/90_report.ipynb #99d9e9d8
-def floor_from_json(path)->dict:
+def floor_from_json(path, # the JSON file `benchmarks/bayes_floor.py` writes
+                   )->dict: # {Nc: (mean, se)}, only the sizes with a 'bayes' NLL gap
     "The Bayes floor by context size, {Nc: (mean, se)} of its NLL gap, from the JSON `benchmarks/bayes_floor.py` writes."
     sizes = json.loads(Path(path).read_text())['sizes']
     return {int(n): (float(np.mean(v['nll_gap']['bayes'])), float(np.std(v['nll_gap']['bayes']) / math.sqrt(len(v['nll_gap']['bayes']))))
             for n, v in sorted(sizes.items(), key=lambda kv: int(kv[0])) if 'bayes' in v.get('nll_gap', {})}
 
 # %% ../nbs/90_report.ipynb #0737c746
-def plot_by_size(evs:dict, labels:dict|None=None,
+def plot_by_size(evs:dict,              # Nc -> Evaluation with NLL gaps (`by_context_size`)
+                 labels:dict|None=None, # identifier -> label (None: `LABELS`)
                  floor:dict|None=None): # {Nc: (mean, se)} of the Bayes predictive's KL (`scoring/03_bayes`), drawn as a black dashed line
     "KL(true ‖ q) (left) and inference time per episode (right) against context size, for every method, with the Bayes floor."
     sizes = list(evs); methods = evs[sizes[0]].methods
@@ -158,7 +182,8 @@ def plot_by_size(evs:dict, labels:dict|None=None,
 # %% ../nbs/90_report.ipynb #b18285c1
 def plot_calibration(ev_q:dict,                     # method -> predictive (batch shape (B,)) over the episodes
                      ep:Episodes,                   # the episodes
-                     levels=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)):
+                     levels=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99), # nominal HDR masses, in (0, 1)
+                    ):
     "Observed fraction of true queries inside each method's highest-density regions against the nominal level."
     fig, ax = plt.subplots(figsize=(4.6, 4.2))
     ax.plot([0, 1], [0, 1], color='0.6', lw=1, ls=':')

@@ -246,7 +246,8 @@ class EpisodicGMM(torch.utils.data.Dataset):
         return Episodes(batch['context'], batch['query'], episode_mixture(batch))
 
 # %% ../../nbs/density/00_dataset.ipynb #921d7f5d
-def episode_mixture(batch:dict)->MixtureSameFamily:
+def episode_mixture(batch:dict, # collated `EpisodicGMM` items: weights (B, K), means (B, K, D), and stds (B, K, D) or scale_tril (B, K, D, D)
+                   )->MixtureSameFamily: # batch shape (B,), event shape (D,)
     "The true mixtures of a (collated) batch of `EpisodicGMM` items."
     if 'scale_tril' in batch: return gmm_full(batch['weights'], batch['means'], batch['scale_tril'])
     return gmm(batch['weights'], batch['means'], batch['stds'])

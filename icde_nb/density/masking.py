@@ -107,11 +107,17 @@ def context_stats(context:Tensor,           # (B, Nc, D)
     return mean, var.sqrt().clamp_min(min_std)
 
 # %% ../../nbs/density/01_masking.ipynb #e5b4195f
-def normalise(x:Tensor, mean:Tensor, std:Tensor)->Tensor:
+def normalise(x:Tensor,    # (B, N, D) raw points
+              mean:Tensor, # (B, 1, D) context mean (`context_stats`)
+              std:Tensor,  # (B, 1, D) context std (floored)
+             )->Tensor:    # (B, N, D) normalised points
     "Standardise points with an episode's context statistics: (x - mean) / std."
     return (x - mean) / std
 
-def denormalise(x:Tensor, mean:Tensor, std:Tensor)->Tensor:
+def denormalise(x:Tensor,    # (B, N, D) normalised points
+                mean:Tensor, # (B, 1, D) context mean (`context_stats`)
+                std:Tensor,  # (B, 1, D) context std (floored)
+               )->Tensor:    # (B, N, D) raw points
     "Back to raw units (Eq. 3.1): x * std + mean."
     return x * std + mean
 

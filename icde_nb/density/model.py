@@ -171,7 +171,7 @@ class Readout(nn.Module):
         var = (1 - gv) * (2 * p['log_stds']).exp() + gv * v.clamp_min(math.exp(2 * lo))
         return dict(p, means=p['means'] + g * (m - p['means']), log_stds=(0.5 * var.log()).clamp(lo, hi))
 
-# %% ../../nbs/density/04_model.ipynb #c78b4c2a
+# %% ../../nbs/density/04_model.ipynb #52ecf417
 CPU_TOKENS = 4096   # tokens per forward pass of `predict` on a CPU (cache-sized chunks)
 
 class TransformerMDN(nn.Module):
@@ -212,7 +212,7 @@ class TransformerMDN(nn.Module):
         return tokenise(context, max_dim=self.config.dim if self.config.variable_dim else None, **kw)
 
 
-# %% ../../nbs/density/04_model.ipynb #f8a52083
+# %% ../../nbs/density/04_model.ipynb #1bf3c64d
 @patch
 @torch.no_grad()
 def predict(self:TransformerMDN,
@@ -251,7 +251,7 @@ def checkpoint_entries(self:TransformerMDN)->dict:
     return dict(config=asdict(self.config), refinement=asdict(self.refinement))
 
 
-# %% ../../nbs/density/04_model.ipynb #9783c8e7
+# %% ../../nbs/density/04_model.ipynb #4febd22e
 @patch
 @torch.no_grad()
 def conditional(self:TransformerMDN,
@@ -271,7 +271,7 @@ def conditional(self:TransformerMDN,
     return MixtureConditional(q, rows.to(q.mean.device))
 
 
-# %% ../../nbs/density/04_model.ipynb #e1646aff
+# %% ../../nbs/density/04_model.ipynb #663f1b1b
 @patch
 @torch.no_grad()
 def predict_params(self:TransformerMDN,

@@ -23,11 +23,12 @@ WEIGHTS = Path(icde_nb.__file__).parent / 'weights'
 def save_model(model:TransformerMDN, # the model to save
                path,                 # file to write
                **extra,              # plain entries to keep beside it (training history, validation scores, ...)
-              )->Path:
+              )->Path:               # the path written
     "Save a model's config, refinement and weights (and any `extra` entries) as an 'mdn' checkpoint."
     return save_checkpoint(path, model.checkpoint_kind, **model.checkpoint_entries(), model=model.state_dict(), **extra)
 
-def model_from_checkpoint(ck:dict)->TransformerMDN:
+def model_from_checkpoint(ck:dict, # a loaded 'mdn' checkpoint: config, model (state dict) and refinement (or the first release's refine_* config)
+                         )->TransformerMDN: # in eval mode, on the CPU
     "Rebuild a `TransformerMDN` from a loaded 'mdn' checkpoint dict."
     if 'model' not in ck or 'config' not in ck: raise ValueError("not a TransformerMDN checkpoint (needs 'model' and 'config')")
     config = dict(ck['config'])
@@ -44,7 +45,8 @@ def load_model(path,                 # a checkpoint written by `save_model` or `
     try: return model_from_checkpoint(ck).to(device)
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
 
-def load_pretrained(name:str='default')->TransformerMDN:
+def load_pretrained(name:str='default', # a checkpoint shipped in icde_nb/weights: 'default', 'general' or 'tabular'
+                   )->TransformerMDN:
     "The pretrained model shipped with the package, on the CPU, in eval mode."
     path = WEIGHTS / f'{name}.pt'
     if not path.exists():

@@ -63,7 +63,8 @@ def _map_em(p:dict, x:Tensor, observed:Tensor, steps:int, strength:float)->tuple
         S = S + eye
     return (pi, mu, S), prior, rows
 
-def rows_worth(observed:Tensor)->Tensor:  # (B, N, D) True where observed -> (B,)
+def rows_worth(observed:Tensor, # (B, N, D) True where observed
+              )->Tensor:       # (B,) float64, observed entries / D, at least 1
     "The context's size in rows' worth of observed entries (at least 1)."
     return (observed.sum((1, 2)).double() / observed.shape[-1]).clamp_min(1.)
 
@@ -86,7 +87,7 @@ def em_refine_full(p:dict,              # the full head's parameters: logits (B,
     fit, _, _ = _map_em(p, x, observed, steps, strength)
     return _mixture_to_head(*fit, min_std, max_std)
 
-# %% ../../nbs/density/03_refinement.ipynb #99e0c5f3
+# %% ../../nbs/density/03_refinement.ipynb #05cc74b1
 def select_components(fit:tuple,           # (weights (B, K), means (B, K, D), covs (B, K, D, D)) the refined mixture, float64
                       rows:Tensor,         # (B, N, D) the context, NaN where an entry is missing
                       prior:tuple,         # (weights, means, covs) of the network's mixture, the MAP steps' prior
@@ -130,7 +131,7 @@ def select_components(fit:tuple,           # (weights (B, K), means (B, K, D), c
     return (P * w[..., None]).flatten(1, 2), M.flatten(1, 2), C.flatten(1, 2)
 
 
-# %% ../../nbs/density/03_refinement.ipynb #e230ee66
+# %% ../../nbs/density/03_refinement.ipynb #662a462a
 def em_candidates(rows:Tensor,      # (B, N, D) the context in the refinement's units, NaN where an entry is missing
                   k_max:int=6,      # K = 1..k_max
                   slots:int=8,      # components per candidate: the K fitted ones, then weightless copies
@@ -152,8 +153,10 @@ def em_candidates(rows:Tensor,      # (B, N, D) the context in the refinement's 
     return [tuple(t[i].to(rows.device) for t in (pi, mu, S, k)) for i in range(k_max)]
 
 
-# %% ../../nbs/density/03_refinement.ipynb #67459e47
-def pad_components(p:dict, K:int)->dict:
+# %% ../../nbs/density/03_refinement.ipynb #7787e69b
+def pad_components(p:dict, # the head's parameters, components along dim 1: logits (B, k), means (B, k, D), ...
+                   K:int,  # the number of components wanted (K <= k: `p` itself is returned)
+                  )->dict: # the same keys with K components; the added ones have logit -1e4 (no mass)
     "Head parameters padded to K components with weightless copies (so refined and selected episodes share a batch)."
     n = K - p['logits'].shape[-1]
     if n <= 0: return p

@@ -27,7 +27,9 @@ __all__ = ['ENCODERS', 'HEADS', 'OBJECTIVES', 'sinusoids', 'TransformerSetEncode
            'save_posterior', 'load_posterior', 'posterior_loss', 'PosteriorConfig', 'fit_posterior']
 
 # %% ../../nbs/posterior/02_model.ipynb #fead45ba
-def sinusoids(n:int, d:int)->Tensor:  # (n, d)
+def sinusoids(n:int, # positions, one code each (the set size N)
+              d:int, # width of a code (the embedding width)
+             )->Tensor:  # (n, d)
     "The fixed sinusoidal position codes of the original transformer (no parameters, any length)."
     pos, i = torch.arange(n)[:, None].float(), torch.arange(0, d, 2).float()
     ang = pos / 10000 ** (i / d)
@@ -35,7 +37,12 @@ def sinusoids(n:int, d:int)->Tensor:  # (n, d)
 
 class TransformerSetEncoder(nn.Module):
     "Transformer over the points plus a learned summary token; no positional encoding unless `positional` (an ablation)."
-    def __init__(self, x_dim:int, d:int=64, layers:int=2, heads:int=4, positional:bool=False):
+    def __init__(self, x_dim:int,         # coordinates per point, X
+                 d:int=64,                # token width and width of the summary (B, d)
+                 layers:int=2,            # transformer blocks
+                 heads:int=4,             # attention heads per block (must divide d)
+                 positional:bool=False,   # add sinusoidal position codes: the summary then depends on the points' order
+                ):
         super().__init__()
         self.embed, self.summary = nn.Linear(x_dim, d), nn.Parameter(torch.randn(1, 1, d) * 0.02)
         self.blocks, self.ln = nn.ModuleList([Block(d, heads, 4 * d) for _ in range(layers)]), nn.LayerNorm(d)
@@ -50,7 +57,9 @@ class TransformerSetEncoder(nn.Module):
 
 class DeepSetsEncoder(nn.Module):
     "phi on each point, mean over points, rho on the mean."
-    def __init__(self, x_dim:int, d:int=64):
+    def __init__(self, x_dim:int, # coordinates per point, X
+                 d:int=64,        # hidden width of phi and rho, and width of the summary (B, d)
+                ):
         super().__init__()
         self.phi = nn.Sequential(nn.Linear(x_dim, d), nn.GELU(), nn.Linear(d, d), nn.GELU(), nn.Linear(d, d))
         self.rho = nn.Sequential(nn.Linear(d, d), nn.GELU(), nn.Linear(d, d))
@@ -58,14 +67,18 @@ class DeepSetsEncoder(nn.Module):
 
 class GRUEncoder(nn.Module):
     "A GRU read over the points in their given order (not permutation invariant)."
-    def __init__(self, x_dim:int, d:int=64):
+    def __init__(self, x_dim:int, # coordinates per point, X
+                 d:int=64,        # hidden state size, the width of the summary (B, d)
+                ):
         super().__init__(); self.gru = nn.GRU(x_dim, d, batch_first=True)
     def forward(self, data:Tensor)->Tensor: return self.gru(data)[1][-1]                         # (B, N, X) -> (B, d)
 
 ENCODERS = dict(transformer=TransformerSetEncoder, deepsets=DeepSetsEncoder, gru=GRUEncoder,
                 **{'transformer-pe': partial(TransformerSetEncoder, positional=True)})
 
-def n_params(module:nn.Module)->int: return sum(p.numel() for p in module.parameters())
+def n_params(module:nn.Module, # any network
+            )->int:            # its number of parameters, trainable or not
+    return sum(p.numel() for p in module.parameters())
 
 def matched_width(encoder:str, # a key of ENCODERS
                   x_dim:int,   # the data's dimension X
@@ -77,7 +90,9 @@ def matched_width(encoder:str, # a key of ENCODERS
 # %% ../../nbs/posterior/02_model.ipynb #0ba9009e
 class GaussianHead(nn.Module):
     "A diagonal Gaussian q(theta | h)."
-    def __init__(self, d:int, theta_dim:int):
+    def __init__(self, d:int,        # width of the summary h (B, d)
+                 theta_dim:int,      # parameters P: the event shape is (P,)
+                ):
         super().__init__(); self.out = nn.Linear(d, 2 * theta_dim)
     def forward(self, h:Tensor)->Distribution:
         mu, ls = self.out(h).chunk(2, -1)
@@ -86,7 +101,9 @@ class GaussianHead(nn.Module):
 # %% ../../nbs/posterior/02_model.ipynb #15e2702d
 class FullGaussianHead(nn.Module):
     "A full-covariance Gaussian q(theta | h): a mean and a Cholesky factor (positive diagonal)."
-    def __init__(self, d:int, theta_dim:int):
+    def __init__(self, d:int,        # width of the summary h (B, d)
+                 theta_dim:int,      # parameters P: the event shape is (P,), the factor (P, P)
+                ):
         super().__init__(); self.P = theta_dim
         self.out = nn.Linear(d, 2 * theta_dim + theta_dim * (theta_dim - 1) // 2)
         with torch.no_grad(): self.out.weight[2 * theta_dim:] = 0; self.out.bias[2 * theta_dim:] = 0   # start diagonal: a random
@@ -106,7 +123,13 @@ def _softmax(x:Tensor)->Tensor:  # (..., K) -> (..., K)
 
 class SplineTransform(zuko.transforms.MonotonicRQSTransform):
     "zuko's monotonic rational-quadratic spline, the same function with its bins' softmax written out (`_softmax`)."
-    def __init__(self, widths:Tensor, heights:Tensor, derivatives:Tensor, bound:float=5.0, slope:float=1e-3, **kwargs):
+    def __init__(self, widths:Tensor, # (..., K) unconstrained bin widths (soft-clamped, then softmaxed)
+                 heights:Tensor,      # (..., K) unconstrained bin heights (soft-clamped, then softmaxed)
+                 derivatives:Tensor,  # (..., K - 1) unconstrained derivatives at the inner knots (1 at the two ends)
+                 bound:float=5.0,     # the spline maps [-bound, bound] onto itself; the identity outside
+                 slope:float=1e-3,    # minimum slope of the transformation (sets the soft clamp of the raw parameters)
+                 **kwargs,            # passed to torch.distributions.Transform (e.g. cache_size)
+                ):
         torch.distributions.Transform.__init__(self, **kwargs)
         soft = lambda t, k: t / (1 + abs(k * t / math.log(slope)))                 # zuko's soft clamp of the raw parameters
         widths, heights = (nn.functional.pad(_softmax(soft(t, 2)), (1, 0), value=0) for t in (widths, heights))
@@ -117,7 +140,12 @@ class SplineTransform(zuko.transforms.MonotonicRQSTransform):
 # %% ../../nbs/posterior/02_model.ipynb #b9819903
 class FlowHead(nn.Module):
     "A conditional neural spline (coupling) flow q(theta | h): zuko's NSF with `SplineTransform`."
-    def __init__(self, d:int, theta_dim:int, transforms:int=3, hidden:int=64, bins:int=8):
+    def __init__(self, d:int,          # width of the summary h (B, d), the flow's context
+                 theta_dim:int,        # parameters P: the event shape is (P,)
+                 transforms:int=3,     # spline coupling transforms stacked
+                 hidden:int=64,        # width of each of the two hidden layers of every transform's network
+                 bins:int=8,           # spline bins K per coordinate
+                ):
         super().__init__()
         self.flow = zuko.flows.MAF(theta_dim, context=d, transforms=transforms, hidden_features=(hidden, hidden), passes=2,
                                    univariate=SplineTransform, shapes=[(bins,), (bins,), (bins - 1,)])   # zuko.flows.NSF's layout
@@ -129,7 +157,11 @@ HEADS = dict(gaussian=GaussianHead, full=FullGaussianHead, flow=FlowHead)
 class PosteriorEstimator(nn.Module):
     "q(theta | D): a set encoder followed by a density head."
     checkpoint_kind = 'posterior'   # what the training loop writes
-    def __init__(self, task:Task, encoder:str='transformer', head:str='gaussian', d:int=64):
+    def __init__(self, task:Task,             # the simulator: its x_dim X and theta_dim P size the networks
+                 encoder:str='transformer',   # a key of ENCODERS
+                 head:str='gaussian',         # a key of HEADS
+                 d:int=64,                    # width of the encoder's summary, the head's input
+                ):
         super().__init__()
         if encoder not in ENCODERS: raise ValueError(f"encoder must be one of {list(ENCODERS)}, got {encoder!r}")
         if head not in HEADS: raise ValueError(f"head must be one of {list(HEADS)}, got {head!r}")
@@ -147,11 +179,14 @@ class PosteriorEstimator(nn.Module):
                     encoder=self.encoder_name, head=self.head_name, d=self.d)
 
 # %% ../../nbs/posterior/02_model.ipynb #50f874ef
-def save_posterior(model:PosteriorEstimator, path)->Path:
+def save_posterior(model:PosteriorEstimator, # the estimator to write
+                   path,                     # the .pt file (folders are created)
+                  )->Path:                   # `path`, as a Path
     "Write a posterior estimator's checkpoint (its task, encoder, head, width and weights)."
     return save_checkpoint(path, model.checkpoint_kind, **model.checkpoint_entries(), model=model.state_dict())
 
-def load_posterior(path)->PosteriorEstimator:
+def load_posterior(path, # a checkpoint of kind 'posterior' (`save_posterior`, or a training run's)
+                  )->PosteriorEstimator: # in eval mode
     "Rebuild a posterior estimator from its checkpoint (its task through `task_from_entry`: a library task, the bridge's included, or a user's Simulator)."
     ck = load_checkpoint(path, 'posterior')
     task = task_from_entry(ck['task'])
@@ -162,7 +197,12 @@ def load_posterior(path)->PosteriorEstimator:
 # %% ../../nbs/posterior/02_model.ipynb #700ced61
 OBJECTIVES = ('forward', 'reverse')
 
-def posterior_loss(model:PosteriorEstimator, theta:Tensor, data:Tensor, objective:str='forward', n_samples:int=16)->Tensor:
+def posterior_loss(model:PosteriorEstimator, # the estimator q(theta | D), with its task
+                   theta:Tensor,             # (B, P) the parameters that simulated `data` (forward KL only)
+                   data:Tensor,              # (B, N, X) the data sets
+                   objective:str='forward',  # 'forward' or 'reverse' KL
+                   n_samples:int=16,         # S, draws of q per data set for reverse KL (unused by forward)
+                  )->Tensor:                 # scalar: mean NLL of theta (forward), or negative ELBO per point (reverse)
     "Forward KL (NLL of the true parameters) or reverse KL (negative ELBO per point) on a batch of data sets."
     q = model(data)
     if objective == 'forward': return -q.log_prob(theta).mean()
@@ -187,7 +227,10 @@ class PosteriorConfig(LoopConfig):
     lr_min_ratio:float=0.05   # final learning rate as a fraction of `lr`
     grad_clip:float=1.0       # max global gradient norm
     val_every:int=0           # no validation (fresh data every step; the reference judges afterwards)
+    patience:int=16           # validations without improvement before stopping early (unused: no validation)
     seed:int=0                # seeds weights and simulated data
+    max_minutes:float|None=None # stop after this much wall time (None: no limit)
+    bf16:bool=False           # bf16 autocast of the forward pass on CUDA (fit_posterior trains on the CPU: no effect)
     batch_size:int=64         # data sets per step
     n_context:int|tuple=64     # points per data set, or a (min, max) range drawn at each step
     d:int=64                  # encoder width

@@ -88,7 +88,7 @@ def compare_table(results:list, title:str='')->Table:
              f(rs, 'kl_rev'), f(rs, 'sym_kl'), f(rs, 'mmd', 4), f(rs, 'pred_ll'), f(rs, 'sbc_cov90'), f"{sum(r['sbc_in_band'] for r in rs)}/{len(rs)}",
              f"{np.mean([r['seconds'] for r in rs]):.0f}"] for key, rs in groups.items()]
     return Table(['task', 'encoder', 'head', 'objective', 'encoder params', 'KL(ref ‖ q)', 'median KL', 'KL(q ‖ ref)', 'symmetric KL',
-                  'MMD²', 'pred. LL', '90% coverage', 'SBC in band', 's'], rows, title)
+                  'MMD²', 'pred. LL', '90% coverage', 'SBC in band', 's'], rows, title, key=4, parts=[5, 5])   # the combination in each part
 
 # %% ../../nbs/posterior/05_study.ipynb #8f647893
 def select(results:list, **f)->list:

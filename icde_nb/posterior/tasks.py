@@ -40,7 +40,10 @@ class Task:
 
 class GaussianMean(Task):
     "Mean of an isotropic Gaussian with a Gaussian prior: conjugate, exact posterior."
-    def __init__(self, dim:int=2, prior_std:float=1.0, noise_std:float=1.0):
+    def __init__(self, dim:int=2,           # D, the dimension of the mean and of each point (P = X = D)
+                 prior_std:float=1.0,     # std of the N(0, prior_std² I) prior on the mean
+                 noise_std:float=1.0,     # std of each coordinate of a point around the mean (known)
+                ):
         self.theta_dim = self.x_dim = dim; self.tau, self.s = prior_std, noise_std
         self.name = f'gaussian-{dim}d'
     def args(self): return dict(dim=self.theta_dim, prior_std=self.tau, noise_std=self.s)
@@ -57,7 +60,10 @@ class GaussianMean(Task):
 # %% ../../nbs/posterior/00_tasks.ipynb #35a3a808
 class LinearRegression(Task):
     "Bayesian linear regression with known noise (optionally with a bias): exact Gaussian posterior over the weights."
-    def __init__(self, features:int=4, noise_std:float=0.5, bias:bool=False):
+    def __init__(self, features:int=4,      # F in 1..8, the regressors x of each point (x, y); X = F + 1
+                 noise_std:float=0.5,     # std of the Gaussian noise of y given x (known)
+                 bias:bool=False,         # add an intercept: P = F + 1 weights instead of F
+                ):
         if not 1 <= features <= 8: raise ValueError(f"features must be in 1..8, got {features}")
         self.features, self.bias, self.s = features, bias, noise_std
         self.theta_dim, self.x_dim = features + bias, features + 1
@@ -84,7 +90,9 @@ class LinearRegression(Task):
 class GridPosterior(Distribution):
     "A 2-D density that is constant on the cells of a regular grid (per batch element)."
     arg_constraints, support, has_rsample = {}, constraints.real_vector, False
-    def __init__(self, log_density:Tensor, lo:Tensor, hi:Tensor, # (B, G, G) unnormalised log density at cell centres; (B, 2) corners
+    def __init__(self, log_density:Tensor, # (B, G, G) unnormalised log density at the cell centres (i along theta_0, j along theta_1)
+                 lo:Tensor,                # (B, 2) the grid's lower corner
+                 hi:Tensor,                # (B, 2) the grid's upper corner
                  outside:Callable|None=None): # theta (..., B, 2) -> the same unnormalised log density, used outside the grid
         B, G, _ = log_density.shape
         self.G, self.lo, self.hi, self.outside = G, lo, hi, outside
@@ -111,7 +119,10 @@ class GridPosterior(Distribution):
 class MixtureMeans(Task):
     "The two means of an equal-weight 1-D Gaussian mixture: a bimodal (label-switching) posterior."
     theta_dim, x_dim, name = 2, 1, 'mixture-means'
-    def __init__(self, prior_std:float=2.0, noise_std:float=0.5, grid:int=256):
+    def __init__(self, prior_std:float=2.0, # std of the N(0, prior_std²) prior on each mean
+                 noise_std:float=0.5,     # std of each mixture component (known)
+                 grid:int=256,            # G, cells per axis of the reference posterior's G x G grid
+                ):
         self.tau, self.s, self.grid = prior_std, noise_std, grid
     def args(self): return dict(prior_std=self.tau, noise_std=self.s, grid=self.grid)
     def prior(self, n, generator=None): return self.tau * torch.randn(n, 2, generator=generator)             # (n, 2)
@@ -137,7 +148,10 @@ class MixtureMeans(Task):
 # %% ../../nbs/posterior/00_tasks.ipynb #3bd8c982
 class SeparatedMixtureMeans(Task):
     "The two means of an equal-weight Gaussian mixture in D >= 16 dimensions (P = 2D): two mirror modes, an exact reference."
-    def __init__(self, dim:int=64, prior_std:float=2.0, noise_std:float=0.5):
+    def __init__(self, dim:int=64,          # D >= 16, the dimension of the points (P = 2D)
+                 prior_std:float=2.0,     # std of the N(0, prior_std² I) prior on each mean
+                 noise_std:float=0.5,     # std of each coordinate of a point around its component's mean (known)
+                ):
         if dim < 16: raise ValueError(f"dim must be at least 16 for the components to separate (an exact reference), got {dim}; use MixtureMeans2D")
         self.dim, self.tau, self.s = dim, prior_std, noise_std
         self.theta_dim, self.x_dim, self.name = 2 * dim, dim, f'mixture-means-{dim}d'
@@ -175,7 +189,10 @@ class SeparatedMixtureMeans(Task):
         return (lp[..., 0] > lp[..., 1]).float().mean(0)
 
 # %% ../../nbs/posterior/00_tasks.ipynb #5f5c2d2c
-def random_correlation(B:int, F:int, generator=None)->Tensor:  # -> (B, F, F)
+def random_correlation(B:int,          # number of matrices
+                       F:int,          # size of each
+                       generator=None, # a torch.Generator (None: the global one)
+                      )->Tensor:       # (B, F, F)
     "Random correlation matrices from weak to near-collinear: A Aᵀ + 0.05 I normalised, A (F, r) standard normal, r uniform in 1..F."
     r = torch.randint(1, F + 1, (B,), generator=generator)                                      # rank of the shared part
     A = torch.randn(B, F, F, generator=generator) * (torch.arange(F) < r[:, None])[:, None, :]     # (B, F, F), r columns used
@@ -183,8 +200,13 @@ def random_correlation(B:int, F:int, generator=None)->Tensor:  # -> (B, F, F)
     d = C.diagonal(dim1=-2, dim2=-1).rsqrt()                                                    # (B, F)
     return C * d[:, :, None] * d[:, None, :]
 
-def masked_features(B:int, N:int, F:int, count:int|None=None, generator=None,
-                    correlated:float=0.)->tuple:  # -> (x (B, N, F) zeros where masked, m (B, N, F))
+def masked_features(B:int,                 # data sets
+                    N:int,                 # points per data set
+                    F:int,                 # features, used or masked
+                    count:int|None=None,   # features every data set uses (None or 0: k uniform in 1..F per data set)
+                    generator=None,        # a torch.Generator (None: the global one)
+                    correlated:float=0.,   # probability that a data set's features are correlated (`random_correlation`; 0: never)
+                   )->tuple:               # (x (B, N, F) zeros where masked, m (B, N, F))
     "Standard normal features of which each data set uses the first k (k uniform in 1..F, or `count`), the rest zeroed, and the mask."
     k = torch.full((B,), count) if count else torch.randint(1, F + 1, (B,), generator=generator)   # features used
     m = (torch.arange(F) < k[:, None]).float()[:, None].expand(B, N, F)
@@ -197,7 +219,9 @@ def masked_features(B:int, N:int, F:int, count:int|None=None, generator=None,
 
 class VariableLinearRegression(LinearRegression):
     "Bayesian linear regression over 1..max_features features (the rest masked): one task, every feature count."
-    def __init__(self, max_features:int=8, noise_std:float=0.5, count:int|None=None,
+    def __init__(self, max_features:int=8,  # F in 1..8, the features a data set may use; points are (x * m, y, m), X = 2F + 1
+                 noise_std:float=0.5,     # std of the Gaussian noise of y given x (known)
+                 count:int|None=None,     # features every data set uses, in 1..F (None: uniform in 1..F per data set)
                  correlated:float=0.):  # share of data sets whose features are correlated (`random_correlation`)
         super().__init__(max_features, noise_std)
         if count is not None and not 1 <= count <= max_features: raise ValueError(f"count must be in 1..{max_features}, got {count}")

@@ -71,7 +71,8 @@ def fit_dpgmm(points,                # (N, D) points of one episode
     return _from_sklearn(m)
 
 # %% ../../nbs/scoring/01_baselines.ipynb #79504413
-def fit_kde(points)->MixtureSameFamily:
+def fit_kde(points, # (N, D) points of one episode, N >= 2 (tensor or array)
+           )->MixtureSameFamily: # batch shape (1,): N equal-weight components sharing one covariance
     "Gaussian KDE with Scott's bandwidth, as scipy's gaussian_kde: one component per point."
     x = _fit_points(points, 'points')
     n, d = x.shape
@@ -81,19 +82,22 @@ def fit_kde(points)->MixtureSameFamily:
     return MixtureSameFamily(Categorical(logits=torch.zeros(1, n)), comp)
 
 # %% ../../nbs/scoring/01_baselines.ipynb #59f6a57c
-def fit_gaussian(points)->MultivariateNormal:
+def fit_gaussian(points, # (N, D) points of one episode, N >= 2 (tensor or array)
+                )->MultivariateNormal: # batch shape (1,), event shape (D,)
     "One full-covariance Gaussian, maximum likelihood."
     x = _fit_points(points, 'points')
     cov = np.atleast_2d(np.cov(x.T, bias=True)) + 1e-6 * np.eye(x.shape[1])
     return MultivariateNormal(torch.as_tensor(x.mean(0), dtype=torch.float32)[None], torch.as_tensor(cov, dtype=torch.float32)[None])
 
 # %% ../../nbs/scoring/01_baselines.ipynb #d341a160
-def fit_global_gaussian(query:Tensor)->MultivariateNormal:
+def fit_global_gaussian(query:Tensor, # (B, Nq, D) or (Nq, D) queries of every episode, pooled into one sample
+                       )->MultivariateNormal: # batch shape (1,), event shape (D,)
     "The dissertation's lower reference: one Gaussian fitted to all queries of all episodes, pooled."
     q = as_points(query, 'query')
     return fit_gaussian(q.reshape(-1, q.shape[-1]))
 
-def fit_episode_gmm(query)->MixtureSameFamily:
+def fit_episode_gmm(query, # (Nq, D) queries of one episode, Nq >= 2
+                   )->MixtureSameFamily: # batch shape (1,), diagonal components
     "The dissertation's upper reference: a BIC-selected GMM (K = 1..6) fitted to one episode's own queries."
     return fit_em_bic(query)
 

@@ -62,7 +62,12 @@ def _episode_job(args)->dict:
 # %% ../../nbs/scoring/02_evaluation.ipynb #45eef166
 class Evaluation:
     "Per-episode scores of several estimators: `scores[identifier][metric]` is an array over episodes."
-    def __init__(self, scores:dict, seconds:dict, n_context:int, n_query:int):
+    def __init__(self,
+                 scores:dict,   # identifier -> {metric -> (n_episodes,) array of per-episode scores}
+                 seconds:dict,  # estimator identifier -> seconds per episode (a baseline: its mean fit); references have none
+                 n_context:int, # Nc, context points per episode
+                 n_query:int,   # Nq, query points per episode
+                ):
         self.scores, self.seconds, self.n_context, self.n_query = scores, seconds, n_context, n_query
     @property
     def methods(self)->list: return list(self.scores)
@@ -106,7 +111,11 @@ def evaluate(estimators:dict,              # identifier -> Estimator (or a model
 # %% ../../nbs/scoring/02_evaluation.ipynb #0ef34668
 def _label(m:str, labels:dict|None)->str: return (labels or LABELS).get(m, m)
 
-def table_3_1(ev:Evaluation, paper:bool=False, model:str='mdn', labels:dict|None=None)->Table:
+def table_3_1(ev:Evaluation,            # scores with 'wd' and 'mmd' for the model and, where present, 'lower' and 'upper'
+              paper:bool=False,         # also the dissertation's values, as two more columns
+              model:str='mdn',          # identifier of the model's row
+              labels:dict|None=None,    # identifier -> label (None: `LABELS`)
+             )->Table:
     "The dissertation's Table 3.1: WD and MMD (mean ± std over episodes) for the lower bound, the model and the upper bound."
     rows = [[_label(m, labels), fmt_pm(ev.scores[m]['wd'], 'std'), fmt_pm(ev.scores[m]['mmd'], 'std')] for m in ('lower', model, 'upper') if m in ev.scores]
     header = ['Method', 'WD', 'MMD²']
@@ -116,7 +125,10 @@ def table_3_1(ev:Evaluation, paper:bool=False, model:str='mdn', labels:dict|None
         header += ['WD (dissertation)', 'MMD² (dissertation)']
     return Table(header, rows, f'Table 3.1: {len(ev.scores[model]["wd"])} test episodes, Nc = {ev.n_context}, Nq = {ev.n_query}')
 
-def kl_summary(ev:Evaluation, method:str='mdn', labels:dict|None=None)->Table:
+def kl_summary(ev:Evaluation,            # scores with 'nll_gap' (and the kl_* metrics shown where present)
+               method:str='mdn',         # identifier of the row summarised
+               labels:dict|None=None,    # identifier -> label (None: `LABELS`)
+              )->Table:
     "The dissertation's KL summary (§3.3.1): KL(q || reference) for the three references, and our KL(true || q)."
     s = ev.scores[method]
     rows = [[f'KL(Pred ‖ {n})', fmt_pm(s[k], 'std'), f'{np.median(s[k]):.3f}'] for n, k in
@@ -124,7 +136,9 @@ def kl_summary(ev:Evaluation, method:str='mdn', labels:dict|None=None)->Table:
     rows.append(['KL(True ‖ Pred) (NLL gap)', fmt_pm(s['nll_gap'], 'std'), f"{np.median(s['nll_gap']):.3f}"])
     return Table(['Divergence', 'mean ± std', 'median'], rows, f'KL summary for {_label(method, labels)}, Nc = {ev.n_context}')
 
-def metrics_table(ev:Evaluation, labels:dict|None=None)->Table:
+def metrics_table(ev:Evaluation,         # the scores (and seconds) of every row
+                  labels:dict|None=None, # identifier -> label (None: `LABELS`)
+                 )->Table:
     "Every metric for every row: mean over episodes, and the time per episode."
     ms = [k for k in METRICS if k in next(iter(ev.scores.values()))]
     rows = [[_label(m, labels)] + [f'{ev.mean(m, k):.3f}' if k in ev.scores[m] else '' for k in ms]
@@ -149,7 +163,7 @@ def size_table(evs:dict,                  # Nc -> Evaluation, from `by_context_s
                labels:dict|None=None,     # identifier -> label (default: `LABELS`)
                model:str='mdn',           # the row compared with `rival`
                rival:str='em_bic',        # the row it must beat
-               title:str='KL(true ‖ q) estimated by the NLL gap (nats), mean ± standard error over test episodes',
+               title:str='KL(true ‖ q) estimated by the NLL gap (nats), mean ± standard error over test episodes', # the table's caption
                floor:dict|None=None,      # {Nc: (mean, se)}: the Bayes predictive's NLL gap on the same episodes (`scoring/03_bayes`), a row and a ratio row
               )->Table:
     "Mean NLL gap ± standard error by context size for every estimator, time per episode, and whether the model beats its rival."
@@ -170,7 +184,10 @@ SETTINGS = dict(
     dissertation=dict(prior=GMMPrior(mean_scale=5.0), n_context=64, n_query=64), # matches the dissertation's reference rows
 )
 
-def test_episodes(setting:str='default', n_episodes:int=100, seed:int=0)->Episodes:
+def test_episodes(setting:str='default', # a key of `SETTINGS`: 'default' (the training prior) or 'dissertation'
+                  n_episodes:int=100,    # B, how many episodes
+                  seed:int=0,            # base seed of the test split
+                 )->Episodes:            # context (B, Nc, D), query (B, Nq, D) and the true mixtures
     "Held-out test episodes of one of the `SETTINGS`."
     if setting not in SETTINGS: raise ValueError(f"unknown setting {setting!r}; choose from {list(SETTINGS)}")
     s = SETTINGS[setting]
@@ -187,14 +204,16 @@ def evaluation_tables(evs_setting:dict, # setting name (a key of `SETTINGS`) -> 
         tables |= {f'table_3_1_{s}': table_3_1(ev, paper=s == 'dissertation'), f'kl_summary_{s}': kl_summary(ev), f'metrics_{s}': metrics_table(ev)}
     return tables | {'kl_by_context_size': size_table(evs_size, floor=floor)}
 
-def parse_sizes(sizes:str)->list:
+def parse_sizes(sizes:str, # comma-separated context sizes, e.g. '16,64,256' (a single int also works)
+               )->list:    # [int], each >= 2
     "Context sizes given as '16,64,256' on a command line: integers >= 2, or a `UsageError`."
     try: out = [int(s) for s in str(sizes).split(',')]
     except ValueError: raise UsageError(f"--sizes must be comma-separated integers such as 16,64,256, got {sizes!r}") from None
     if any(n < 2 for n in out): raise UsageError(f"--sizes: every context size must be >= 2, got {sizes!r}")
     return out
 
-def load_checkpoint_arg(checkpoint:str):
+def load_checkpoint_arg(checkpoint:str, # a shipped model's name ('default', 'general', 'tabular') or a checkpoint path
+                       ):
     "The model a command's `--checkpoint` names (a shipped model's name or a checkpoint path, through `resolve_model`), or a `UsageError`."
     try: return resolve_model(checkpoint)
     except (ValueError, FileNotFoundError) as e: raise UsageError(f"--checkpoint: {e}") from None

@@ -155,8 +155,13 @@ class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
     def __init__(self,
                  model='tabular',          # as in `InContextDensity`
                  sample_posterior:bool=False, # fill with one draw of each row's conditional instead of its mean
-                 large:str='refine_all', max_context:int=512, max_subsets:int=8, refine:int|None=None, random_state=None,
-                 device:str='cpu', orders:int=1):  # as in `InContextDensity`
+                 large:str='refine_all',   # a table of more than max_context rows: 'refine_all', 'subsample' or 'ensemble'
+                 max_context:int=512,      # most rows the network reads at once (the shipped models trained on up to 512)
+                 max_subsets:int=8,        # most subsets when large='ensemble'
+                 refine:int|None=None,     # MAP-EM steps after the network (None: the checkpoint's refinement; 0: none)
+                 random_state=None,        # seed or RandomState of the row subsets and of the draws of sample_posterior
+                 device:str='cpu',         # where the model and the fitted mixture live: 'cpu', 'cuda', 'mps' or 'auto'; results come back as numpy
+                 orders:int=1):  # as in `InContextDensity`
         super().__init__(model, large, max_context, max_subsets, refine, random_state, device, orders)
         self.sample_posterior = sample_posterior
 

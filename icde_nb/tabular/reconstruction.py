@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/tabular/reconstruction.html.md"""
 
 # %% ../../nbs/tabular/03_reconstruction.ipynb #585bff73
 from __future__ import annotations
-import pickle, time, warnings
+import itertools, pickle, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -203,7 +203,10 @@ def benchmark_table(summary:dict,   # from `benchmark_summary` (or the JSON file
         s = f'{v[0]:.3f} ± {v[1]:.3f}' if abs(v[0]) < 100 else f'{v[0]:.3g}'
         return f'**{s}**' if metric == 'gap' and m == best_classical(summary[c]) else s
     title = METRICS[metric] + (f', mean ± s.e. over {episodes} episodes per cell' if episodes else '')
-    return Table(['method', *[c.replace(' ', ', ') for c in cells]], [[m, *[fmt(c, m) for c in cells]] for m in methods], title)
+    dims = [c.split()[0] for c in cells]                                        # 'D=2', ...: one part of the table per dimension
+    parts = [sum(1 for _ in g) for _, g in itertools.groupby(dims)]
+    return Table(['method', *[c.replace(' ', ', ') for c in cells]], [[m, *[fmt(c, m) for c in cells]] for m in methods], title,
+                 parts=parts if len(cells) > 9 else None)
 
 # %% ../../nbs/tabular/03_reconstruction.ipynb #4c1910b5
 CLASSICAL_ROUTE = 'GaussianMixture-BIC (complete rows) + exact conditioning'
