@@ -122,13 +122,13 @@ def plot_per_episode(ev,                    # an `Evaluation` with an 'mdn' row 
     "Figure 3.4: a metric per test episode for three methods, episodes sorted by the model's score."
     names = dict(wd='Wasserstein distance', mmd='MMD² (bandwidth 1)', kl_true='KL(Pred ‖ True)', kl_epgmm='KL(Pred ‖ Ep-GMM)',
                  kl_glob='KL(Pred ‖ Glob-Gauss)', nll_gap='KL(True ‖ Pred)')
-    fig, axs = plt.subplots(1, len(metrics), figsize=(6 * len(metrics), 3.4), squeeze=False)
+    fig, axs = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.6), squeeze=False)   # legible at a 650 px column
     for ax, k in zip(axs[0], metrics):
         order = np.argsort(ev.scores['mdn'][k])
         for m, c in zip(methods, ('tab:blue', 'tab:orange', 'tab:green', 'tab:red')):
             ax.plot(ev.scores[m][k][order], '.', ms=4, color=c, label=f'{(labels or LABELS).get(m, m)} (mean {ev.mean(m, k):.3f})')
         ax.set_yscale('log'); ax.set_xlabel("episode (sorted by the model's score)"); ax.set_title(names.get(k, k), fontsize=10)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=8.5, markerscale=2, handletextpad=0.2, borderaxespad=0.3)
     fig.suptitle(title, y=1.02); fig.tight_layout(); return fig
 
 # %% ../nbs/90_report.ipynb #f74a456b
