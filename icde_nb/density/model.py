@@ -17,7 +17,7 @@ from torch import Tensor
 from torch.distributions import Categorical, Independent, MixtureSameFamily, MultivariateNormal, Normal
 from .masking import Tokens, tokenise, check_context, as_points
 from .conditional import MixtureConditional
-from .refinement import Refinement, refine_params
+from .refinement import Refinement, refine_params, head_scale_tril
 
 # %% auto #0
 __all__ = ['MODEL_PRESETS', 'CPU_TOKENS', 'ModelConfig', 'attention_mask', 'SelfAttention', 'Block', 'MDNHead', 'Readout',
@@ -129,10 +129,7 @@ class MDNHead(nn.Module):
         mix = Categorical(logits=p['logits'], validate_args=False)
         if tril is None:
             return MixtureSameFamily(mix, Independent(Normal(means, log_stds.exp(), validate_args=False), 1), validate_args=False)
-        i, j = torch.tril_indices(D, D, -1)
-        low = tril.new_zeros(*tril.shape[:-1], D, D)
-        low[..., i, j] = tril                                                       # strictly lower part
-        L = low + torch.diag_embed(log_stds.exp())                                  # (B, K, D, D)
+        L = head_scale_tril(log_stds, tril)                                         # (B, K, D, D)
         return MixtureSameFamily(mix, MultivariateNormal(means, scale_tril=L, validate_args=False), validate_args=False)
 
     def marginal(self, p:dict, D:int)->dict:

@@ -14,8 +14,8 @@ from .conditional import mixture_em_step, row_patterns, gmm_missing_fits
 from ..core import UsageError, comma_list
 
 # %% auto #0
-__all__ = ['em_refine', 'rows_worth', 'predictive_inflation', 'em_refine_full', 'select_components', 'em_candidates',
-           'pad_components', 'em_refine_select', 'Refinement', 'parse_refinement', 'refine_params']
+__all__ = ['em_refine', 'head_scale_tril', 'rows_worth', 'predictive_inflation', 'em_refine_full', 'select_components',
+           'em_candidates', 'pad_components', 'em_refine_select', 'Refinement', 'parse_refinement', 'refine_params']
 
 # %% ../../nbs/density/03_refinement.ipynb #d01cab97
 def em_refine(p:dict,               # the head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D)
@@ -38,11 +38,17 @@ def em_refine(p:dict,               # the head's parameters: logits (B, K), mean
     return dict(logits=pi.clamp_min(1e-30).log(), means=mu, log_stds=0.5 * var.log())
 
 # %% ../../nbs/density/03_refinement.ipynb #21c36352
+def head_scale_tril(log_stds:Tensor, # (..., K, D) log of the factors' diagonals
+                    tril:Tensor,     # (..., K, D(D-1)/2) their strictly lower entries, row by row
+                   )->Tensor:        # (..., K, D, D) the Cholesky factors (`scale_tril`)
+    "The Cholesky factors the full head's `log_stds` and `tril` describe."
+    D = log_stds.shape[-1]; i, j = torch.tril_indices(D, D, -1)
+    L = torch.diag_embed(log_stds.exp()); L[..., i, j] = tril
+    return L
+
 def _head_to_mixture(p:dict)->tuple:
     "The head's parameters (logits, means, log_stds, tril) -> (weights (B, K), means (B, K, D), covs (B, K, D, D)), in float64."
-    D = p['means'].shape[-1]; i, j = torch.tril_indices(D, D, -1)
-    L = torch.diag_embed(p['log_stds'].exp()); L[..., i, j] = p['tril']
-    L = L.double()
+    L = head_scale_tril(p['log_stds'], p['tril']).double()
     return p['logits'].softmax(-1).double(), p['means'].double(), L @ L.transpose(-1, -2)
 
 def _mixture_to_head(weights:Tensor, means:Tensor, covs:Tensor, min_std:float, max_std:float)->dict:
