@@ -102,6 +102,18 @@ class Table:
             lines += ['| ' + ' | '.join(_md_cell(self.header[c]) for c in cols) + ' |', '|' + '---|' * len(cols)]
             lines += ['| ' + ' | '.join(_md_cell(r[c]) for c in cols) + ' |' for r in self.rows]
         return '\n'.join(lines)
+    @classmethod
+    def from_records(cls,
+                     records:dict,     # {row name: {column: value}}; columns in order of first appearance
+                     key:str='',       # header of the row-name column
+                     title:str='',     # shown in bold above the table
+                     missing:str='–',  # shown where a row has no value for a column
+                     **kwargs,         # passed on to `Table` (`max_cols`, `parts`)
+                    )->Table:
+        "A table with one row per entry of a dict of dicts (the shape results often come in)."
+        cols = list(dict.fromkeys(c for r in records.values() for c in r))
+        rows = [[name, *(r.get(c, missing) for c in cols)] for name, r in records.items()]
+        return cls([key, *cols], rows, title, **kwargs)
     def _repr_markdown_(self): return self.markdown()
     def __repr__(self): return self.markdown()
     def save(self, path):

@@ -164,7 +164,7 @@ def plot_by_size(evs:dict,              # Nc -> Evaluation with NLL gaps (`by_co
                  floor:dict|None=None): # {Nc: (mean, se)} of the Bayes predictive's KL (`scoring/03_bayes`), drawn as a black dashed line
     "KL(true ‖ q) (left) and inference time per episode (right) against context size, for every method, with the Bayes floor."
     sizes = list(evs); methods = evs[sizes[0]].methods
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8.4, 3.6))
     if floor:
         ns = [n for n in sizes if n in floor]
         a1.errorbar(ns, [floor[n][0] for n in ns], [floor[n][1] for n in ns], color='k', ls='--', capsize=2, lw=1.5, label='Bayes floor (exact predictive)')
@@ -175,9 +175,11 @@ def plot_by_size(evs:dict,              # Nc -> Evaluation with NLL gaps (`by_co
         a1.errorbar(sizes, mean, se, marker='o', ms=4, capsize=2, label=lab, lw=2.5 if m == 'mdn' else 1.2)
         if all(m in evs[n].seconds for n in sizes): a2.plot(sizes, [evs[n].seconds[m] * 1e3 for n in sizes], marker='o', ms=4, label=lab)
     for a in (a1, a2): a.set_xscale('log', base=2); a.set_yscale('log'); a.set_xlabel('context size $N_c$'); a.set_xticks(sizes, sizes)
-    a1.set_ylabel('KL(true ‖ q), nats'); a1.set_title('density error'); a1.legend(fontsize=8)
-    a2.set_ylabel('ms per episode'); a2.set_title('inference time (model: batched; baselines: one fit each)'); a2.legend(fontsize=8)
-    fig.tight_layout(); return fig
+    a1.set_ylabel('KL(true ‖ q), nats'); a1.set_title('density error')
+    a2.set_ylabel('ms per episode'); a2.set_title('time (model batched, others one fit each)', fontsize=10)
+    fig.tight_layout(rect=(0, 0.2, 1, 1))                    # one legend for both panels, below them: none over the curves
+    fig.legend(*a1.get_legend_handles_labels(), loc='lower center', ncol=3, fontsize=8.5, frameon=False)
+    return fig
 
 # %% ../nbs/90_report.ipynb #b18285c1
 def plot_calibration(ev_q:dict,                     # method -> predictive (batch shape (B,)) over the episodes
