@@ -1,4 +1,4 @@
-"""The algebra of the library's densities in one place and one vocabulary (weights, means, stds or scale_tril): scoring a batch's points, batches of per-episode fits, slicing and moving batched distributions, mapping a mixture back from permuted or flipped axes, averaging mixtures, and drawing or scoring in chunks. Imports only `core`.
+"""The algebra of the library's densities in one place and one vocabulary (weights, means, and stds, scale_tril or loadings and noise): scoring a batch's points, batches of per-episode fits, slicing and moving batched distributions, mapping a mixture back from permuted or flipped axes, averaging mixtures, and drawing or scoring in chunks. Imports only `core`.
 
 Docs: https://icde-nb.github.io/icde_nb/distributions.html.md"""
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools, math
 import torch
 from torch import Tensor
-from torch.distributions import (Categorical, Distribution, Independent, MixtureSameFamily, MultivariateNormal, Normal,
+from torch.distributions import (Categorical, Distribution, Independent, LowRankMultivariateNormal, MixtureSameFamily, MultivariateNormal, Normal,
                                  TransformedDistribution, AffineTransform)
 from sklearn.utils import check_random_state
 
@@ -83,11 +83,12 @@ def select_episodes(dist:Distribution, # batch shape (B,)
         return dist.parts[keep[0]] if len(keep) == 1 else StackedDistribution([dist.parts[i] for i in keep])
     return map_params(dist, lambda t: t[idx])
 
-def mixture_params(mix:MixtureSameFamily, # a Gaussian mixture, diagonal (Independent Normal) or full-covariance components
-                  )->dict:                # weights (B, K), means (B, K, D), and stds (B, K, D) or scale_tril (B, K, D, D)
+def mixture_params(mix:MixtureSameFamily, # a Gaussian mixture: diagonal (Independent Normal), full or low-rank-plus-diagonal components
+                  )->dict:                # weights (B, K), means (B, K, D), and stds (B, K, D), scale_tril (B, K, D, D) or loadings (B, K, D, r) and noise (B, K, D)
     "The weights, means and scales of a batch of Gaussian mixtures."
     comp, w = mix.component_distribution, mix.mixture_distribution.probs
     if isinstance(comp, MultivariateNormal): return dict(weights=w, means=comp.loc, scale_tril=comp.scale_tril)
+    if isinstance(comp, LowRankMultivariateNormal): return dict(weights=w, means=comp.loc, loadings=comp.cov_factor, noise=comp.cov_diag)
     if isinstance(comp, Independent) and isinstance(comp.base_dist, Normal):
         return dict(weights=w, means=comp.base_dist.loc, stds=comp.base_dist.scale)
     raise TypeError(f"mixture_params reads Gaussian mixtures, got components {type(comp).__name__}")
@@ -129,9 +130,19 @@ def map_back(q:MixtureSameFamily,  # a Gaussian mixture (diagonal or full) over 
     inv, sign = torch.argsort(perm).to(p['means'].device), sign.to(p['means'])   # x_perm[j] = sign_j y_j
     mix, means = Categorical(logits=p['weights'].clamp_min(1e-30).log(), validate_args=False), (p['means'] * sign)[..., inv]
     if 'stds' in p: return MixtureSameFamily(mix, Independent(Normal(means, p['stds'][..., inv]), 1), validate_args=False)
+    if 'loadings' in p:                                                           # a factor analyser stays one: rows of W permuted
+        W = (p['loadings'] * sign[:, None])[..., inv, :]
+        return MixtureSameFamily(mix, LowRankMultivariateNormal(means, W, p['noise'][..., inv], validate_args=False), validate_args=False)
     L = p['scale_tril']; cov = (L @ L.mT * sign[:, None] * sign)[..., inv, :][..., inv]   # (B, K, D, D)
     return MixtureSameFamily(mix, MultivariateNormal(means, scale_tril=torch.linalg.cholesky(cov.double()).to(L.dtype), validate_args=False),
                              validate_args=False)
+
+def _scale_tril(p:dict)->Tensor:  # (B, K, D, D)
+    "Cholesky factors of a mixture's components from `mixture_params`, whatever their kind."
+    if 'scale_tril' in p: return p['scale_tril']
+    if 'stds' in p: return torch.diag_embed(p['stds'])
+    W = p['loadings'].double()
+    return torch.linalg.cholesky(W @ W.mT + torch.diag_embed(p['noise'].double())).to(p['means'].dtype)
 
 def average_mixtures(qs:list,  # Gaussian mixtures with the same batch shape (B,) and D
                     )->MixtureSameFamily:  # batch (B,): all their components, weights divided by len(qs); diagonal if all are
@@ -140,7 +151,9 @@ def average_mixtures(qs:list,  # Gaussian mixtures with the same batch shape (B,
     cat = lambda k: torch.cat([p[k] for p in ps], 1)
     mix = Categorical(logits=cat('weights').clamp_min(1e-30).log() - math.log(len(ps)), validate_args=False)   # logits: probs would clamp a zero weight up to 1e-7
     if all('stds' in p for p in ps): return MixtureSameFamily(mix, Independent(Normal(cat('means'), cat('stds')), 1), validate_args=False)
-    L = torch.cat([p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds']) for p in ps], 1)
+    if all('loadings' in p for p in ps) and len({p['loadings'].shape[-1] for p in ps}) == 1:
+        return MixtureSameFamily(mix, LowRankMultivariateNormal(cat('means'), cat('loadings'), cat('noise'), validate_args=False), validate_args=False)
+    L = torch.cat([_scale_tril(p) for p in ps], 1)
     return MixtureSameFamily(mix, MultivariateNormal(cat('means'), scale_tril=L, validate_args=False), validate_args=False)
 
 # %% ../nbs/01_distributions.ipynb #d990f2c1

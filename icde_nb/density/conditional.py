@@ -24,6 +24,9 @@ __all__ = ['LOG2PI', 'row_patterns', 'MixtureConditional', 'mixture_em_step', 'd
 def _full_params(mix:MixtureSameFamily)->tuple:
     "(log_weights (B, K), means (B, K, D), covs (B, K, D, D)) of a batch of Gaussian mixtures, in float64."
     p = mixture_params(mix)
+    if 'loadings' in p:                                                        # a factor analyser: W W^T + diag(psi)
+        W = p['loadings'].double()
+        return mix.mixture_distribution.logits.double(), p['means'].double(), W @ W.mT + torch.diag_embed(p['noise'].double())
     L = (p['scale_tril'] if 'scale_tril' in p else torch.diag_embed(p['stds'])).double()  # float64 before the product:
     return mix.mixture_distribution.logits.double(), p['means'].double(), L @ L.transpose(-1, -2)  # a float32 L L^T of a nearly singular fit is not PD
 
