@@ -17,8 +17,9 @@ from ..distributions import mixture_params
 from ..missingness import hide_entries
 
 # %% auto #0
-__all__ = ['GENERAL', 'TABULAR', 'GMMPrior', 'gmm', 'gmm_full', 'sample_mixtures', 'sample_points', 'Episodes', 'sample_episodes',
-           'shape_columns', 'density_grid', 'plot_episode', 'EpisodicGMM', 'episode_mixture']
+__all__ = ['GENERAL', 'TABULAR', 'WIDE', 'GMMPrior', 'gmm', 'gmm_full', 'sample_mixtures', 'sample_points', 'Episodes',
+           'sample_episodes', 'shape_columns', 'structured_covs', 'shared_means', 'density_grid', 'plot_episode',
+           'EpisodicGMM', 'episode_mixture']
 
 # %% ../../nbs/density/00_dataset.ipynb #5a1ab965
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class GMMPrior:
     warp_prob:float=0.0   # probability that an episode's columns are warped (each its own skew and tail weight)
     round_prob:float=0.0  # probability that an episode rounds about half its columns to a grid (repeated values)
     clip_prob:float=0.0   # probability that an episode clips about half its columns at a lower bound (a point mass there)
+    factors:int=0         # > 0: structured covariances, correlations from up to this many sparse factors per component (`structured_covs`)
+    mean_share_min:float=1.0 # components differ in mean on a share of the columns drawn in [mean_share_min, 1] per episode (1: all)
 
     def __post_init__(self):
         if self.dim < 1: raise ValueError(f"GMMPrior: dim must be >= 1, got {self.dim}")
@@ -49,6 +52,9 @@ class GMMPrior:
         if not 1 <= self.k_min <= self.k_max:
             raise ValueError(f"GMMPrior: need 1 <= k_min <= k_max, got k_min={self.k_min}, k_max={self.k_max}")
         if self.mean_scale < 0: raise ValueError(f"GMMPrior: mean_scale must be >= 0, got {self.mean_scale}")
+        if self.factors < 0 or (self.factors and self.full_cov):
+            raise ValueError(f"GMMPrior: factors must be >= 0 and cannot be combined with full_cov, got factors={self.factors}")
+        if not 0 < self.mean_share_min <= 1: raise ValueError(f"GMMPrior: need 0 < mean_share_min <= 1, got {self.mean_share_min}")
         if not 0 < self.std_low <= self.std_high:
             raise ValueError(f"GMMPrior: need 0 < std_low <= std_high, got {self.std_low}, {self.std_high}")
 
@@ -88,6 +94,8 @@ def sample_mixtures(prior:GMMPrior,         # the prior over mixtures
     weights = expo / expo.sum(-1, keepdim=True)                               # (B, K) Dirichlet(1_K), padded
     means = torch.randn(B, K, D, generator=g) * prior.mean_scale              # (B, K, D)
     stds = prior.std_low + (prior.std_high - prior.std_low) * torch.rand(B, K, D, generator=g)  # (B, K, D)
+    if prior.mean_share_min < 1: means = shared_means(means, prior.mean_share_min, g)
+    if prior.factors: return gmm_full(weights, means, torch.linalg.cholesky(structured_covs(stds, prior.factors, g)))
     if not prior.full_cov: return gmm(weights, means, stds)
     Q, R = torch.linalg.qr(torch.randn(B, K, D, D, generator=g))              # Haar-random rotations (sign-fixed QR)
     Q = Q * torch.where(torch.diagonal(R, dim1=-2, dim2=-1) < 0, -1., 1.)[..., None, :]   # a sign, never 0 (R_ii can round to 0)
@@ -165,6 +173,39 @@ def shape_columns(pts:Tensor,           # (B, N, D) an episode's points (context
 
 TABULAR = GMMPrior(dim=8, dim_min=1, k_min=1, k_max=8, full_cov=True, missing_max=0.5, block_prob=0.2,
                    warp_prob=0.3, round_prob=0.2, clip_prob=0.2)
+
+# %% ../../nbs/density/00_dataset.ipynb #1c63b854
+def structured_covs(stds:Tensor, # (B, K, D) each component's per-column stds
+                    factors:int, # most factors per component (each component draws 0..factors)
+                    generator:torch.Generator|None=None, # source of randomness
+                   )->Tensor:    # (B, K, D, D) covariances diag(stds) C diag(stds)
+    "Covariances with the structure of real tables: correlations from a few sparse factors, dense or in blocks, or none."
+    B, K, D = stds.shape
+    g, q = generator, factors
+    u = lambda *shape: torch.rand(*shape, generator=g)
+    n_f = torch.randint(0, q + 1, (B, K, 1, 1), generator=g)                 # factors each component uses
+    block = u(B, 1, 1, 1) < 0.5                                              # an episode of disjoint blocks of columns
+    group = torch.randint(0, q, (B, 1, D, 1), generator=g)                   # ... the one factor each column loads on
+    dense = u(B, 1, D, q) < 0.2 + 0.8 * u(B, 1, 1, q)                         # else: each factor on a random share of columns
+    support = torch.where(block, group == torch.arange(q), dense)            # (B, 1, D, q)
+    F = torch.randn(B, K, D, q, generator=g) * support * (torch.arange(q) < n_f) * (0.5 + 1.5 * u(B, K, 1, q))
+    C = F @ F.mT + torch.diag_embed(0.2 + 0.8 * u(B, K, D))                  # (B, K, D, D)
+    d = C.diagonal(dim1=-2, dim2=-1).sqrt()
+    return stds[..., :, None] * (C / (d[..., :, None] * d[..., None, :])) * stds[..., None, :]
+
+def shared_means(means:Tensor,    # (B, K, D) the components' means
+                 share_min:float, # smallest share of columns on which they differ
+                 generator:torch.Generator|None=None, # source of randomness
+                )->Tensor:        # (B, K, D): off the chosen columns, every component has component 0's mean
+    "Means that differ between components only on a random share of the columns (at least one) of each episode."
+    B, K, D = means.shape
+    share = share_min + (1 - share_min) * torch.rand(B, 1, 1, generator=generator)
+    differ = torch.rand(B, 1, D, generator=generator) < share                # (B, 1, D)
+    differ[..., 0] |= ~differ.any(-1)                                         # at least one column
+    return torch.where(differ, means, means[:, :1])
+
+WIDE = GMMPrior(dim=64, dim_min=2, k_min=1, k_max=6, factors=6, mean_share_min=0.1, missing_max=0.5, block_prob=0.2,
+                warp_prob=0.3, round_prob=0.2, clip_prob=0.2)
 
 # %% ../../nbs/density/00_dataset.ipynb #8d38369d
 def density_grid(dist,                # a distribution with batch shape (B,) and event shape (2,)

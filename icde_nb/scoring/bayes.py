@@ -104,7 +104,8 @@ def smc_mixture(x:Tensor,           # (N, D) one episode's context
 
 # %% ../../nbs/scoring/03_bayes.ipynb #3e92e2dc
 def _check_prior(prior:GMMPrior):
-    bad = [f for f in ('full_cov', 'missing_max', 'block_prob', 'warp_prob', 'round_prob', 'clip_prob', 'dim_min') if getattr(prior, f)]
+    bad = [f for f in ('full_cov', 'missing_max', 'block_prob', 'warp_prob', 'round_prob', 'clip_prob', 'dim_min', 'factors') if getattr(prior, f)]
+    bad += ['mean_share_min'] * (prior.mean_share_min < 1)
     if bad: raise ValueError(f"the Bayes predictive covers the dissertation's family only (diagonal components, complete data, fixed D); this prior sets {bad}")
 
 def fit_bayes(points,              # (N, D) points of one episode (N may be 0)
