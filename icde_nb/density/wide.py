@@ -124,14 +124,16 @@ class WideMFA(nn.Module):
 def wide_loss(model:WideMFA,   # the model being trained
               context:Tensor,  # (B, N, D) raw context, NaN where missing
               query:Tensor,    # (B, Nq, D) complete raw queries (the supervision)
+              far:float=50.,   # query rows with an entry further than this many context stds are left out (a column the context saw constant)
              )->tuple:         # (loss, nll): nats per query entry (per row / D), normalised units
     "Mean NLL of the complete query rows under the predicted mixture of factor analysers, per column."
     m, s = context_stats(context)                                                  # (B, 1, D) per-column, over observed entries
     z, o = ((context - m) / s), (~torch.isnan(context)).float()
     lw, mu, W, psi = model.mixture_params(model(z.nan_to_num(), o))
     zq = (query - m) / s
-    joint, _, _ = factor_posterior(lw, mu, W, psi, zq, torch.ones_like(zq))        # (B, Nq, K)
-    nll = -joint.logsumexp(-1).mean() / context.shape[-1]                         # per entry: every width weighs alike
+    keep = (zq.abs() <= far).all(-1).float()                                     # (B, Nq) rows a degenerate column does not throw far
+    joint, _, _ = factor_posterior(lw, mu, W, psi, zq.nan_to_num() * keep[..., None], torch.ones_like(zq))   # (B, Nq, K)
+    nll = -(joint.logsumexp(-1) * keep).sum() / keep.sum().clamp_min(1) / context.shape[-1]   # per entry: every width weighs alike
     return nll, nll
 
 # %% ../../nbs/density/08_wide.ipynb #a2c5e040
@@ -199,7 +201,7 @@ WIDE_PRESETS = dict(
                           val_episodes=8, val_sizes=(16,), val_queries=16, val_dims=(2, 6), tune_refine=False, patience=3,
                           prior=replace(WIDE, dim=6, k_max=3, factors=2))),
     wide=(WideConfig(),
-          WideTrainConfig(steps=24_000, lr=5e-4, warmup=500, cells=32_768, batch_size=64, nc_min=16, nc_max=256, n_query=64,
+          WideTrainConfig(steps=16_000, lr=5e-4, warmup=500, cells=32_768, batch_size=64, nc_min=16, nc_max=256, n_query=64,
                           val_every=500, val_episodes=32, val_sizes=(32, 256), val_queries=64, val_dims=(4, 16, 64),
                           tune_refine=False, patience=20, prior=WIDE, max_minutes=120)),
 )
