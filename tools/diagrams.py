@@ -1,7 +1,7 @@
 """Schematic diagrams of in-context density estimation (ICDE): the setup, the Transformer-MDN and its training loop.
 
 Run from the repository root: python tools/diagrams.py  (writes nbs/images/fig1_1.png, fig2_3.png, fig2_4.png, the
-figures shown in density/00_dataset, density/04_model and density/06_training). Figure 1.1's "predicted" panels are a schematic: they show an EM fit
+figures shown in density/00_dataset, density/04_model and density/08_training). Figure 1.1's "predicted" panels are a schematic: they show an EM fit
 to each context, not the network (the network's own predictions are in 90_report).
 
 Standalone: needs only matplotlib and numpy. Every function returns a `matplotlib.figure.Figure` drawn on a

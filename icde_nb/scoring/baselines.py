@@ -18,11 +18,12 @@ from ..core import parallel_map
 from ..density.dataset import gmm
 from ..density.masking import as_points, check_context
 from fastcore.meta import delegates
-from ..density.conditional import gmm_missing_fits
+from ..density.conditional import gmm_missing_fits, mixture_em_step, row_patterns, MixtureConditional
+from ..density.factor import factor_mixture_fits
 
 # %% auto #0
 __all__ = ['LABELS', 'fit_em_bic', 'fit_dpgmm', 'fit_kde', 'fit_gaussian', 'fit_global_gaussian', 'fit_episode_gmm',
-           'fit_gmm_missing', 'Baseline', 'baselines']
+           'fit_gmm_missing', 'fit_shrunk_gaussian', 'fit_mfa_missing', 'Baseline', 'baselines']
 
 # %% ../../nbs/scoring/01_baselines.ipynb #ad3c542a
 def _fit_points(points, name)->np.ndarray:
@@ -109,6 +110,99 @@ def fit_gmm_missing(points,            # (N, D) points of one episode, NaN where
     "Full-covariance GMM fitted by EM on the observed-data likelihood (NaN = missing), K chosen by BIC."
     return min(gmm_missing_fits(points, **kwargs), key=lambda f: f[3])[1]
 
+# %% ../../nbs/scoring/01_baselines.ipynb #04467b9e
+def _missing_rows(points)->Tensor:
+    "Validated (N, D) float64 rows of one episode (NaN = missing), empty rows dropped."
+    x = as_points(points, 'points', finite=False)
+    if x.shape[0] != 1:
+        raise ValueError(f"points must hold one episode, (N, D); got {tuple(x.shape)}")
+    x = x[0].double()
+    if torch.isinf(x).any():
+        raise ValueError("points contain inf; mark missing entries with NaN")
+    x = x[~torch.isnan(x).all(1)]                        # an all-missing row says nothing
+    if len(x) < 2:
+        raise ValueError(f"points needs at least 2 rows with an observed entry: {len(x)}")
+    few = ((~torch.isnan(x)).sum(0) < 2).nonzero()[:, 0].tolist()
+    if few: raise ValueError(f"column(s) {few} have fewer than 2 observed entries")
+    return x
+
+def _observed_moments(x:Tensor, fallback:tuple|None=None)->tuple:
+    "Each column's mean and variance (ddof 0) on its observed entries (`fallback`'s if < 2)."
+    o = ~torch.isnan(x); n = o.sum(0)
+    mean = torch.where(o, x, 0.).sum(0) / n.clamp_min(1)
+    var = (torch.where(o, x - mean, 0.) ** 2).sum(0) / n.clamp_min(1)
+    if fallback is not None:
+        mean, var = (torch.where(n < 2, f, a) for f, a in zip(fallback, (mean, var)))
+    return mean, var.clamp_min(1e-12)
+
+def _shrunk_em(x:Tensor, lam:float, max_iter:int, tol:float, fallback=None)->tuple:
+    "EM for one Gaussian on (N, D) rows with NaN, shrunk to V: (mean, cov, objectives)."
+    m, v = _observed_moments(x, fallback)
+    lam, N = max(lam, 1e-6), len(x)
+    nu = lam * N / (1 - lam) if lam < 1 else None        # the prior's pseudo-rows
+    w, mu, S = x.new_ones(1, 1), m[None, None], torch.diag(v)[None, None]   # K = 1
+    P, trace = row_patterns(x[None]), []
+    for _ in range(max_iter):
+        _, new_mu, new_S, ll = mixture_em_step(w, mu, S, x[None], patterns=P)
+        pen = 0.
+        if nu is not None:                               # nu/2 (log|S| + tr(S^-1 V))
+            L = torch.linalg.cholesky(S[0, 0])
+            trace_term = (torch.cholesky_inverse(L).diagonal() * v).sum()
+            pen = nu / 2 * (2 * L.diagonal().log().sum() + trace_term).item()
+        trace.append(ll.item() - pen)                    # penalised, before the step
+        mu, S = new_mu, (1 - lam) * new_S + lam * torch.diag(v)
+        if len(trace) > 1 and trace[-1] - trace[-2] < tol * N: break
+    return mu[0, 0], S[0, 0], trace
+
+# %% ../../nbs/scoring/01_baselines.ipynb #79b95505
+def _held_out_scores(x:Tensor, grid, folds:int, max_iter:int, tol:float, seed:int)->list:
+    "Mean held-out log p(x_o) per row for each lambda of `grid`, by cross-validation."
+    N, k = len(x), min(folds, len(x))
+    fold = torch.randperm(N, generator=torch.Generator().manual_seed(seed)) % k   # (N,)
+    every = _observed_moments(x)                         # for a column a fold barely sees
+    scores = []
+    for lam in grid:
+        total = 0.
+        for f in range(k):
+            mu, S, _ = _shrunk_em(x[fold != f], lam, max_iter, tol, every)
+            c = MixtureConditional.from_params(x.new_zeros(1, 1), mu[None, None],
+                                               S[None, None], x[fold == f][None])
+            total += c.log_observed.sum().item()
+        scores.append(total / N)
+    return scores
+
+def fit_shrunk_gaussian(points,           # (N, D) rows of one episode, NaN = missing
+                        shrinkage:float|None=None, # lambda in [0, 1] (None: from grid)
+                        max_iter:int=200, # EM iterations per fit
+                        tol:float=1e-6,   # stop when the objective per row gains less
+                        folds:int=5,      # cross-validation folds for choosing lambda
+                        grid=(0., 0.01, 0.03, 0.1, 0.3, 0.6, 0.9), # the lambdas tried
+                        seed:int=0,       # random state of the folds
+                       )->MixtureSameFamily: # batch (1,), one component
+    "One Gaussian by EM with missing data (NaN = missing), covariance shrunk to a diagonal."
+    x = _missing_rows(points)
+    bad = [s for s in ([shrinkage] if shrinkage is not None else grid) if not 0 <= s <= 1]
+    if bad: raise ValueError(f"shrinkage must be between 0 and 1, got {bad}")
+    held_out = None
+    if shrinkage is None:
+        if folds < 2: raise ValueError(f"folds must be at least 2, got {folds}")
+        held_out = dict(zip(grid, _held_out_scores(x, grid, folds, max_iter, tol, seed)))
+        shrinkage = max(held_out, key=held_out.get)      # the best mean score
+    mu, S, _ = _shrunk_em(x, shrinkage, max_iter, tol)
+    L = torch.linalg.cholesky(S).float()[None, None]     # factored in float64
+    q = MixtureSameFamily(Categorical(probs=torch.ones(1, 1)),
+                          MultivariateNormal(mu.float()[None, None], scale_tril=L))
+    q.shrinkage, q.held_out = float(shrinkage), held_out # lambda; {lambda: mean score}
+    return q
+
+# %% ../../nbs/scoring/01_baselines.ipynb #85bb3bd8
+@delegates(factor_mixture_fits)
+def fit_mfa_missing(points,   # (N, D) rows of one episode, NaN = missing
+                    **kwargs, # k_max, ranks, seed, max_iter, tol, floor (factor_mixture_fits)
+                   )->MixtureSameFamily: # batch (1,), LowRankMultivariateNormal components
+    "Mixture of factor analysers, EM with missing data (NaN = missing); K, rank by BIC."
+    return min(factor_mixture_fits(points, **kwargs), key=lambda f: f[4])[2]
+
 # %% ../../nbs/scoring/01_baselines.ipynb #e389de8d
 def _timed_fit(job)->tuple:
     "Fit one episode and time it (runs in a worker process)."
@@ -141,4 +235,5 @@ def baselines(workers:int|None=None, # worker processes of each baseline (None: 
 
 LABELS = {'mdn': 'Transformer-MDN', 'em_bic': 'EM-BIC', 'dpgmm': 'DP-GMM', 'kde': 'KDE', 'gaussian': 'Gaussian',
           'upper': 'Upper (Ep-GMM on queries)', 'lower': 'Lower (global Gaussian)', 'true': 'True GMM',
-          'gibbs': 'Transformer-MDN + Gibbs chains'}                              # `GibbsEstimator` (scoring/03_bayes)
+          'gibbs': 'Transformer-MDN + Gibbs chains',                          # `GibbsEstimator` (scoring/03_bayes)
+          'shrunk_gaussian': 'Gaussian, shrunk (EM)', 'mfa_missing': 'MFA, EM (K, rank by BIC)'}

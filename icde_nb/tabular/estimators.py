@@ -17,7 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from ..distributions import signed_permutations, map_back, average_mixtures, pool_mixtures
 from ..core import seeded
-from ..density.conditional import MixtureConditional
+from ..density.factor import mixture_conditional
 from ..density.pretrained import resolve_model
 
 # %% auto #0
@@ -95,10 +95,10 @@ def _fit(self:_InContext, X):
 
 # %% ../../nbs/tabular/00_estimators.ipynb #08d3c201
 @patch
-def _conditional(self:_InContext, X)->MixtureConditional:
+def _conditional(self:_InContext, X)->Distribution:  # batch (1, n): `MixtureConditional` or `FactorConditional`
     check_is_fitted(self)
     X = validate_data(self, X, reset=False, ensure_all_finite='allow-nan', dtype=np.float64)
-    return MixtureConditional(self.mixture_, torch.tensor(X, device=self.mixture_.mean.device)[None])   # rows go where the mixture is
+    return mixture_conditional(self.mixture_, torch.tensor(X, device=self.mixture_.mean.device)[None])   # rows go where the mixture is
 
 # %% ../../nbs/tabular/00_estimators.ipynb #acb88777
 class InContextDensity(DensityMixin, _InContext):
@@ -132,7 +132,7 @@ class InContextDensity(DensityMixin, _InContext):
 class RowConditionals(Distribution):
     "Each row's conditional p(x_missing | x_observed) under one fitted mixture: batch (n,), event (D,)."
     arg_constraints, support, has_rsample = {}, constraints.real_vector, False
-    def __init__(self, c:MixtureConditional):  # the conditionals of one episode's rows, batch (1, n)
+    def __init__(self, c:Distribution):  # the conditionals of one episode's rows, batch (1, n) (`mixture_conditional`)
         self.c = c
         super().__init__(c.batch_shape[1:], c.event_shape, validate_args=False)
 
