@@ -186,13 +186,16 @@ def benchmark_summary(results:dict)->dict:
 METRICS = dict(gap='conditional NLL gap (nats per row, lower is better)', rmse='RMSE of the imputation (per true spread)',
                cov50='coverage of central 50% intervals (0.50 is calibrated)', cov90='coverage of central 90% intervals (0.90 is calibrated)')
 
-def best_classical(cell:dict)->str:  # one cell of `benchmark_summary`: {method: {metric: [mean, se]}}
+def best_classical(cell:dict,             # one cell of `benchmark_summary`: {method: {metric: [mean, se]}}
+                   ours:tuple=(MODEL, NETWORK), # the methods that are not classical routes
+                  )->str:
     "The classical route with the lowest mean conditional NLL gap in one cell."
-    return min((m for m in cell if m not in (MODEL, NETWORK) and 'gap' in cell[m]), key=lambda m: cell[m]['gap'][0])
+    return min((m for m in cell if m not in ours and 'gap' in cell[m]), key=lambda m: cell[m]['gap'][0])
 
 def benchmark_table(summary:dict,   # from `benchmark_summary` (or the JSON file)
                     metric:str='gap', # 'gap', 'rmse', 'cov50' or 'cov90'
                     episodes:int|None=None, # episodes per cell, for the title
+                    ours:tuple=(MODEL, NETWORK), # the methods that are not classical routes
                    )->Table:
     "One metric for every method (rows) and cell (columns); for the gap, the best classical route's value is in bold."
     cells = list(summary)
@@ -201,7 +204,7 @@ def benchmark_table(summary:dict,   # from `benchmark_summary` (or the JSON file
         v = summary[c][m].get(metric)
         if v is None: return ''
         s = f'{v[0]:.3f} ± {v[1]:.3f}' if abs(v[0]) < 100 else f'{v[0]:.3g}'
-        return f'**{s}**' if metric == 'gap' and m == best_classical(summary[c]) else s
+        return f'**{s}**' if metric == 'gap' and m == best_classical(summary[c], ours) else s
     title = METRICS[metric] + (f', mean ± s.e. over {episodes} episodes per cell' if episodes else '')
     dims = [c.split()[0] for c in cells]                                        # 'D=2', ...: one part of the table per dimension
     parts = [sum(1 for _ in g) for _, g in itertools.groupby(dims)]
