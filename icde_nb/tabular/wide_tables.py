@@ -18,13 +18,14 @@ from ..distributions import select_episodes
 from ..density.dataset import WIDE, EpisodicGMM
 from ..density.conditional import MixtureConditional
 from ..density.factor import mixture_conditional
+from ..density.refinement import Refinement
 from ..scoring.baselines import fit_gmm_missing, fit_em_bic, fit_shrunk_gaussian, fit_mfa_missing
 from ..missingness import mcar, query_rows
 from .reconstruction import conditional_scores, point_scores
 
 # %% auto #0
 __all__ = ['WIDE_TEST', 'WIDE_MODEL', 'WIDE_NETWORK', 'wide_cell_data', 'wide_classical_routes', 'wide_classical_scores',
-           'wide_classical_cell', 'wide_benchmark']
+           'wide_classical_cell', 'model_scores', 'wide_benchmark', 'tune_wide_refinement', 'time_wide']
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #ac6cd9d9
 WIDE_TEST = replace(WIDE.mixture_only(), dim_min=None, missing_max=0.0, block_prob=0.0)   # the wide prior's mixtures, complete
@@ -85,6 +86,20 @@ def wide_classical_cell(D:int, Nc:int, rate:float, episodes:int,
 
 WIDE_MODEL, WIDE_NETWORK = 'wide model (default refinement)', 'wide model, network only'
 
+def model_scores(model,             # the wide model
+                 cell:tuple,        # (episodes, context, query rows) from `wide_cell_data`
+                 batch:int=16,      # episodes per forward pass
+                 **kwargs,          # passed on to `model.conditional` (refinement, refine, strength)
+                )->dict:            # {metric: (episodes,) array}
+    "The model's conditional scores on every episode of a cell."
+    ep, ctx, rows = cell
+    spread, parts = ep.mixture.stddev[:, None], []
+    for i in range(0, len(ctx), batch):
+        sl = slice(i, i + batch)
+        truth = MixtureConditional(select_episodes(ep.mixture, sl), rows[sl])
+        parts.append(conditional_scores(model.conditional(ctx[sl], rows[sl], **kwargs), truth, ep.query[sl], spread[sl]))
+    return {k: torch.cat([p[k] for p in parts]).numpy() for k in parts[0]}
+
 def wide_benchmark(model,                     # the wide model (`resolve_model('wide')` or a WideMFA)
                    dims=(16, 32, 64), sizes=(64, 256, 1024), rates=(0., 0.3),
                    episodes:int=200,          # episodes per cell
@@ -97,14 +112,51 @@ def wide_benchmark(model,                     # the wide model (`resolve_model('
     from tqdm.auto import tqdm
     out = {}
     for D, Nc, rate in tqdm([(d, n, r) for d in dims for n in sizes for r in rates], desc='width experiment', disable=not progress):
-        ep, ctx, rows = wide_cell_data(D, Nc, rate, episodes)
-        spread = ep.mixture.stddev[:, None]
-        def score(**kw):
-            parts = []
-            for i in range(0, episodes, batch):
-                sl = slice(i, i + batch)
-                truth = MixtureConditional(select_episodes(ep.mixture, sl), rows[sl])
-                parts.append(conditional_scores(model.conditional(ctx[sl], rows[sl], **kw), truth, ep.query[sl], spread[sl]))
-            return {k: torch.cat([p[k] for p in parts]).numpy() for k in parts[0]}
-        out[(D, Nc, rate)] = {WIDE_MODEL: score(), WIDE_NETWORK: score(refine=0), **wide_classical_cell(D, Nc, rate, episodes, workers, cache)}
+        cell = wide_cell_data(D, Nc, rate, episodes)
+        out[(D, Nc, rate)] = {WIDE_MODEL: model_scores(model, cell, batch), WIDE_NETWORK: model_scores(model, cell, batch, refine=0),
+                              **wide_classical_cell(D, Nc, rate, episodes, workers, cache)}
+    return out
+
+# %% ../../nbs/tabular/04_wide_tables.ipynb #e80deff6
+def tune_wide_refinement(model,                      # the wide model
+                         dims=(16, 64), sizes=(256, 1024), rate:float=0.3, # the validation cells
+                         episodes:int=40,            # episodes per cell (valid split)
+                         steps=(0, 3, 10),           # EM steps tried
+                         strengths=(4., 16., 64.),   # prior strengths (pseudo-rows) tried
+                         batch:int=16,               # episodes per forward pass
+                        )->dict:                     # {(steps, strength): {cell: mean conditional NLL gap}}
+    "The mean conditional NLL gap of each refinement on validation cells of the width experiment."
+    cells = {f'D={D}, Nc={n}': wide_cell_data(D, n, rate, episodes, split='valid') for D in dims for n in sizes}
+    return {(k, tau): {name: float(model_scores(model, cell, batch, refinement=Refinement(k, tau))['gap'].mean())
+                       for name, cell in cells.items()}
+            for k in steps for tau in (strengths if k else strengths[:1])}
+
+# %% ../../nbs/tabular/04_wide_tables.ipynb #115c319e
+def time_wide(model,                  # the wide model
+              D:int,                  # the width
+              sizes=(64, 256, 1024, 4096, 16384), # context rows
+              routes:dict|None=None,  # classical routes {name: fit} (None: `wide_classical_routes(D)`)
+              classical_max:int=1024, # the classical routes only up to this many rows
+              repeats:int=3,          # timings per route and size (the median is kept)
+              rate:float=0.3,         # missing share of the context
+             )->dict:                 # {(route, N): seconds}
+    "Seconds from a context to the conditional means of 512 half-missing rows, by the model and the classical routes, on one thread."
+    from threadpoolctl import threadpool_limits
+    routes = wide_classical_routes(D) if routes is None else routes
+    threads, out = torch.get_num_threads(), {}
+    torch.set_num_threads(1)
+    try:
+        for n in sizes:
+            ep, ctx, _ = wide_cell_data(D, n, rate, 1)
+            rows = query_rows(EpisodicGMM(replace(WIDE_TEST, dim=D), 1, 16, 512, split='test', seed=1).episodes().query, torch.Generator().manual_seed(7))
+            todo = {WIDE_MODEL: lambda: model.conditional(ctx, rows).mean, WIDE_NETWORK: lambda: model.conditional(ctx, rows, refine=0).mean}
+            if n <= classical_max: todo |= {k: (lambda f=f: mixture_conditional(f(ctx[0].double()), rows.double()).mean) for k, f in routes.items()}
+            with threadpool_limits(1), warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                for name, f in todo.items():
+                    ts = []
+                    for _ in range(repeats):
+                        t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
+                    out[name, n] = float(np.median(ts))
+    finally: torch.set_num_threads(threads)
     return out
