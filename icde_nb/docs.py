@@ -6,14 +6,15 @@ Docs: https://icde-nb.github.io/icde_nb/docs.html.md"""
 
 # %% ../nbs/91_docs.ipynb #3ed09246
 from __future__ import annotations
-import dataclasses, importlib, inspect, json, re
+import ast, dataclasses, importlib, inspect, json, re
 from pathlib import Path
 from markdown_it import MarkdownIt
 from nbdev.doclinks import NbdevLookup
 from nbdev.showdoc import BasicMarkdownRenderer
 
 # %% auto #0
-__all__ = ['MAX_COLS', 'EXTRAS', 'module_twin', 'Renderer', 'split_row', 'table_problems', 'colab_problems', 'docs_problems']
+__all__ = ['MAX_COLS', 'EXTRAS', 'module_twin', 'Renderer', 'split_row', 'table_problems', 'colab_problems',
+           'run_at_build_problems', 'docs_problems']
 
 # %% ../nbs/91_docs.ipynb #52d08182
 def module_twin(sym, # a function or class, e.g. one a notebook defines in `__main__`, found by its __qualname__
@@ -106,10 +107,26 @@ def colab_problems(nb:dict,   # a notebook as JSON
     return [f'{where}: uses {e} but does not install icde_nb[{e}] on Colab' for e, uses in EXTRAS.items()
             if e not in have and any(u in body for u in uses)]
 
+# %% ../nbs/91_docs.ipynb #86a4523d
+def run_at_build_problems(nb:dict, # a notebook as JSON
+                          where:str='', # the notebook's name, for the messages
+                         )->list:    # one message per cell the docs build would run for more than its imports
+    "Code cells that import and also compute: the docs build runs them (nbdev executes every cell with an import)."
+    out = []
+    for i, c in enumerate(nb['cells']):
+        src = ''.join(c['source'])
+        if c['cell_type'] != 'code' or re.search(r'^#\|\s*(export|exports|exporti|exec_doc)\b', src, re.M) or 'nbdev_export' + '()' in src: continue   # (split: nbdev skips a cell holding that call)
+        try: tree = ast.parse('\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('!', '%'))))
+        except SyntaxError: continue
+        imports = lambda n: isinstance(n, (ast.Import, ast.ImportFrom))
+        if any(imports(n) for n in ast.walk(tree)) and not all(imports(n) for n in tree.body):
+            out.append(f'{where} cell {i}: imports and also runs code, so the docs build runs it (move the imports to an import cell)')
+    return out
+
 # %% ../nbs/91_docs.ipynb #56c53473
 def docs_problems(root:Path, # the repository
                  )->list:     # one message per problem, none if the pages are fine
-    "Every table problem of the README and the notebooks (prose and saved outputs), and every notebook that would not run on Colab."
+    "Every table problem of the README and the notebooks (prose and saved outputs), every notebook that would not run on Colab, every cell the docs build would run."
     out = table_problems((root / 'README.md').read_text(), 'README.md')
     for p in sorted((root / 'nbs').rglob('*.ipynb')):
         if '.ipynb_checkpoints' in p.parts: continue
@@ -119,4 +136,5 @@ def docs_problems(root:Path, # the repository
             for o in c.get('outputs', []):
                 if (text := o.get('data', {}).get('text/markdown')): out += table_problems(''.join(text), f'{rel} cell {i} output')
         if p.name != 'index.ipynb': out += colab_problems(nb, rel)
+        out += run_at_build_problems(nb, rel)
     return out
