@@ -8,6 +8,7 @@ Docs: https://icde-nb.github.io/icde_nb/core.html.md"""
 from __future__ import annotations
 import contextlib, csv, dataclasses, itertools, json, math, os, pickle, shlex, shutil, subprocess, sys, typing
 from concurrent.futures import ProcessPoolExecutor
+from fastcore.basics import patch
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 import numpy as np
@@ -102,18 +103,6 @@ class Table:
             lines += ['| ' + ' | '.join(_md_cell(self.header[c]) for c in cols) + ' |', '|' + '---|' * len(cols)]
             lines += ['| ' + ' | '.join(_md_cell(r[c]) for c in cols) + ' |' for r in self.rows]
         return '\n'.join(lines)
-    @classmethod
-    def from_records(cls,
-                     records:dict,     # {row name: {column: value}}; columns in order of first appearance
-                     key:str='',       # header of the row-name column
-                     title:str='',     # shown in bold above the table
-                     missing:str='–',  # shown where a row has no value for a column
-                     **kwargs,         # passed on to `Table` (`max_cols`, `parts`)
-                    )->Table:
-        "A table with one row per entry of a dict of dicts (the shape results often come in)."
-        cols = list(dict.fromkeys(c for r in records.values() for c in r))
-        rows = [[name, *(r.get(c, missing) for c in cols)] for name, r in records.items()]
-        return cls([key, *cols], rows, title, **kwargs)
     def _repr_markdown_(self): return self.markdown()
     def __repr__(self): return self.markdown()
     def save(self, path):
@@ -121,6 +110,20 @@ class Table:
         path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
         path.with_suffix('.md').write_text(self.markdown() + '\n')
         with open(path.with_suffix('.csv'), 'w', newline='') as f: csv.writer(f).writerows([self.header, *self.rows])
+
+# %% ../nbs/00_core.ipynb #da33c32c
+@patch(cls_method=True)
+def from_records(cls:Table,
+                 records:dict,     # {row name: {column: value}}; columns in order of first appearance
+                 key:str='',       # header of the row-name column
+                 title:str='',     # shown in bold above the table
+                 missing:str='–',  # shown where a row has no value for a column
+                 **kwargs,         # passed on to `Table` (`max_cols`, `parts`)
+                )->Table:
+    "A table with one row per entry of a dict of dicts (the shape results often come in)."
+    cols = list(dict.fromkeys(c for r in records.values() for c in r))
+    rows = [[name, *(r.get(c, missing) for c in cols)] for name, r in records.items()]
+    return cls([key, *cols], rows, title, **kwargs)
 
 # %% ../nbs/00_core.ipynb #f8cf8fa5
 def one_thread():

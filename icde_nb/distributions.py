@@ -120,6 +120,7 @@ def signed_permutations(D:int,           # number of axes (columns)
             if t not in seen: seen.add(t); pick.append(t)
     return [(torch.tensor(p), torch.tensor(s)) for p, s in [ident, *pick]]
 
+# %% ../nbs/01_distributions.ipynb #10b754d4
 def map_back(q:MixtureSameFamily,  # a Gaussian mixture (diagonal or full) over y = x[..., perm] * sign, batch (B,)
              perm:Tensor,          # (D,) long
              sign:Tensor|None=None, # (D,) of +-1 (None: no flips)

@@ -174,6 +174,7 @@ def predict(self:WideMFA,
     lw, mu, W, psi = _refine(p, zr, r, self.config.min_noise)
     return factor_mixture(lw, m + s * mu, s[..., None] * W, s ** 2 * psi)
 
+# %% ../../nbs/density/06_wide.ipynb #59d0aa4e
 @patch
 @torch.no_grad()
 def conditional(self:WideMFA,
