@@ -155,12 +155,14 @@ def predict(self:WideMFA,
             refinement:Refinement|None=None, # what runs after the network (None: the model's own)
             refine:int|None=None,         # shorthand: this many EM steps instead of the setting's (0: the network alone)
             strength:float|None=None,     # shorthand: the EM steps' prior strength instead of the setting's
+            select_from:int|None=None,    # accepted for `TransformerMDN.predict`'s interface: the wide model selects no components (0 or None)
             refine_on:Tensor|None=None,   # (B, M, D) rows the EM steps read instead of the context (a whole table; NaN = missing)
             seed:int=0,                   # which rows the network reads when there are more than max_rows
            )->MixtureSameFamily:          # batch (B,), event (D,): a mixture of factor analysers in raw units
     "The density of each episode's rows: the network on at most `max_rows` of them, then the refinement's EM steps on all."
     context, context_mask = check_context(context, context_mask)
     r = (refinement or self.refinement).updated(refine=refine, strength=strength)
+    if select_from or r.select_from: raise ValueError("the wide model has no selection of components: select_from must be 0")
     B, N, D = context.shape
     if D > self.config.max_dim:
         raise ValueError(f"context has {D} columns; this model was trained on at most {self.config.max_dim}")
