@@ -21,37 +21,12 @@ from fastcore.script import call_parse
 from icde_nb.core import UsageError, comma_list, write_json
 from icde_nb.density.dataset import GENERAL
 from icde_nb.density.training import PRESETS, fit
-from icde_nb.tabular.tables import TABLES, heldout_loglik as heldout
-from icde_nb.tabular.estimators import InContextDensity
+from icde_nb.tabular.tables import (TABLES, heldout_loglik as heldout, incontext_fit as ours, gmm_bic_fit as gmm_bic,
+                                    kde_cv_fit as kde_cv, bayes_gmm_fit as bayes_gmm)
 from icde_nb.density.pretrained import resolve_model
-from icde_nb.scoring.baselines import fit_em_bic
 
 VARIANTS = dict(control=GENERAL, warp=replace(GENERAL, warp_prob=0.3), discrete=replace(GENERAL, round_prob=0.2, clip_prob=0.2),
                 tabular=PRESETS['tabular'][1].prior)
-
-def ours(model):
-    def make(tr, s):
-        est = InContextDensity(model, random_state=s).fit(tr)
-        return lambda te: est.score(te)
-    return make
-
-def gmm_bic(tr, s):
-    q = fit_em_bic(tr, seed=s, covariance_type='full')
-    return lambda te: q.log_prob(torch.tensor(te, dtype=torch.float32)).mean().item()
-
-def kde_cv(tr, s):
-    from sklearn.model_selection import GridSearchCV
-    from sklearn.neighbors import KernelDensity
-    kde = GridSearchCV(KernelDensity(), {'bandwidth': np.logspace(-1.5, 0.5, 16)}, cv=5).fit(tr).best_estimator_
-    return lambda te: float(kde.score_samples(te).mean())
-
-def bayes_gmm(tr, s):
-    from sklearn.mixture import BayesianGaussianMixture
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        g = BayesianGaussianMixture(n_components=8, covariance_type='full', max_iter=500, random_state=s).fit(tr)
-    return lambda te: float(g.score_samples(te).mean())
 
 # fastcore's call_parse runs main when this file is run (python benchmarks/prior_ablation.py ...), not when it is imported
 @call_parse

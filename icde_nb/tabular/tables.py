@@ -9,10 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 import numpy as np
+import warnings
+import torch
+from ..scoring.baselines import fit_em_bic, fit_mfa_missing, fit_shrunk_gaussian
+from .estimators import InContextDensity
 
 # %% auto #0
 __all__ = ['TABLES', 'WIDE_TABLES', 'TableSource', 'sklearn_frame', 'rdataset', 'white_wine', 'needs_extra', 'load_table',
-           'heldout_loglik']
+           'heldout_loglik', 'incontext_fit', 'gmm_bic_fit', 'mfa_fit', 'shrunk_gaussian_fit', 'kde_cv_fit',
+           'bayes_gmm_fit']
 
 # %% ../../nbs/tabular/01_tables.ipynb #f4e410fd
 @dataclass(frozen=True)
@@ -102,3 +107,32 @@ def heldout_loglik(name:str,     # a table for `load_table`
         mu, sd = tr.mean(0), tr.std(0).clip(1e-12)
         out.append(float(fit((tr - mu) / sd, s)((te - mu) / sd)))
     return float(np.mean(out))
+
+# %% ../../nbs/tabular/01_tables.ipynb #75a43778
+def incontext_fit(model='tabular'): # a model for `InContextDensity` (a shipped name, a checkpoint path or a model)
+    "A fit for `heldout_loglik`: the table's first half as the context of the in-context model."
+    def fit(tr, s):
+        est = InContextDensity(model, random_state=s).fit(tr)
+        return lambda te: est.score(te)
+    return fit
+
+def _scorer(q): return lambda te: q.log_prob(torch.as_tensor(te, dtype=q.mean.dtype)).mean().item()
+
+def gmm_bic_fit(tr, s): return _scorer(fit_em_bic(tr, seed=s, covariance_type='full'))                 # K by BIC over 1..6
+def mfa_fit(tr, s): return _scorer(fit_mfa_missing(torch.as_tensor(tr), seed=s, k_max=3, ranks=tuple(r for r in (2, 8) if r < tr.shape[1])))
+def shrunk_gaussian_fit(tr, s): return _scorer(fit_shrunk_gaussian(torch.as_tensor(tr), seed=s))
+
+def kde_cv_fit(tr, s):
+    "KernelDensity with its bandwidth chosen by 5-fold cross-validation over 16 values from 0.03 to 3."
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.neighbors import KernelDensity
+    kde = GridSearchCV(KernelDensity(), {'bandwidth': np.logspace(-1.5, 0.5, 16)}, cv=5).fit(tr).best_estimator_
+    return lambda te: float(kde.score_samples(te).mean())
+
+def bayes_gmm_fit(tr, s):
+    "BayesianGaussianMixture: 8 full components with Dirichlet-process weights."
+    from sklearn.mixture import BayesianGaussianMixture
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        g = BayesianGaussianMixture(n_components=8, covariance_type='full', max_iter=500, random_state=s).fit(tr)
+    return lambda te: float(g.score_samples(te).mean())
