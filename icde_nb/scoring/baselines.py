@@ -23,7 +23,8 @@ from ..density.factor import factor_mixture_fits
 
 # %% auto #0
 __all__ = ['LABELS', 'fit_em_bic', 'fit_dpgmm', 'fit_kde', 'fit_gaussian', 'fit_global_gaussian', 'fit_episode_gmm',
-           'fit_gmm_missing', 'fit_shrunk_gaussian', 'fit_mfa_missing', 'Baseline', 'baselines']
+           'fit_gmm_missing', 'fit_shrunk_gaussian', 'fit_mfa_missing', 'fit_shrunk_gaussian_light', 'fit_mfa_light',
+           'Baseline', 'baselines']
 
 # %% ../../nbs/scoring/01_baselines.ipynb #ad3c542a
 def _fit_points(points, name)->np.ndarray:
@@ -202,6 +203,20 @@ def fit_mfa_missing(points,   # (N, D) rows of one episode, NaN = missing
                    )->MixtureSameFamily: # batch (1,), LowRankMultivariateNormal components
     "Mixture of factor analysers, EM with missing data (NaN = missing); K, rank by BIC."
     return min(factor_mixture_fits(points, **kwargs), key=lambda f: f[4])[2]
+
+# %% ../../nbs/scoring/01_baselines.ipynb #ba217455
+def fit_shrunk_gaussian_light(points, # (N, D) rows of one episode, NaN = missing
+                              seed:int=0, # random state of the folds
+                             )->MixtureSameFamily:
+    "`fit_shrunk_gaussian` with the benchmarks' lighter search: strengths 0.01, 0.1, 0.3, 0.6 by 3-fold held-out likelihood, up to 50 EM steps."
+    return fit_shrunk_gaussian(points, grid=(0.01, 0.1, 0.3, 0.6), folds=3, max_iter=50, tol=1e-4, seed=seed)
+
+def fit_mfa_light(points, # (N, D) rows of one episode, NaN = missing
+                  seed:int=0, # random state of the initialisation
+                 )->MixtureSameFamily:
+    "`fit_mfa_missing` with the benchmarks' grid: K <= 3, rank 2 or 8 (below D) by BIC, up to 100 EM steps."
+    D = as_points(points, 'points', finite=False).shape[-1]
+    return fit_mfa_missing(points, k_max=3, ranks=tuple(r for r in (2, 8) if r < D) or (1,), max_iter=100, seed=seed)
 
 # %% ../../nbs/scoring/01_baselines.ipynb #e389de8d
 def _timed_fit(job)->tuple:

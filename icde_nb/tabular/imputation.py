@@ -19,15 +19,17 @@ import torch
 from ..core import Table, one_thread, parallel_map
 from tqdm.auto import tqdm
 from ..density.conditional import MixtureConditional
-from ..scoring.baselines import fit_gmm_missing
+from ..scoring.baselines import fit_gmm_missing, fit_shrunk_gaussian_light, fit_mfa_light
+from ..density.factor import mixture_conditional
 from .estimators import InContextImputer, RowConditionals
 from .tables import load_table
 from ..missingness import hide
 
 # %% auto #0
-__all__ = ['METHODS', 'METRICS', 'Imputation', 'impute_in_context', 'impute_em', 'impute_sklearn', 'impute_gcimpute',
-           'impute_miceforest', 'imputation_scores', 'table_data', 'run_instance', 'run_benchmark', 'time_methods',
-           'summarise', 'average_ranks', 'rank_table', 'metric_table', 'sweep_curves', 'plot_sweep']
+__all__ = ['METHODS', 'WIDE_METHODS', 'METRICS', 'Imputation', 'impute_in_context', 'impute_em', 'impute_mixture',
+           'impute_sklearn', 'impute_gcimpute', 'impute_miceforest', 'imputation_scores', 'table_data', 'run_instance',
+           'run_benchmark', 'time_methods', 'summarise', 'average_ranks', 'rank_table', 'metric_table', 'sweep_curves',
+           'plot_sweep']
 
 # %% ../../nbs/tabular/02_imputation.ipynb #f8142cbf
 @dataclass
@@ -57,6 +59,14 @@ def impute_em(Xm, seed:int=0, fit_on=None, n_draws:int=100, k_max:int=6)->Imputa
     t0 = time.perf_counter()
     mix = fit_gmm_missing(Xm if fit_on is None else fit_on, k_max=k_max, seed=seed)
     return _conditional_imputation(RowConditionals(MixtureConditional(mix, torch.tensor(Xm)[None])), t0, n_draws, seed)
+
+def impute_mixture(Xm, seed:int=0, fit_on=None, n_draws:int=100,
+                   fit:Callable=fit_shrunk_gaussian_light, # (table (n, D) with NaN, seed) -> a Gaussian mixture of the vocabulary
+                  )->Imputation:
+    "Any Gaussian mixture fitted by EM with missing data, and its exact conditionals (by Woodbury for factor analysers)."
+    t0 = time.perf_counter()
+    mix = fit(torch.as_tensor(Xm if fit_on is None else fit_on, dtype=torch.float64), seed)
+    return _conditional_imputation(RowConditionals(mixture_conditional(mix, torch.tensor(Xm)[None])), t0, n_draws, seed)
 
 # %% ../../nbs/tabular/02_imputation.ipynb #a14a13d5
 def impute_sklearn(Xm, seed:int=0, fit_on=None, kind:str='iterative', n_draws:int=20)->Imputation:
@@ -108,6 +118,9 @@ def impute_miceforest(Xm, seed:int=0, fit_on=None, n_draws:int=5)->Imputation:
 METHODS = {'in-context (ours)': impute_in_context, 'Gaussian, EM': partial(impute_em, k_max=1), 'GMM, EM (K by BIC)': impute_em,
            'gcimpute': impute_gcimpute, 'IterativeImputer': impute_sklearn, 'MissForest': partial(impute_sklearn, kind='missforest'),
            'miceforest': impute_miceforest, 'KNNImputer': partial(impute_sklearn, kind='knn'), 'mean': partial(impute_sklearn, kind='mean')}
+# for wide tables (#33): the regularised Gaussian and the mixture of factor analysers by EM with missing data (apart from METHODS,
+# whose runs and tables stay as they were)
+WIDE_METHODS = {'Gaussian, shrunk (EM)': impute_mixture, 'MFA, EM (K, rank by BIC)': partial(impute_mixture, fit=fit_mfa_light)}
 
 # %% ../../nbs/tabular/02_imputation.ipynb #03b880ba
 def _pairwise_mean(d:np.ndarray)->np.ndarray:  # (m, ...) draws -> (...) mean |Y - Y'| over all pairs
@@ -147,25 +160,25 @@ def imputation_scores(imp:Imputation, # a method's output
     return out
 
 # %% ../../nbs/tabular/02_imputation.ipynb #12d1f132
-def table_data(name:str, max_rows:int=500)->tuple:
-    "A benchmark table: (X (n, D) standardised, each column's range), first 8 numeric columns, at most `max_rows` rows (seed 0)."
-    X = load_table(name, max_columns=8).to_numpy()
+def table_data(name:str, max_rows:int=500, max_columns:int|None=8)->tuple:
+    "A benchmark table: (X (n, D) standardised, each column's range), its first `max_columns` numeric columns (None: all), at most `max_rows` rows (seed 0)."
+    X = load_table(name, max_columns=max_columns).to_numpy()
     X = X[~np.isnan(X).any(1)]
     if len(X) > max_rows: X = X[np.random.RandomState(0).choice(len(X), max_rows, replace=False)]
     X = (X - X.mean(0)) / X.std(0).clip(1e-12)
     return X, np.ptp(X, 0).clip(1e-12)
 
-def _instance(name:str, pattern:str, rate:float, seed:int, max_rows:int)->tuple:
+def _instance(name:str, pattern:str, rate:float, seed:int, max_rows:int, max_columns:int|None=8)->tuple:
     "One instance's table, column ranges, hidden-entry mask, incomplete table and the rng that drew the mask (seed)."
-    X, col_range = table_data(name, max_rows)
+    X, col_range = table_data(name, max_rows, max_columns)
     rng = np.random.RandomState(seed)
     miss = hide(X, pattern, rate, rng)
     return X, col_range, miss, np.where(miss, np.nan, X), rng
 
 def run_instance(job:tuple)->dict:
-    "Score every method on one instance: job = (table, pattern, rate, seed, method names, max_rows, setting)."
-    name, pattern, rate, seed, methods, max_rows, setting = job
-    X, col_range, miss, Xm, rng = _instance(name, pattern, rate, seed, max_rows)
+    "Score every method on one instance: job = (table, pattern, rate, seed, method names, max_rows, setting[, max_columns])."
+    name, pattern, rate, seed, methods, max_rows, setting, *cols = job
+    X, col_range, miss, Xm, rng = _instance(name, pattern, rate, seed, max_rows, *cols)
     fit_on = None
     if setting == 'out':                                                          # learn from one half, impute the other
         idx = rng.permutation(len(X)); tr, te = idx[:len(X) // 2], idx[len(X) // 2:]
@@ -173,24 +186,25 @@ def run_instance(job:tuple)->dict:
     elif setting != 'in': raise ValueError(f"setting must be 'in' or 'out', got {setting!r}")
     out = {}
     for m in methods:
-        try: out[m] = imputation_scores(METHODS[m](Xm, seed=seed, fit_on=fit_on), X, miss, col_range)
+        try: out[m] = imputation_scores((METHODS | WIDE_METHODS)[m](Xm, seed=seed, fit_on=fit_on), X, miss, col_range)
         except Exception as e: out[m] = dict(error=f'{type(e).__name__}: {e}'[:300])
     return dict(table=name, pattern=pattern, rate=rate, seed=seed, setting=setting, n=len(X), D=X.shape[1], scores=out)
 
 def run_benchmark(tables:tuple, patterns:tuple=('mcar', 'mar', 'mnar'), rates:tuple=(0.3,), seeds:int=10,
                   methods:tuple=tuple(METHODS), max_rows:int=500, setting:str='in', workers:int|None=None, progress:bool=True,
-                  first_seed:int=0)->list:
+                  first_seed:int=0, max_columns:int|None=8)->list:
     "Every instance of tables x patterns x rates x seeds ('in': impute the table itself; 'out': learn from half, impute the other half)."
-    jobs = [(t, p, r, s, methods, max_rows, setting) for t in tables for p in patterns for r in rates for s in range(first_seed, first_seed + seeds)]
+    jobs = [(t, p, r, s, methods, max_rows, setting, max_columns) for t in tables for p in patterns for r in rates for s in range(first_seed, first_seed + seeds)]
     return parallel_map(run_instance, jobs, workers=workers, progress=progress)
 
 # %% ../../nbs/tabular/02_imputation.ipynb #f031a829
 def _time_one(job:tuple)->dict:
-    "Seconds of each method on one table (MCAR, one seed): job = (table, methods, pattern, rate, seed, max_rows)."
-    name, methods, pattern, rate, seed, max_rows = job
-    Xm = _instance(name, pattern, rate, seed, max_rows)[3]
-    METHODS[methods[0]](Xm[:20], seed=seed)                                       # warm-up: imports and the model's first load
-    return {m: METHODS[m](Xm, seed=seed).seconds for m in methods}
+    "Seconds of each method on one table (MCAR, one seed): job = (table, methods, pattern, rate, seed, max_rows[, max_columns])."
+    name, methods, pattern, rate, seed, max_rows, *cols = job
+    Xm = _instance(name, pattern, rate, seed, max_rows, *cols)[3]
+    every = METHODS | WIDE_METHODS
+    every[methods[0]](Xm[:20], seed=seed)                                         # warm-up: imports and the model's first load
+    return {m: every[m](Xm, seed=seed).seconds for m in methods}
 
 def time_methods(tables:tuple,                 # names from `TABLES`
                  methods:tuple=tuple(METHODS), # names from `METHODS`
@@ -198,11 +212,12 @@ def time_methods(tables:tuple,                 # names from `TABLES`
                  rate:float=0.3,               # its rate
                  seed:int=0,                   # the mask's and every method's seed
                  max_rows:int=500,             # rows per table, as in the benchmark
+                 max_columns:int|None=8,       # first columns per table, as in the benchmark (None: all)
                  progress:bool=True,           # a progress bar over tables
                 )->dict:                       # {table: {method: seconds}}
     "Wall seconds per table of each method, run side by side in one worker process on one thread."
     from concurrent.futures import ProcessPoolExecutor
-    jobs = [(t, tuple(methods), pattern, rate, seed, max_rows) for t in tables]
+    jobs = [(t, tuple(methods), pattern, rate, seed, max_rows, max_columns) for t in tables]
     with ProcessPoolExecutor(1, initializer=one_thread) as ex:
         return dict(zip(tables, tqdm(ex.map(_time_one, jobs), total=len(jobs), disable=not progress, desc='timing')))
 

@@ -11,7 +11,7 @@ from typing import Callable
 import numpy as np
 import warnings
 import torch
-from ..scoring.baselines import fit_em_bic, fit_mfa_missing, fit_shrunk_gaussian
+from ..scoring.baselines import fit_em_bic, fit_mfa_light, fit_shrunk_gaussian_light
 from .estimators import InContextDensity
 
 # %% auto #0
@@ -119,8 +119,8 @@ def incontext_fit(model='tabular'): # a model for `InContextDensity` (a shipped 
 def _scorer(q): return lambda te: q.log_prob(torch.as_tensor(te, dtype=q.mean.dtype)).mean().item()
 
 def gmm_bic_fit(tr, s): return _scorer(fit_em_bic(tr, seed=s, covariance_type='full'))                 # K by BIC over 1..6
-def mfa_fit(tr, s): return _scorer(fit_mfa_missing(torch.as_tensor(tr), seed=s, k_max=3, ranks=tuple(r for r in (2, 8) if r < tr.shape[1])))
-def shrunk_gaussian_fit(tr, s): return _scorer(fit_shrunk_gaussian(torch.as_tensor(tr), seed=s))
+def mfa_fit(tr, s): return _scorer(fit_mfa_light(torch.as_tensor(tr), seed=s))
+def shrunk_gaussian_fit(tr, s): return _scorer(fit_shrunk_gaussian_light(torch.as_tensor(tr), seed=s))
 
 def kde_cv_fit(tr, s):
     "KernelDensity with its bandwidth chosen by 5-fold cross-validation over 16 values from 0.03 to 3."

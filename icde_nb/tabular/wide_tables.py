@@ -19,7 +19,7 @@ from ..density.dataset import WIDE, EpisodicGMM
 from ..density.conditional import MixtureConditional
 from ..density.factor import mixture_conditional
 from ..density.refinement import Refinement
-from ..scoring.baselines import fit_gmm_missing, fit_em_bic, fit_shrunk_gaussian, fit_mfa_missing
+from ..scoring.baselines import fit_gmm_missing, fit_em_bic, fit_shrunk_gaussian_light, fit_mfa_light
 from ..missingness import mcar, query_rows
 from .reconstruction import conditional_scores, point_scores
 
@@ -43,9 +43,8 @@ def _gmm_bic(x): return fit_em_bic(x, k_max=min(6, len(x) - 1), covariance_type=
 
 def wide_classical_routes(D:int)->dict:
     "The classical routes of a width-D cell, {name: (context (N, D) with NaN) -> Gaussian mixture}: those that finish in minutes at that width."
-    shrunk = lambda c: fit_shrunk_gaussian(c, grid=(0.01, 0.1, 0.3, 0.6), folds=3, max_iter=50, tol=1e-4)   # ~12x cheaper than the defaults
-    routes = {'Gaussian, shrunk (EM with missing data)': shrunk,
-              'MFA, EM with missing data (K, rank by BIC)': lambda c: fit_mfa_missing(c, k_max=3, ranks=tuple(r for r in (2, 8) if r < D), max_iter=100)}
+    routes = {'Gaussian, shrunk (EM with missing data)': fit_shrunk_gaussian_light,
+              'MFA, EM with missing data (K, rank by BIC)': fit_mfa_light}
     if D <= 16:                                                                   # full covariances per pattern: O(D^3) per row
         routes['GMM, EM with missing data (K by BIC)'] = lambda c: fit_gmm_missing(c, k_max=3, max_iter=50)
     if D <= 32:
