@@ -7,10 +7,14 @@ Docs: https://icde-nb.github.io/icde_nb/tabular/imputation.html.md"""
 # %% ../../nbs/tabular/02_imputation.ipynb #85dae92f
 from __future__ import annotations
 import contextlib
+import os
+import subprocess
+import tempfile
 import io
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from functools import partial
 from typing import Callable
 import numpy as np
@@ -26,10 +30,10 @@ from .tables import load_table
 from ..missingness import hide
 
 # %% auto #0
-__all__ = ['METHODS', 'WIDE_METHODS', 'METRICS', 'Imputation', 'impute_in_context', 'impute_em', 'impute_mixture',
-           'impute_sklearn', 'impute_gcimpute', 'impute_miceforest', 'imputation_scores', 'table_data', 'run_instance',
-           'run_benchmark', 'time_methods', 'summarise', 'average_ranks', 'rank_table', 'metric_table', 'sweep_curves',
-           'plot_sweep']
+__all__ = ['UTREES_PYTHON', 'METHODS', 'WIDE_METHODS', 'METRICS', 'Imputation', 'impute_in_context', 'impute_em',
+           'impute_mixture', 'impute_sklearn', 'impute_gcimpute', 'impute_miceforest', 'impute_utrees',
+           'imputation_scores', 'table_data', 'run_instance', 'run_benchmark', 'time_methods', 'summarise',
+           'average_ranks', 'rank_table', 'metric_table', 'sweep_curves', 'plot_sweep']
 
 # %% ../../nbs/tabular/02_imputation.ipynb #f8142cbf
 @dataclass
@@ -114,13 +118,33 @@ def impute_miceforest(Xm, seed:int=0, fit_on=None, n_draws:int=5)->Imputation:
     draws = np.stack([done.complete_data(i).to_numpy() for i in range(n_draws)])
     return Imputation(draws.mean(0), draws, None, time.perf_counter() - t0)
 
+# %% ../../nbs/tabular/02_imputation.ipynb #cde9e8a0
+UTREES_PYTHON = Path('.utrees-venv/bin/python')   # the venv `tools/utrees_venv.sh` makes (the environment variable ICDE_UTREES_PYTHON overrides it)
+_UTREES = ("import sys, numpy as np; from utrees import UnmaskingTrees; d = sys.argv[1]; "
+           "u = UnmaskingTrees(random_state=int(sys.argv[2])).fit(np.load(d + '/fit.npy')); "
+           "np.save(d + '/draws.npy', u.impute(n_impute=int(sys.argv[3]), X=np.load(d + '/x.npy')))")
+
+def impute_utrees(Xm, seed:int=0, fit_on=None, n_draws:int=10,
+                  python:str|None=None,   # the Python of utrees' venv (None: $ICDE_UTREES_PYTHON or UTREES_PYTHON)
+                 )->Imputation:
+    "Unmasking Trees (utrees 0.3): the mean of its multiple imputations, and the imputations as draws, run in its own venv."
+    py = Path(python or os.environ.get('ICDE_UTREES_PYTHON', UTREES_PYTHON))
+    if not py.is_file(): raise FileNotFoundError(f"Unmasking Trees runs in its own venv: create it with `bash tools/utrees_venv.sh` (no {py})")
+    with tempfile.TemporaryDirectory() as d:
+        np.save(f'{d}/x.npy', Xm); np.save(f'{d}/fit.npy', Xm if fit_on is None else fit_on)
+        t0 = time.perf_counter()
+        subprocess.run([str(py), '-c', _UTREES, d, str(seed), str(n_draws)], check=True, capture_output=True)
+        draws = np.load(f'{d}/draws.npy')                                            # (n_draws, n, D)
+    return Imputation(draws.mean(0), draws, None, time.perf_counter() - t0)
+
 # %% ../../nbs/tabular/02_imputation.ipynb #7f006c62
 METHODS = {'in-context (ours)': impute_in_context, 'Gaussian, EM': partial(impute_em, k_max=1), 'GMM, EM (K by BIC)': impute_em,
            'gcimpute': impute_gcimpute, 'IterativeImputer': impute_sklearn, 'MissForest': partial(impute_sklearn, kind='missforest'),
            'miceforest': impute_miceforest, 'KNNImputer': partial(impute_sklearn, kind='knn'), 'mean': partial(impute_sklearn, kind='mean')}
-# for wide tables (#33): the regularised Gaussian and the mixture of factor analysers by EM with missing data (apart from METHODS,
+# for wide tables (#33): the regularised Gaussian and the mixture of factor analysers by EM with missing data, Unmasking Trees (apart from METHODS,
 # whose runs and tables stay as they were)
-WIDE_METHODS = {'Gaussian, shrunk (EM)': impute_mixture, 'MFA, EM (K, rank by BIC)': partial(impute_mixture, fit=fit_mfa_light)}
+WIDE_METHODS = {'Gaussian, shrunk (EM)': impute_mixture, 'MFA, EM (K, rank by BIC)': partial(impute_mixture, fit=fit_mfa_light),
+                'Unmasking Trees': impute_utrees}
 
 # %% ../../nbs/tabular/02_imputation.ipynb #03b880ba
 def _pairwise_mean(d:np.ndarray)->np.ndarray:  # (m, ...) draws -> (...) mean |Y - Y'| over all pairs
