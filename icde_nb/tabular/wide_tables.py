@@ -120,8 +120,8 @@ def wide_benchmark(model,                     # the wide model (`resolve_model('
 def tune_wide_refinement(model,                      # the wide model
                          dims=(16, 64), sizes=(256, 1024), rate:float=0.3, # the validation cells
                          episodes:int=40,            # episodes per cell (valid split)
-                         steps=(0, 3, 10),           # EM steps tried
-                         strengths=(4., 16., 64.),   # prior strengths (pseudo-rows) tried
+                         steps=(0, 3, 10, 30),       # EM steps tried
+                         strengths=(1., 4., 16.),    # prior strengths (pseudo-rows) tried
                          batch:int=16,               # episodes per forward pass
                         )->dict:                     # {(steps, strength): {cell: mean conditional NLL gap}}
     "The mean conditional NLL gap of each refinement on validation cells of the width experiment."
