@@ -32,6 +32,16 @@ def factor_mixture(log_weights:Tensor, # (B, K) log weights (normalised by the C
                              LowRankMultivariateNormal(means, loadings, noise, validate_args=False), validate_args=False)
 
 # %% ../../nbs/density/05_factor.ipynb #f0e20967
+def _shared_patterns(observed:Tensor)->tuple|None:  # (B, N, D) 1./0. -> (episode (U,), observed (U, D), index (B*N,)), or None
+    "The distinct (episode, pattern) pairs of the rows, when rows share them enough to pay (a quarter as many as rows; D <= 40)."
+    B, N, D = observed.shape
+    if D > 40: return None
+    dev = observed.device
+    code = (torch.arange(B, device=dev)[:, None] << D) + (observed.long() << torch.arange(D, device=dev)).sum(-1)   # (B, N)
+    uniq, inv = torch.unique(code, return_inverse=True)
+    if 4 * len(uniq) > B * N: return None
+    return uniq >> D, ((uniq[:, None] >> torch.arange(D, device=dev)) & 1).to(observed.dtype), inv.reshape(-1)
+
 def factor_posterior(log_weights:Tensor, # (B, K) log weights
                      means:Tensor,       # (B, K, D)
                      loadings:Tensor,    # (B, K, D, r)
@@ -40,20 +50,26 @@ def factor_posterior(log_weights:Tensor, # (B, K) log weights
                      observed:Tensor,    # (B, N, D) 1. where observed, 0. where missing
                     )->tuple:            # joint (B, N, K), z_mean (B, N, K, r), z_factor (B, N, K, r, r)
     "Per row and component: log pi_k N(x_o; mu_o, W_o W_o^T + psi_o) by Woodbury, and the factors' posterior N(z_mean, F F^T)."
-    W, ip = loadings, observed[:, :, None] / noise[:, None]                     # (B, K, D, r), (B, N, K, D): 1/psi, 0 on missing
+    W, (B, N, _), r = loadings, x.shape, loadings.shape[-1]
+    eye = torch.eye(r, dtype=W.dtype, device=W.device)
+    ip = observed[:, :, None] / noise[:, None]                                  # (B, N, K, D): 1/psi, 0 on missing
     res = (x[:, :, None] - means[:, None]) * observed[:, :, None]               # (B, N, K, D) observed residuals
-    r = W.shape[-1]
-    M = torch.einsum('bkdr,bnkd,bkds->bnkrs', W, ip, W) + torch.eye(r, dtype=W.dtype, device=W.device)  # (B, N, K, r, r) I + W_o^T psi_o^-1 W_o
-    L = torch.linalg.cholesky(M)
     b = torch.einsum('bkdr,bnkd->bnkr', W, ip * res)                            # (B, N, K, r) W_o^T psi_o^-1 (x_o - mu_o)
-    z_mean = torch.cholesky_solve(b[..., None], L)[..., 0]                      # (B, N, K, r) M^-1 b
+    P = _shared_patterns(observed)
+    if P is None:                                                               # M = I + W_o^T psi_o^-1 W_o for every row
+        L = torch.linalg.cholesky(torch.einsum('bkdr,bnkd,bkds->bnkrs', W, ip, W) + eye)   # (B, N, K, r, r)
+        z_mean = torch.cholesky_solve(b[..., None], L)[..., 0]                  # (B, N, K, r) M^-1 b
+        F = torch.linalg.solve_triangular(L, eye.expand_as(L), upper=False).mT   # L^-T: F F^T = M^-1
+    else:                                                                       # rows of one episode and pattern share M: once each
+        e, uo, inv = P
+        Lu = torch.linalg.cholesky(torch.einsum('ukdr,ukd,ukds->ukrs', W[e], uo[:, None] / noise[e], W[e]) + eye)   # (U, K, r, r)
+        Fu = torch.linalg.solve_triangular(Lu, eye.expand_as(Lu), upper=False).mT
+        L, F = (t[inv].view(B, N, -1, r, r) for t in (Lu, Fu))
+        z_mean = (F @ (F.mT @ b[..., None]))[..., 0]
     maha = (res * res * ip).sum(-1) - (b * z_mean).sum(-1)                      # (x-mu)^T Sigma_oo^-1 (x-mu), Woodbury
     logdet = (observed[:, :, None] * noise[:, None].log()).sum(-1) + 2 * L.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-    n_obs = observed.sum(-1, keepdim=True)                                      # (B, N, 1)
-    joint = log_weights[:, None] - 0.5 * (maha + logdet + n_obs * LOG2PI)       # (B, N, K)
-    eye = torch.eye(r, dtype=W.dtype, device=W.device).expand_as(L)
-    z_factor = torch.linalg.solve_triangular(L, eye, upper=False).mT            # L^-T: F F^T = M^-1
-    return joint, z_mean, z_factor
+    joint = log_weights[:, None] - 0.5 * (maha + logdet + observed.sum(-1, keepdim=True) * LOG2PI)   # (B, N, K)
+    return joint, z_mean, F
 
 # %% ../../nbs/density/05_factor.ipynb #d0f5f98a
 def _mfa_params(mix:MixtureSameFamily)->tuple:
