@@ -175,12 +175,14 @@ def factor_em_step(weights:Tensor,   # (B, K) weights
     S = zt[..., :, None] * zt[..., None, :]
     S[..., :r, :r] += F @ F.mT                                                    # (B, N, K, r+1, r+1) E[(z, 1)(z, 1)^T]
     Lam = torch.cat([W, mu[..., None]], -1)                                       # (B, K, D, r+1) x = Lam (z, 1) + noise
-    hm = h[..., None] * (1 - of)[:, :, None]                                      # (B, N, K, D) weight of each missing entry
-    Sm = torch.einsum('bnkd,bnkij->bkdij', hm, S)                                 # (B, K, D, r+1, r+1)
     A = torch.einsum('bnk,bnkij->bkij', h, S)                                     # (B, K, r+1, r+1)
-    XZ = torch.einsum('bnk,bnd,bnki->bkdi', h, x, zt) + torch.einsum('bkdj,bkdij->bkdi', Lam, Sm)   # E[x_d (z, 1)]
-    XX = (torch.einsum('bnk,bnd->bkd', h, x * x) + torch.einsum('bkdi,bkdij,bkdj->bkd', Lam, Sm, Lam)
-          + psi * hm.sum(1))                                                      # (B, K, D) E[x_d^2]; missing: Lam S Lam^T + psi
+    XZ = torch.einsum('bnk,bnd,bnki->bkdi', h, x, zt)                             # (B, K, D, r+1) E[x_d (z, 1)], observed entries
+    XX = torch.einsum('bnk,bnd->bkd', h, x * x)                                   # (B, K, D) E[x_d^2], observed entries
+    if not o.all():                                                               # missing entries: what the model expects of them,
+        hm = h[..., None] * (1 - of)[:, :, None]                                  # (B, N, K, D) weight of each missing entry
+        Sm = torch.einsum('bnkd,bnkij->bkdij', hm, S)                             # (B, K, D, r+1, r+1)
+        XZ = XZ + torch.einsum('bkdj,bkdij->bkdi', Lam, Sm)                       # Lam S
+        XX = XX + torch.einsum('bkdi,bkdij,bkdj->bkd', Lam, Sm, Lam) + psi * hm.sum(1)   # Lam S Lam^T + psi
     nk = h.sum(1)                                                                 # (B, K)
     if strength:                                                                  # tau pi0_k pseudo-rows drawn from the prior's component
         pi0, mu0, W0, psi0 = (t.double() for t in prior) if prior is not None else (pi, mu, W, psi)
