@@ -2,7 +2,7 @@
 of the wide model against the classical routes fitted to the same incomplete context, on structured mixtures of the wide prior.
 
 Run: python benchmarks/wide.py [--checkpoint checkpoints/wide.pt] [--episodes 200] [--dims 16,32,64] [--sizes 64,256,1024]
-                               [--rates 0,0.3] [--workers 2] [--out results/wide] [--json PATH]
+                               [--rates 0,0.3] [--workers 2] [--out results/wide] [--cache nbs/results/wide_classical] [--json PATH]
      python benchmarks/wide.py --classical-only ...   # only fill the cache of classical scores (the slow part; model-free)
      python benchmarks/wide.py --tune [--episodes 40]  # the refinement (steps, strength) on valid-split cells; then tools/set_refinement.py
      python benchmarks/wide.py --speed [--dims 8,32,64] [--json PATH]  # one thread: context to 512 completed rows, against N and the routes
@@ -10,8 +10,8 @@ The notebook's tables: --json nbs/results/wide.json.
 Cells: D x Nc x context missing rate (MCAR); 64 query rows per episode, each missing about half its entries. Prints, per cell, the
 conditional NLL gap (nats per row) of the model and of the best classical route and their paired difference, then the tables of
 the gap, the RMSE of the conditional mean (per true spread) and the coverage of central 50% / 90% intervals.
-Classical scores do not depend on the model: they are cached under --out (one file per cell) and reused, so a long run can stop
-and go on.
+Classical scores do not depend on the model: they are cached as JSON under --cache (one file per cell, kept in the repository) and
+reused, so a long run can stop and go on, in a later session too.
 """
 import time
 from pathlib import Path
@@ -30,7 +30,8 @@ def main(checkpoint:str='checkpoints/wide.pt', # the wide model: a shipped name 
          sizes:str='64,256,1024',  # context sizes Nc of the cells, comma-separated
          rates:str='0,0.3',        # missing rates of the cells' contexts (MCAR), comma-separated
          workers:int=2,            # worker processes for the classical routes
-         out:str='results/wide',   # folder of the cached classical scores and of the tables
+         out:str='results/wide',   # folder of the tables (markdown and CSV)
+         cache:str='nbs/results/wide_classical', # folder of the cached classical scores (JSON, one file per cell)
          json:str=None,            # write the per-cell means and s.e. to this file
          classical_only:bool=False, # only fill the cache of classical scores
          tune:bool=False,          # only choose the refinement on valid-split cells (D = 16, 64; Nc = 256, 1024; 30% missing)
@@ -43,7 +44,7 @@ def main(checkpoint:str='checkpoints/wide.pt', # the wide model: a shipped name 
         for D in dims:
             for n in sizes:
                 for r in rates:
-                    t = time.perf_counter(); wide_classical_cell(D, n, r, episodes, workers, out)
+                    t = time.perf_counter(); wide_classical_cell(D, n, r, episodes, workers, cache)
                     print(f'D={D} Nc={n} missing={r:.0%}: classical routes cached ({time.perf_counter() - t:.0f} s)', flush=True)
         return
     if not Path(checkpoint).is_file() and checkpoint != 'wide':
@@ -62,7 +63,7 @@ def main(checkpoint:str='checkpoints/wide.pt', # the wide model: a shipped name 
         if json: write_json(json, {f'{D}|{r}|{n}': v for D, t in times.items() for (r, n), v in t.items()})
         return
     ours = (WIDE_MODEL, WIDE_NETWORK)
-    results = wide_benchmark(model, dims, sizes, rates, episodes, workers, out, progress=False)
+    results = wide_benchmark(model, dims, sizes, rates, episodes, workers, cache, progress=False)
     summary = benchmark_summary(results)
     for ((D, Nc, rate), methods), cell in zip(results.items(), summary.values()):
         best = best_classical(cell, ours)

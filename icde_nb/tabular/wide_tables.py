@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/tabular/wide_tables.html.md"""
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #59d935a8
 from __future__ import annotations
-import pickle, time, warnings
+import json, time, warnings
 from dataclasses import replace
 from pathlib import Path
 import numpy as np
@@ -70,17 +70,17 @@ def wide_classical_scores(job:tuple)->dict:
 # %% ../../nbs/tabular/04_wide_tables.ipynb #ab23cf78
 def wide_classical_cell(D:int, Nc:int, rate:float, episodes:int,
                         workers:int|None=None, # worker processes (None: CPU count; 0: in this process)
-                        cache=None,            # a folder: scores are read from / written to it (they do not depend on the model)
+                        cache=None,            # a folder: scores are read from / written to it as JSON (they do not depend on the model)
                        )->dict:                # {route: {metric: (episodes,) array}}
     "Every classical route's per-episode scores on one cell of the width experiment."
-    f = Path(cache) / f'wide_classical_D{D}_Nc{Nc}_miss{int(100 * rate)}_E{episodes}.pkl' if cache is not None else None
-    if f is not None and f.exists(): return pickle.loads(f.read_bytes())
+    f = Path(cache) / f'wide_classical_D{D}_Nc{Nc}_miss{int(100 * rate)}_E{episodes}.json' if cache is not None else None
+    if f is not None and f.exists(): return {m: {k: np.array(v) for k, v in r.items()} for m, r in json.loads(f.read_text()).items()}
     ep, ctx, rows = wide_cell_data(D, Nc, rate, episodes)
     spread = ep.mixture.stddev[:, None]
     jobs = [(ctx[i], rows[i], ep.query[i], select_episodes(ep.mixture, i), spread[i]) for i in range(episodes)]
     res = parallel_map(wide_classical_scores, jobs, workers, f'D={D} Nc={Nc} missing={rate:.0%}', progress=False)
     out = {name: {k: np.array([r[name][k] for r in res]) for k in res[0][name]} for name in res[0]}
-    if f is not None: f.parent.mkdir(parents=True, exist_ok=True); f.write_bytes(pickle.dumps(out))
+    if f is not None: f.parent.mkdir(parents=True, exist_ok=True); f.write_text(json.dumps({m: {k: v.tolist() for k, v in r.items()} for m, r in out.items()}))
     return out
 
 WIDE_MODEL, WIDE_NETWORK = 'wide model (default refinement)', 'wide model, network only'
