@@ -25,7 +25,8 @@ from .reconstruction import conditional_scores, point_scores
 
 # %% auto #0
 __all__ = ['WIDE_TEST', 'WIDE_MODEL', 'WIDE_NETWORK', 'wide_cell_data', 'wide_classical_routes', 'wide_classical_scores',
-           'wide_classical_cell', 'model_scores', 'wide_benchmark', 'tune_wide_refinement', 'time_wide']
+           'wide_classical_cell', 'model_scores', 'wide_benchmark', 'tune_wide_refinement', 'best_wide_refinement',
+           'time_wide']
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #ac6cd9d9
 WIDE_TEST = replace(WIDE.mixture_only(), dim_min=None, missing_max=0.0, block_prob=0.0)   # the wide prior's mixtures, complete
@@ -118,17 +119,26 @@ def wide_benchmark(model,                     # the wide model (`resolve_model('
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #e80deff6
 def tune_wide_refinement(model,                      # the wide model
-                         dims=(16, 64), sizes=(256, 1024), rate:float=0.3, # the validation cells
+                         dims=(16, 64), sizes=(64, 256, 1024), rate:float=0.3, # the validation cells
                          episodes:int=40,            # episodes per cell (valid split)
                          steps=(0, 3, 10, 30),       # EM steps tried
                          strengths=(1., 4., 16.),    # prior strengths (pseudo-rows) tried
+                         froms=(0, 128, 512),        # the steps only for contexts of at least this many rows' worth of entries
                          batch:int=16,               # episodes per forward pass
-                        )->dict:                     # {(steps, strength): {cell: mean conditional NLL gap}}
+                        )->dict:                     # {(steps, strength, steps_from): {cell: mean conditional NLL gap}}
     "The mean conditional NLL gap of each refinement on validation cells of the width experiment."
     cells = {f'D={D}, Nc={n}': wide_cell_data(D, n, rate, episodes, split='valid') for D in dims for n in sizes}
-    return {(k, tau): {name: float(model_scores(model, cell, batch, refinement=Refinement(k, tau))['gap'].mean())
-                       for name, cell in cells.items()}
-            for k in steps for tau in (strengths if k else strengths[:1])}
+    score = lambda r: {name: float(model_scores(model, cell, batch, refinement=r)['gap'].mean()) for name, cell in cells.items()}
+    out = {(k, tau): score(Refinement(k, tau)) for k in steps for tau in (strengths if k else strengths[:1])}
+    none = out[(0, strengths[0])]                                              # a context below steps_from keeps the network's mixture;
+    # a cell's contexts hold about Nc (1 - rate) rows' worth of observed entries (MCAR), far from the thresholds tried
+    return {(k, tau, f): {c: (g if k == 0 or int(c.split('Nc=')[1]) * (1 - rate) >= f else none[c]) for c, g in v.items()}
+            for (k, tau), v in out.items() for f in (froms if k else froms[:1])}
+
+def best_wide_refinement(table:dict)->tuple:  # from `tune_wide_refinement` -> (steps, strength, steps_from)
+    "The refinement of lowest summed gap per entry (each cell's gap divided by its width, so that every width counts alike)."
+    per_entry = lambda v: sum(g / int(c.split(',')[0].removeprefix('D=')) for c, g in v.items())
+    return min(table, key=lambda k: per_entry(table[k]))
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #115c319e
 def time_wide(model,                  # the wide model
