@@ -18,7 +18,8 @@ from ..distributions import mixture_params
 from .masking import as_points
 
 # %% auto #0
-__all__ = ['LOG2PI', 'row_patterns', 'MixtureConditional', 'mixture_em_step', 'diagonal_log_joint', 'gmm_missing_fits']
+__all__ = ['LOG2PI', 'row_patterns', 'MixtureConditional', 'mixture_em_step', 'diagonal_log_joint', 'missing_rows',
+           'gmm_missing_fits']
 
 # %% ../../nbs/density/02_conditional.ipynb #5fd60e7c
 def _full_params(mix:MixtureSameFamily)->tuple:
@@ -291,6 +292,19 @@ def _em_missing(x:Tensor, k:int, seed:int, max_iter:int, tol:float, reg:Tensor)-
     mix = MixtureSameFamily(Categorical(probs=pi[None].float()), MultivariateNormal(mu[None].float(), S[None].float()))
     return mix, ll
 
+def missing_rows(points, # (N, D) rows of one episode, NaN where an entry is missing (tensor or array)
+                )->Tensor:   # (N', D) float64: the rows with an observed entry
+    "One episode's rows for an EM with missing data: no inf, at least 2 rows with an observed entry and 2 observed entries per column."
+    x = as_points(points, 'points', finite=False)
+    if x.shape[0] != 1: raise ValueError(f"points must hold one episode, shape (N, D); got {tuple(x.shape)}")
+    x = x[0].double()
+    if torch.isinf(x).any(): raise ValueError("points contain inf; mark missing entries with NaN")
+    x = x[~torch.isnan(x).all(1)]                                                     # an all-missing row says nothing
+    if len(x) < 2: raise ValueError(f"points needs at least 2 rows with an observed entry, got {len(x)}")
+    few = ((~torch.isnan(x)).sum(0) < 2).nonzero()[:, 0].tolist()                     # a column's variance needs two entries
+    if few: raise ValueError(f"column(s) {few} have fewer than 2 observed entries")
+    return x
+
 def gmm_missing_fits(points,            # (N, D) points of one episode, NaN where an entry is missing
                      k_max:int=6,       # largest K tried (K = 1..k_max, and at most the number of rows with an observed entry)
                      seed:int=0,        # random state of the initialisation
@@ -299,14 +313,8 @@ def gmm_missing_fits(points,            # (N, D) points of one episode, NaN wher
                      reg:float=1e-3,    # added to each covariance's diagonal, as a fraction of each column's observed variance
                     )->list:            # [(K, mixture, log-likelihood, BIC)] for K = 1, 2, ...
     "Full-covariance GMMs fitted by EM on the observed-data likelihood (NaN = missing), one per K, each with its BIC."
-    x = as_points(points, 'points', finite=False)
-    if x.shape[0] != 1: raise ValueError(f"points must hold one episode, shape (N, D); got {tuple(x.shape)}")
-    x = x[0].double()
-    if torch.isinf(x).any(): raise ValueError("points contain inf; mark missing entries with NaN")
-    x = x[~torch.isnan(x).all(1)]                                                     # an all-missing row says nothing
+    x = missing_rows(points)
     N, D = x.shape
-    if N < 2: raise ValueError(f"points needs at least 2 rows with an observed entry, got {N}")
-    if torch.isnan(x).all(0).any(): raise ValueError(f"column(s) {torch.isnan(x).all(0).nonzero()[:, 0].tolist()} have no observed entry")
     n_obs = (~torch.isnan(x)).sum().item()
     col_var = torch.stack([x[~torch.isnan(x[:, d]), d].var() for d in range(D)])          # (D,) each column's observed variance
     reg = reg * col_var.clamp_min(1e-12)

@@ -14,8 +14,7 @@ from torch.distributions import Categorical, Distribution, LowRankMultivariateNo
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 from ..distributions import mixture_params
-from .conditional import LOG2PI, MixtureConditional
-from .masking import as_points
+from .conditional import LOG2PI, MixtureConditional, missing_rows
 
 # %% auto #0
 __all__ = ['factor_mixture', 'factor_posterior', 'FactorConditional', 'mixture_conditional', 'factor_em_step',
@@ -220,15 +219,8 @@ def factor_mixture_fits(points,          # (N, D) points of one episode, NaN whe
                         floor:float=1e-3, # smallest noise variance, as a fraction of each column's observed variance
                        )->list:          # [(K, rank, mixture, log-likelihood, BIC)] for every K and rank
     "Mixtures of factor analysers fitted by EM on the observed-data likelihood (NaN = missing), one per (K, rank), each with its BIC."
-    x = as_points(points, 'points', finite=False)
-    if x.shape[0] != 1: raise ValueError(f"points must hold one episode, shape (N, D); got {tuple(x.shape)}")
-    x = x[0].double()
-    if torch.isinf(x).any(): raise ValueError("points contain inf; mark missing entries with NaN")
-    x = x[~torch.isnan(x).all(1)]                                                     # an all-missing row says nothing
+    x = missing_rows(points)
     N, D = x.shape
-    if N < 2: raise ValueError(f"points needs at least 2 rows with an observed entry, got {N}")
-    few = ((~torch.isnan(x)).sum(0) < 2).nonzero()[:, 0].tolist()
-    if few: raise ValueError(f"column(s) {few} have fewer than 2 observed entries")
     bad = [r for r in ranks if not 1 <= r < D]
     if bad: raise ValueError(f"ranks must be between 1 and D - 1 = {D - 1}, got {bad}")
     col_var = torch.stack([x[~torch.isnan(x[:, d]), d].var() for d in range(D)]).clamp_min(1e-12)   # (D,)

@@ -18,7 +18,7 @@ from ..core import parallel_map
 from ..density.dataset import gmm
 from ..density.masking import as_points, check_context
 from fastcore.meta import delegates
-from ..density.conditional import gmm_missing_fits, mixture_em_step, row_patterns, MixtureConditional
+from ..density.conditional import gmm_missing_fits, missing_rows, mixture_em_step, row_patterns, MixtureConditional
 from ..density.factor import factor_mixture_fits
 
 # %% auto #0
@@ -112,21 +112,6 @@ def fit_gmm_missing(points,            # (N, D) points of one episode, NaN where
     return min(gmm_missing_fits(points, **kwargs), key=lambda f: f[3])[1]
 
 # %% ../../nbs/scoring/01_baselines.ipynb #04467b9e
-def _missing_rows(points)->Tensor:
-    "Validated (N, D) float64 rows of one episode (NaN = missing), empty rows dropped."
-    x = as_points(points, 'points', finite=False)
-    if x.shape[0] != 1:
-        raise ValueError(f"points must hold one episode, (N, D); got {tuple(x.shape)}")
-    x = x[0].double()
-    if torch.isinf(x).any():
-        raise ValueError("points contain inf; mark missing entries with NaN")
-    x = x[~torch.isnan(x).all(1)]                        # an all-missing row says nothing
-    if len(x) < 2:
-        raise ValueError(f"points needs at least 2 rows with an observed entry: {len(x)}")
-    few = ((~torch.isnan(x)).sum(0) < 2).nonzero()[:, 0].tolist()
-    if few: raise ValueError(f"column(s) {few} have fewer than 2 observed entries")
-    return x
-
 def _observed_moments(x:Tensor, fallback:tuple|None=None)->tuple:
     "Each column's mean and variance (ddof 0) on its observed entries (`fallback`'s if < 2)."
     o = ~torch.isnan(x); n = o.sum(0)
@@ -181,7 +166,7 @@ def fit_shrunk_gaussian(points,           # (N, D) rows of one episode, NaN = mi
                         seed:int=0,       # random state of the folds
                        )->MixtureSameFamily: # batch (1,), one component
     "One Gaussian by EM with missing data (NaN = missing), covariance shrunk to a diagonal."
-    x = _missing_rows(points)
+    x = missing_rows(points)
     bad = [s for s in ([shrinkage] if shrinkage is not None else grid) if not 0 <= s <= 1]
     if bad: raise ValueError(f"shrinkage must be between 0 and 1, got {bad}")
     held_out = None
