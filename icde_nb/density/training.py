@@ -134,8 +134,9 @@ def tune_refinement(model:TransformerMDN,   # a trained model (unchanged: the ta
 
 # %% ../../nbs/density/08_training.ipynb #4aa34870
 def _resume_configs(resume)->tuple:
-    "The model and run configs stored in a resumable state file."
+    "The model and run configs stored in a resumable state file (a wide run's as `WideConfig` and `WideTrainConfig`)."
     ck = load_checkpoint(resume, 'train-state')
+    if 'cells' in ck['train_config']: return config_from_dict(WideConfig, ck['config']), config_from_dict(WideTrainConfig, ck['train_config'])
     arch = {k: v for k, v in ck['config'].items() if not k.startswith('refine_')}   # first-release files kept the refinement there
     return config_from_dict(ModelConfig, arch), config_from_dict(TrainConfig, ck['train_config'])
 
@@ -236,9 +237,7 @@ def fit_wide(model_config:WideConfig=WideConfig(),      # architecture (ignored 
              max_minutes:float|None=None, # a wall-time limit replacing the run's (counting earlier parts)
             )->tuple:                   # (best model in eval mode, history dict)
     "Train the wide model on fresh WIDE episodes, validated per width and context size, with exact resume."
-    if resume:
-        ck = load_checkpoint(resume, 'train-state')
-        model_config, train_config = config_from_dict(WideConfig, ck['config']), config_from_dict(WideTrainConfig, ck['train_config'])
+    if resume: model_config, train_config = _resume_configs(resume)
     c = train_config if max_minutes is None else replace(train_config, max_minutes=max_minutes)
     sets = validation_sets(c)
     _, dev = setup_distributed(device)
