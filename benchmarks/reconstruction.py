@@ -5,6 +5,9 @@ Run: python benchmarks/reconstruction.py [--checkpoint general] [--episodes 200]
                                           [--rates 0,0.3] [--workers 2] [--out results/reconstruction] [--json PATH]
      python benchmarks/reconstruction.py --speed [--json PATH]     # one table (512 rows, Nc = 512, D = 8), one thread, side by side
      python benchmarks/reconstruction.py --classical-only ...      # only fill the cache of classical scores (the slow part)
+     python benchmarks/reconstruction.py --checkpoint checkpoints/wide.pt --classical-from nbs/results/reconstruction.json \
+            --json nbs/results/reconstruction_wide.json          # #33 goal 2: only the model is scored; the classical routes' (and the
+                                                                 # general model's) means and s.e. come from the earlier run's file
      python benchmarks/reconstruction.py --dissertation [--json PATH]  # the general model on the dissertation's 2-D task
      python benchmarks/reconstruction.py --tune-select --episodes 120     # choose Refinement.select_steps on validation episodes
      python benchmarks/reconstruction.py --tune-classical --episodes 120  # Refinement.select_classical 0 against 6, the same episodes
@@ -24,6 +27,35 @@ from icde_nb.density.pretrained import resolve_model
 from icde_nb.tabular.reconstruction import (MODEL, NETWORK, METRICS, classical_cell, cell_data, reconstruction_benchmark, benchmark_summary,
                                     best_classical, benchmark_table, time_one_table, speed_table)
 
+def _versus_earlier(model, checkpoint, earlier_path, dims, sizes, rates, episodes, json):
+    "Score only `model` on each cell; every other method's means and s.e. are read from an earlier run's JSON file (unpaired comparison)."
+    import json as jsonlib
+    from icde_nb.core import mean_se
+    from icde_nb.density.conditional import MixtureConditional
+    from icde_nb.tabular.reconstruction import conditional_scores
+    earlier = jsonlib.loads(Path(earlier_path).read_text())
+    if earlier['episodes'] != episodes: raise UsageError(f"--classical-from holds {earlier['episodes']} episodes per cell; --episodes is {episodes}")
+    name = 'wide model' if type(model).__name__ == 'WideMFA' else Path(checkpoint).stem
+    ours = {MODEL: f'{name} (default refinement)', NETWORK: f'{name}, network only'}
+    before = {MODEL: f"{earlier['checkpoint']} model (default refinement)", NETWORK: f"{earlier['checkpoint']} model, network only"}
+    cells = {}
+    for D in dims:
+        for n in sizes:
+            for r in rates:
+                key = f'D={D} Nc={n} miss={r:.0%}'
+                ep, ctx, rows = cell_data(D, n, r, episodes)
+                truth, spread = MixtureConditional(ep.mixture, rows), ep.mixture.stddev[:, None]
+                score = lambda **kw: {k: [float(v) for v in mean_se(a.numpy())]
+                                      for k, a in conditional_scores(model.conditional(ctx, rows, **kw), truth, ep.query, spread).items()}
+                cells[key] = {ours[MODEL]: score(), ours[NETWORK]: score(refine=0)} | {before.get(m, m): v for m, v in earlier['cells'][key].items()}
+                best = best_classical(cells[key], (*ours.values(), *before.values()))
+                g, b = cells[key][ours[MODEL]]['gap'], cells[key][best]['gap']
+                print(f"{key}: {ours[MODEL]} {g[0]:.3f} ± {g[1]:.3f}, best classical ({best}) {b[0]:.3f} ± {b[1]:.3f} -> "
+                      f"{'model' if g[0] < b[0] else 'classical'} lower", flush=True)
+    for key in METRICS: print('\n' + benchmark_table(cells, key, episodes, (*ours.values(), *before.values())).markdown())
+    if json: write_json(json, dict(episodes=episodes, checkpoint=checkpoint, classical_from=earlier_path, ours=list(ours.values()),
+                                   earlier_models=list(before.values()), cells=cells))
+
 DEV = 120  # episodes 0-119 of the Nc = 512 cells (0-39 of the Nc = 128 ones) chose the refinement's large-context settings
 
 # fastcore's call_parse runs main when this file is run (python benchmarks/reconstruction.py ...), not when it is imported
@@ -42,6 +74,7 @@ def main(checkpoint:str='general', # the model: a shipped one ('general' or 'def
          tune_select:bool=False,   # EM steps per count of the component selection (select_steps), on validation episodes
          tune_classical:bool=False, # the selection with and without the classical fits as candidates (select_classical 0 / 6), on validation episodes
          tune_predictive:bool=False, # the selection with and without posterior-predictive covariances (Refinement.predictive), on validation episodes
+         classical_from:str=None,  # score only the model; the other methods' means come from this earlier --json file (same episodes and masks)
         ):
     "Conditional densities p(x_missing | x_observed, context) of the reconstruction model against classical routes fitted to the same context."
     dims, sizes, rates = comma_list(dims, 'dims', int), comma_list(sizes, 'sizes', int), comma_list(rates, 'rates', float)
@@ -89,6 +122,7 @@ def main(checkpoint:str='general', # the model: a shipped one ('general' or 'def
         print(speed_table(times).markdown())
         if json: write_json(json, {f'{r}|{n}': v for (r, n), v in times.items()}, command=False)   # every key a timing (the notebook reads them all)
         return
+    if classical_from: return _versus_earlier(model, checkpoint, classical_from, dims, sizes, rates, episodes, json)
     results = reconstruction_benchmark(model, dims, sizes, rates, episodes, workers, out, progress=False)
     summary = benchmark_summary(results)
     for ((D, Nc, rate), methods), cell in zip(results.items(), summary.values()):
