@@ -70,10 +70,11 @@ def _fit(self:_InContext, X):
     if len(X) < 2: raise ValueError(f"{type(self).__name__} needs at least 2 rows with an observed entry, got n_samples={len(X)}")
     model = resolve_model(self.model, self.device)
     cap, D = model.config.dim, X.shape[1]
+    wider = lambda c, D: f"WideConfig with max_dim >= {D}" if hasattr(c, 'max_dim') else f"ModelConfig with dim >= {D}"
     if D > cap or (not model.config.variable_dim and D != cap):
         need = f"at most {cap}" if model.config.variable_dim else f"exactly {cap}"
         raise ValueError(f"X has {D} columns but the model takes {need}: keep the {cap} columns that matter most (or reduce them, "
-                         f"e.g. with PCA), or train a wider model with `icde-train` (a ModelConfig with dim >= {D})")
+                         f"e.g. with PCA), or train a wider model with `icde-train` (a {wider(model.config, D)})")
     per_col = (~np.isnan(X)).sum(0)
     if (per_col < 2).any():
         raise ValueError(f"column {int(per_col.argmin())} has {int(per_col.min())} observed entries; each column needs at least 2 "
