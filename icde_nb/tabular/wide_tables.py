@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 import numpy as np
 import torch
+import matplotlib.pyplot as plt
+from matplotlib.ticker import LogLocator, FormatStrFormatter, NullFormatter
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers IterativeImputer)
 from sklearn.impute import IterativeImputer, KNNImputer
 from ..core import parallel_map
@@ -21,12 +23,12 @@ from ..density.factor import mixture_conditional
 from ..density.refinement import Refinement
 from ..scoring.baselines import fit_gmm_missing, fit_em_bic, fit_shrunk_gaussian_light, fit_mfa_light
 from ..missingness import mcar, query_rows
-from .reconstruction import conditional_scores, point_scores
+from .reconstruction import conditional_scores, point_scores, best_classical
 
 # %% auto #0
 __all__ = ['WIDE_TEST', 'WIDE_MODEL', 'WIDE_NETWORK', 'wide_cell_data', 'wide_classical_routes', 'wide_classical_scores',
-           'wide_classical_cell', 'model_scores', 'wide_benchmark', 'tune_wide_refinement', 'best_wide_refinement',
-           'time_wide']
+           'wide_classical_cell', 'model_scores', 'wide_benchmark', 'plot_width', 'tune_wide_refinement',
+           'best_wide_refinement', 'time_wide', 'plot_time']
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #ac6cd9d9
 WIDE_TEST = replace(WIDE.mixture_only(), dim_min=None, missing_max=0.0, block_prob=0.0)   # the wide prior's mixtures, complete
@@ -117,6 +119,43 @@ def wide_benchmark(model,                     # the wide model (`resolve_model('
                               **wide_classical_cell(D, Nc, rate, episodes, workers, cache)}
     return out
 
+# %% ../../nbs/tabular/04_wide_tables.ipynb #8578148f
+def _g_ticks(axis):
+    "Plain numbers (1, 2, 5, 10, 20 ...) on a log axis."
+    axis.set_major_locator(LogLocator(subs=(1, 2, 5))); axis.set_major_formatter(FormatStrFormatter('%g')); axis.set_minor_formatter(NullFormatter())
+
+
+def plot_width(summary:dict,   # `benchmark_summary` of the width experiment (or the JSON file's 'cells')
+               ours:tuple=(WIDE_MODEL, WIDE_NETWORK), # the model's rows, drawn in black
+               metric:str='gap', # a metric of `METRICS`
+              ):
+    "The conditional gap against the width: a panel per context size and missing rate, a line per method (ours in black)."
+    cells = {tuple(k.split()): v for k, v in summary.items()}                   # ('D=16', 'Nc=64', 'miss=0%') -> methods
+    sizes = list(dict.fromkeys(c[1] for c in cells)); rates = list(dict.fromkeys(c[2] for c in cells))
+    dims = sorted({int(c[0][2:]) for c in cells})
+    methods = list(dict.fromkeys(m for v in cells.values() for m in v if metric in v[m]))
+    fig, axs = plt.subplots(len(rates), len(sizes), figsize=(8.4, 2.6 * len(rates) + 0.8), sharex=True, squeeze=False)
+    for i, r in enumerate(rates):
+        for j, n in enumerate(sizes):
+            ax = axs[i, j]
+            for k, m in enumerate(methods):
+                pts = [(D, cells[f'D={D}', n, r][m][metric][0]) for D in dims if (f'D={D}', n, r) in cells and m in cells[f'D={D}', n, r]]
+                if not pts: continue
+                style = dict(color='k', lw=2, ls='-' if m == ours[0] else '--') if m in ours else dict(color=f'C{k}', lw=1, marker='.')
+                ax.plot(*zip(*pts), label=m, **style)
+            shown = [v[m][metric][0] for v in (cells.get((f'D={D}', n, r)) for D in dims) if v for m in v if metric in v[m]]
+            keep = [v[m][metric][0] for v in (cells.get((f'D={D}', n, r)) for D in dims) if v
+                    for m in (*ours, best_classical(v, ours))]              # the scale of ours and of the best classical route
+            ax.set_ylim(0.7 * min(shown), 3 * max(keep))                     # routes far above it leave the panel
+            ax.set_yscale('log'); _g_ticks(ax.yaxis); ax.set_xscale('log', base=2); ax.set_xticks(dims, [str(D) for D in dims])
+            ax.set_title(f'{n.replace("Nc=", "$N_c$ = ")}, {r.replace("miss=", "")} missing', fontsize=9)
+            if i == len(rates) - 1: ax.set_xlabel('columns D')
+            if j == 0: ax.set_ylabel('gap (nats per row)')
+    h, l = axs[0, 0].get_legend_handles_labels()
+    fig.legend(h, l, loc='lower center', ncol=2, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.9 / (2.6 * len(rates) + 0.8), 1, 1))
+    return fig
+
 # %% ../../nbs/tabular/04_wide_tables.ipynb #e80deff6
 def tune_wide_refinement(model,                      # the wide model
                          dims=(16, 64), sizes=(64, 256, 1024), rate:float=0.3, # the validation cells
@@ -169,3 +208,30 @@ def time_wide(model,                  # the wide model
                     out[name, n] = float(np.median(ts))
     finally: torch.set_num_threads(threads)
     return out
+
+# %% ../../nbs/tabular/04_wide_tables.ipynb #5f91786f
+def plot_time(times:dict,   # {D: {(route, N): seconds}} from `time_wide` at each width (or the JSON file's 'D|route|N' keys)
+              ours:tuple=(WIDE_MODEL, WIDE_NETWORK), # the model's routes, drawn in black
+             ):
+    "Milliseconds from a context to 512 rows' conditionals against the context size: a panel per width, a line per route, one thread."
+    if all(isinstance(k, str) for k in times):                                 # read back from JSON: 'D|route|N' -> seconds
+        flat, times = times, {}
+        for k, v in flat.items():
+            D, r, n = k.split('|'); times.setdefault(int(D), {})[r, int(n)] = v
+    fig, axs = plt.subplots(1, len(times), figsize=(8.4, 3.6), squeeze=False)
+    routes = list(dict.fromkeys(r for t in times.values() for r, _ in t))
+    for ax, (D, t) in zip(axs[0], times.items()):
+        for k, r in enumerate(routes):
+            pts = sorted((n, 1e3 * s) for (q, n), s in t.items() if q == r)
+            if not pts: continue
+            style = dict(color='k', lw=2, ls='-' if r == ours[0] else '--') if r in ours else dict(color=f'C{k}', lw=1, marker='.')
+            ax.plot(*zip(*pts), label=r, **style)
+        ns = sorted({n for _, n in t})
+        ax.set_xscale('log', base=2); ax.set_yscale('log'); _g_ticks(ax.yaxis)
+        ax.set_xticks(ns, [f'{n // 1024}k' if n >= 1024 else str(n) for n in ns], fontsize=8)
+        ax.set_title(f'D = {D}', fontsize=9); ax.set_xlabel('context rows N')
+    axs[0, 0].set_ylabel('ms, one thread')
+    h, l = axs[0, 0].get_legend_handles_labels()
+    fig.legend(h, l, loc='lower center', ncol=2, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.16, 1, 1))
+    return fig
