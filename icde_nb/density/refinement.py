@@ -15,7 +15,8 @@ from ..core import UsageError, comma_list
 
 # %% auto #0
 __all__ = ['em_refine', 'head_scale_tril', 'rows_worth', 'predictive_inflation', 'em_refine_full', 'select_components',
-           'em_candidates', 'pad_components', 'em_refine_select', 'Refinement', 'parse_refinement', 'refine_params']
+           'em_candidates', 'pad_components', 'em_refine_select', 'Refinement', 'parse_refinement', 'refine_params',
+           'refine_mixture']
 
 # %% ../../nbs/density/03_refinement.ipynb #d01cab97
 def em_refine(p:dict,               # the head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D)
@@ -256,3 +257,16 @@ def refine_params(p:dict,             # the head's parameters of b episodes, nor
         q = _apply(q, em_refine_select(sub(big), x[big], observed[big], min_std=min_std, max_std=max_std, sub_steps=s.select_steps,
                                        classical=min(s.select_classical, p['means'].shape[1]), predictive=s.predictive), big)
     return q
+
+# %% ../../nbs/density/03_refinement.ipynb #2f3665db
+def refine_mixture(weights:Tensor,     # (b, K) component weights
+                   means:Tensor,       # (b, K, D) normalised units
+                   covs:Tensor,        # (b, K, D, D) covariances, normalised units
+                   x:Tensor,           # (b, N, D) the rows the EM sees, normalised (missing entries may hold anything)
+                   observed:Tensor,    # (b, N, D) True where an entry is observed
+                   setting:Refinement, # what runs on the context
+                   min_std:float=0.01, # floor of the stds (the Cholesky factors' diagonals)
+                   max_std:float=5.0,  # ceiling of them
+                  )->dict:             # the full head's parameters (logits, means, log_stds, tril) after the setting
+    "`refine_params` for a mixture given by its weights, means and covariances."
+    return refine_params(_mixture_to_head(weights, means, covs, min_std, max_std), x, observed, setting, min_std, max_std)

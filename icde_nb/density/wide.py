@@ -13,13 +13,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import Tensor
-from torch.distributions import Distribution, MixtureSameFamily
+from torch.distributions import Distribution, MixtureSameFamily, Categorical, MultivariateNormal
 from .factor import factor_mixture, factor_posterior, factor_em_step, mixture_conditional
-from .refinement import Refinement
+from .refinement import Refinement, refine_mixture, head_scale_tril
 from .masking import context_stats, check_context
 
 # %% auto #0
-__all__ = ['WideConfig', 'Attention', 'WideBlock', 'FactorHead', 'WideMFA', 'wide_loss']
+__all__ = ['NARROW', 'WideConfig', 'Attention', 'WideBlock', 'FactorHead', 'WideMFA', 'wide_loss']
 
 # %% ../../nbs/density/06_wide.ipynb #2ea19082
 @dataclass(frozen=True)
@@ -147,6 +147,18 @@ def _refine(p:tuple, z:Tensor, r:Refinement, floor:float)->tuple:
     keep = lambda new, old: torch.where(go.view(-1, *[1] * (old.ndim - 1)), new.to(old.dtype), old)
     return tuple(keep(a, b) for a, b in zip(q, p))
 
+NARROW = 16   # the widest table whose refinement may run on full covariances (with selection of components): O(D^3) per pattern
+
+@torch.no_grad()
+def _refine_full(p:tuple, z:Tensor, r:Refinement, m:Tensor, s:Tensor, floor:float)->MixtureSameFamily:
+    "A narrow table: the network's mixture as full covariances, refined as the `general` model's (`refine_mixture`), in raw units."
+    lw, mu, W, psi = (t.double() for t in p)
+    q = refine_mixture(lw.exp(), mu, W @ W.transpose(-1, -2) + torch.diag_embed(psi), z.nan_to_num(), ~torch.isnan(z), r,
+                       min_std=math.sqrt(floor))
+    L = s[..., None] * head_scale_tril(q['log_stds'], q['tril'])                 # (B, K, D, D): row d of each factor scales by s_d
+    return MixtureSameFamily(Categorical(logits=q['logits'], validate_args=False),
+                             MultivariateNormal(m + s * q['means'], scale_tril=L, validate_args=False), validate_args=False)
+
 @patch
 @torch.no_grad()
 def predict(self:WideMFA,
@@ -155,14 +167,13 @@ def predict(self:WideMFA,
             refinement:Refinement|None=None, # what runs after the network (None: the model's own)
             refine:int|None=None,         # shorthand: this many EM steps instead of the setting's (0: the network alone)
             strength:float|None=None,     # shorthand: the EM steps' prior strength instead of the setting's
-            select_from:int|None=None,    # accepted for `TransformerMDN.predict`'s interface: the wide model selects no components (0 or None)
+            select_from:int|None=None,    # shorthand: rows' worth of observed entries from which a narrow table's components are selected
             refine_on:Tensor|None=None,   # (B, M, D) rows the EM steps read instead of the context (a whole table; NaN = missing)
             seed:int=0,                   # which rows the network reads when there are more than max_rows
-           )->MixtureSameFamily:          # batch (B,), event (D,): a mixture of factor analysers in raw units
-    "The density of each episode's rows: the network on at most `max_rows` of them, then the refinement's EM steps on all."
+           )->MixtureSameFamily:          # batch (B,), event (D,): a mixture of factor analysers (narrow tables with selection: full covariances), raw units
+    "The density of each episode's rows: the network on at most `max_rows` of them, then the refinement on all."
     context, context_mask = check_context(context, context_mask)
-    r = (refinement or self.refinement).updated(refine=refine, strength=strength)
-    if select_from or r.select_from: raise ValueError("the wide model has no selection of components: select_from must be 0")
+    r = (refinement or self.refinement).updated(refine=refine, strength=strength, select_from=select_from)
     B, N, D = context.shape
     if D > self.config.max_dim:
         raise ValueError(f"context has {D} columns; this model was trained on at most {self.config.max_dim}")
@@ -173,6 +184,7 @@ def predict(self:WideMFA,
     sub = z if N <= self.config.max_rows else z[:, torch.randperm(N, generator=torch.Generator().manual_seed(seed))[:self.config.max_rows].to(dev)]
     p = self.mixture_params(self(sub.nan_to_num(), (~torch.isnan(sub)).float()))
     zr = z if refine_on is None else (torch.as_tensor(refine_on, dtype=torch.float32, device=dev) - m) / s
+    if r.select_from and D <= NARROW: return _refine_full(p, zr, r, m, s, self.config.min_noise)
     lw, mu, W, psi = _refine(p, zr, r, self.config.min_noise)
     return factor_mixture(lw, m + s * mu, s[..., None] * W, s ** 2 * psi)
 
