@@ -147,7 +147,7 @@ def _refine(p:tuple, z:Tensor, r:Refinement, floor:float)->tuple:
     keep = lambda new, old: torch.where(go.view(-1, *[1] * (old.ndim - 1)), new.to(old.dtype), old)
     return tuple(keep(a, b) for a, b in zip(q, p))
 
-NARROW = 16   # the widest table whose refinement may run on full covariances (with selection of components): O(D^3) per pattern
+NARROW = 8    # the widest table whose refinement may run on full covariances (with selection of components): the general model's width
 
 @torch.no_grad()
 def _refine_full(p:tuple, z:Tensor, r:Refinement, m:Tensor, s:Tensor, floor:float)->MixtureSameFamily:

@@ -28,7 +28,7 @@ from .reconstruction import conditional_scores, point_scores, best_classical
 # %% auto #0
 __all__ = ['WIDE_TEST', 'WIDE_MODEL', 'WIDE_NETWORK', 'wide_cell_data', 'wide_classical_routes', 'wide_classical_scores',
            'wide_classical_cell', 'model_scores', 'wide_benchmark', 'plot_width', 'tune_wide_refinement',
-           'best_wide_refinement', 'time_wide', 'plot_time']
+           'best_wide_refinement', 'tune_wide_selection', 'time_wide', 'plot_time']
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #ac6cd9d9
 WIDE_TEST = replace(WIDE.mixture_only(), dim_min=None, missing_max=0.0, block_prob=0.0)   # the wide prior's mixtures, complete
@@ -178,6 +178,22 @@ def best_wide_refinement(table:dict)->tuple:  # from `tune_wide_refinement` -> (
     "The refinement of lowest summed gap per entry (each cell's gap divided by its width, so that every width counts alike)."
     per_entry = lambda v: sum(g / int(c.split(',')[0].removeprefix('D=')) for c, g in v.items())
     return min(table, key=lambda k: per_entry(table[k]))
+
+# %% ../../nbs/tabular/04_wide_tables.ipynb #87382fda
+def tune_wide_selection(model,                    # the wide model
+                        base:Refinement,          # the setting chosen by `tune_wide_refinement` (its steps, strength, steps_from are kept)
+                        dims=(4, 8), sizes=(64, 256, 1024), rate:float=0.3, # the validation cells (at most NARROW columns)
+                        episodes:int=40,          # episodes per cell (valid split)
+                        selects=(0, 128, 256, 512), # select_from tried (0: no selection, the factor form)
+                        select_steps:int=20,      # EM steps after each drop of a component
+                        select_classical:int=6,   # the classical fits for K = 1..this as extra candidates
+                        batch:int=16,             # episodes per forward pass
+                       )->dict:                   # {select_from: {cell: mean conditional NLL gap}}
+    "Narrow tables: the mean conditional NLL gap with components selected from each context size tried."
+    cells = {f'D={D}, Nc={n}': wide_cell_data(D, n, rate, episodes, split='valid') for D in dims for n in sizes}
+    setting = lambda f: replace(base, select_from=f, select_steps=select_steps, select_classical=select_classical)
+    return {f: {name: float(model_scores(model, cell, batch, refinement=setting(f))['gap'].mean()) for name, cell in cells.items()}
+            for f in selects}
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #115c319e
 def time_wide(model,                  # the wide model
