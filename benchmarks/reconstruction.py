@@ -33,6 +33,7 @@ def _versus_earlier(model, checkpoint, earlier_path, dims, sizes, rates, episode
     from icde_nb.core import mean_se
     from icde_nb.density.conditional import MixtureConditional
     from icde_nb.tabular.reconstruction import conditional_scores
+    from icde_nb.density.refinement import Refinement
     earlier = jsonlib.loads(Path(earlier_path).read_text())
     if earlier['episodes'] != episodes: raise UsageError(f"--classical-from holds {earlier['episodes']} episodes per cell; --episodes is {episodes}")
     name = 'wide model' if type(model).__name__ == 'WideMFA' else Path(checkpoint).stem
@@ -47,7 +48,7 @@ def _versus_earlier(model, checkpoint, earlier_path, dims, sizes, rates, episode
                 truth, spread = MixtureConditional(ep.mixture, rows), ep.mixture.stddev[:, None]
                 score = lambda **kw: {k: [float(v) for v in mean_se(a.numpy())]
                                       for k, a in conditional_scores(model.conditional(ctx, rows, **kw), truth, ep.query, spread).items()}
-                cells[key] = {ours[MODEL]: score(), ours[NETWORK]: score(refine=0)} | {before.get(m, m): v for m, v in earlier['cells'][key].items()}
+                cells[key] = {ours[MODEL]: score(), ours[NETWORK]: score(refinement=Refinement())}   # network alone: no step, no selection | {before.get(m, m): v for m, v in earlier['cells'][key].items()}
                 best = best_classical(cells[key], (*ours.values(), *before.values()))
                 g, b = cells[key][ours[MODEL]]['gap'], cells[key][best]['gap']
                 print(f"{key}: {ours[MODEL]} {g[0]:.3f} ± {g[1]:.3f}, best classical ({best}) {b[0]:.3f} ± {b[1]:.3f} -> "

@@ -159,6 +159,41 @@ def _refine_full(p:tuple, z:Tensor, r:Refinement, m:Tensor, s:Tensor, floor:floa
     return MixtureSameFamily(Categorical(logits=q['logits'], validate_args=False),
                              MultivariateNormal(m + s * q['means'], scale_tril=L, validate_args=False), validate_args=False)
 
+# %% ../../nbs/density/06_wide.ipynb #027285a0
+@patch
+@torch.no_grad()
+def read_context(self:WideMFA,
+                 context,                  # (B, N, D) or (N, D) raw rows, NaN where an entry is missing
+                 context_mask=None,        # (B, N) True for real rows (None: all)
+                 seed:int=0,               # which rows the network reads when there are more than max_rows
+                )->tuple:                  # (mixture params (normalised units), z (B, N, D) normalised rows, m, s (B, 1, D))
+    "The network's part of `predict`: its mixture read from at most `max_rows` rows, and the context's standardisation."
+    context, context_mask = check_context(context, context_mask)
+    B, N, D = context.shape
+    if D > self.config.max_dim:
+        raise ValueError(f"context has {D} columns; this model was trained on at most {self.config.max_dim}")
+    dev = next(self.parameters()).device
+    x = context.to(dev, torch.float32).masked_fill(~context_mask.to(dev)[..., None], float('nan'))   # padding rows: all missing
+    m, s = context_stats(x)                                                      # (B, 1, D)
+    z = (x - m) / s
+    sub = z if N <= self.config.max_rows else z[:, torch.randperm(N, generator=torch.Generator().manual_seed(seed))[:self.config.max_rows].to(dev)]
+    return self.mixture_params(self(sub.nan_to_num(), (~torch.isnan(sub)).float())), z, m, s
+
+@patch
+@torch.no_grad()
+def refined(self:WideMFA,
+            read:tuple,                   # from `read_context`
+            r:Refinement,                 # what runs after the network
+            refine_on:Tensor|None=None,   # (B, M, D) raw rows the EM steps read instead of the context (NaN = missing)
+           )->MixtureSameFamily:          # batch (B,), event (D,), raw units
+    "The refinement's part of `predict`: EM steps (narrow tables with selection: the full-covariance refinement) on all rows."
+    p, z, m, s = read
+    D = z.shape[-1]
+    zr = z if refine_on is None else (torch.as_tensor(refine_on, dtype=torch.float32, device=z.device) - m) / s
+    if r.select_from and D <= NARROW: return _refine_full(p, zr, r, m, s, self.config.min_noise)
+    lw, mu, W, psi = _refine(p, zr, r, self.config.min_noise)
+    return factor_mixture(lw, m + s * mu, s[..., None] * W, s ** 2 * psi)
+
 @patch
 @torch.no_grad()
 def predict(self:WideMFA,
@@ -172,21 +207,8 @@ def predict(self:WideMFA,
             seed:int=0,                   # which rows the network reads when there are more than max_rows
            )->MixtureSameFamily:          # batch (B,), event (D,): a mixture of factor analysers (narrow tables with selection: full covariances), raw units
     "The density of each episode's rows: the network on at most `max_rows` of them, then the refinement on all."
-    context, context_mask = check_context(context, context_mask)
     r = (refinement or self.refinement).updated(refine=refine, strength=strength, select_from=select_from)
-    B, N, D = context.shape
-    if D > self.config.max_dim:
-        raise ValueError(f"context has {D} columns; this model was trained on at most {self.config.max_dim}")
-    dev = next(self.parameters()).device
-    x = context.to(dev, torch.float32).masked_fill(~context_mask.to(dev)[..., None], float('nan'))   # padding rows: all missing
-    m, s = context_stats(x)                                                      # (B, 1, D)
-    z = (x - m) / s
-    sub = z if N <= self.config.max_rows else z[:, torch.randperm(N, generator=torch.Generator().manual_seed(seed))[:self.config.max_rows].to(dev)]
-    p = self.mixture_params(self(sub.nan_to_num(), (~torch.isnan(sub)).float()))
-    zr = z if refine_on is None else (torch.as_tensor(refine_on, dtype=torch.float32, device=dev) - m) / s
-    if r.select_from and D <= NARROW: return _refine_full(p, zr, r, m, s, self.config.min_noise)
-    lw, mu, W, psi = _refine(p, zr, r, self.config.min_noise)
-    return factor_mixture(lw, m + s * mu, s[..., None] * W, s ** 2 * psi)
+    return self.refined(self.read_context(context, context_mask, seed), r, refine_on)
 
 # %% ../../nbs/density/06_wide.ipynb #59d0aa4e
 @patch

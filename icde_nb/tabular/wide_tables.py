@@ -27,8 +27,8 @@ from .reconstruction import conditional_scores, point_scores, best_classical
 
 # %% auto #0
 __all__ = ['WIDE_TEST', 'WIDE_MODEL', 'WIDE_NETWORK', 'wide_cell_data', 'wide_classical_routes', 'wide_classical_scores',
-           'wide_classical_cell', 'model_scores', 'wide_benchmark', 'plot_width', 'tune_wide_refinement',
-           'best_wide_refinement', 'tune_wide_selection', 'time_wide', 'plot_time']
+           'wide_classical_cell', 'model_scores', 'model_scores_many', 'wide_benchmark', 'plot_width',
+           'tune_wide_refinement', 'best_wide_refinement', 'tune_wide_selection', 'time_wide', 'plot_time']
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #ac6cd9d9
 WIDE_TEST = replace(WIDE.mixture_only(), dim_min=None, missing_max=0.0, block_prob=0.0)   # the wide prior's mixtures, complete
@@ -86,6 +86,7 @@ def wide_classical_cell(D:int, Nc:int, rate:float, episodes:int,
     if f is not None: f.parent.mkdir(parents=True, exist_ok=True); f.write_text(json.dumps({m: {k: v.tolist() for k, v in r.items()} for m, r in out.items()}))
     return out
 
+# %% ../../nbs/tabular/04_wide_tables.ipynb #81b84aa8
 WIDE_MODEL, WIDE_NETWORK = 'wide model (default refinement)', 'wide model, network only'
 
 def model_scores(model,             # the wide model
@@ -102,6 +103,21 @@ def model_scores(model,             # the wide model
         parts.append(conditional_scores(model.conditional(ctx[sl], rows[sl], **kwargs), truth, ep.query[sl], spread[sl]))
     return {k: torch.cat([p[k] for p in parts]).numpy() for k in parts[0]}
 
+def model_scores_many(model,        # the wide model
+                      cell:tuple,   # (episodes, context, query rows) from `wide_cell_data`
+                      settings:dict, # {name: Refinement}
+                      batch:int=16, # episodes per forward pass
+                     )->dict:       # {name: {metric: (episodes,) array}}
+    "`model_scores` of several refinements, from one network read per batch (`read_context`, then `refined` for each)."
+    ep, ctx, rows = cell
+    spread, parts = ep.mixture.stddev[:, None], {k: [] for k in settings}
+    for i in range(0, len(ctx), batch):
+        sl = slice(i, i + batch)
+        truth, read = MixtureConditional(select_episodes(ep.mixture, sl), rows[sl]), model.read_context(ctx[sl])
+        for k, r in settings.items():
+            parts[k].append(conditional_scores(mixture_conditional(model.refined(read, r), rows[sl]), truth, ep.query[sl], spread[sl]))
+    return {k: {m: torch.cat([p[m] for p in v]).numpy() for m in v[0]} for k, v in parts.items()}
+
 def wide_benchmark(model,                     # the wide model (`resolve_model('wide')` or a WideMFA)
                    dims=(16, 32, 64), sizes=(64, 256, 1024), rates=(0., 0.3),
                    episodes:int=200,          # episodes per cell
@@ -115,8 +131,8 @@ def wide_benchmark(model,                     # the wide model (`resolve_model('
     out = {}
     for D, Nc, rate in tqdm([(d, n, r) for d in dims for n in sizes for r in rates], desc='width experiment', disable=not progress):
         cell = wide_cell_data(D, Nc, rate, episodes)
-        out[(D, Nc, rate)] = {WIDE_MODEL: model_scores(model, cell, batch), WIDE_NETWORK: model_scores(model, cell, batch, refine=0),
-                              **wide_classical_cell(D, Nc, rate, episodes, workers, cache)}
+        ours = model_scores_many(model, cell, {WIDE_MODEL: model.refinement, WIDE_NETWORK: Refinement()}, batch)   # network alone: no step, no selection
+        out[(D, Nc, rate)] = ours | wide_classical_cell(D, Nc, rate, episodes, workers, cache)
     return out
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #8578148f
@@ -167,8 +183,9 @@ def tune_wide_refinement(model,                      # the wide model
                         )->dict:                     # {(steps, strength, steps_from): {cell: mean conditional NLL gap}}
     "The mean conditional NLL gap of each refinement on validation cells of the width experiment."
     cells = {f'D={D}, Nc={n}': wide_cell_data(D, n, rate, episodes, split='valid') for D in dims for n in sizes}
-    score = lambda r: {name: float(model_scores(model, cell, batch, refinement=r)['gap'].mean()) for name, cell in cells.items()}
-    out = {(k, tau): score(Refinement(k, tau)) for k in steps for tau in (strengths if k else strengths[:1])}
+    settings = {(k, tau): Refinement(k, tau) for k in steps for tau in (strengths if k else strengths[:1])}
+    by_cell = {name: model_scores_many(model, cell, settings, batch) for name, cell in cells.items()}   # one network read per batch
+    out = {key: {name: float(by_cell[name][key]['gap'].mean()) for name in cells} for key in settings}
     none = out[(0, strengths[0])]                                              # a context below steps_from keeps the network's mixture;
     # a cell's contexts hold about Nc (1 - rate) rows' worth of observed entries (MCAR), far from the thresholds tried
     return {(k, tau, f): {c: (g if k == 0 or int(c.split('Nc=')[1]) * (1 - rate) >= f else none[c]) for c, g in v.items()}
@@ -192,8 +209,8 @@ def tune_wide_selection(model,                    # the wide model
     "Narrow tables: the mean conditional NLL gap with components selected from each context size tried."
     cells = {f'D={D}, Nc={n}': wide_cell_data(D, n, rate, episodes, split='valid') for D in dims for n in sizes}
     setting = lambda f: replace(base, select_from=f, select_steps=select_steps, select_classical=select_classical)
-    return {f: {name: float(model_scores(model, cell, batch, refinement=setting(f))['gap'].mean()) for name, cell in cells.items()}
-            for f in selects}
+    by_cell = {name: model_scores_many(model, cell, {f: setting(f) for f in selects}, batch) for name, cell in cells.items()}
+    return {f: {name: float(by_cell[name][f]['gap'].mean()) for name in cells} for f in selects}
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #115c319e
 def time_wide(model,                  # the wide model
