@@ -48,7 +48,8 @@ def _versus_earlier(model, checkpoint, earlier_path, dims, sizes, rates, episode
                 truth, spread = MixtureConditional(ep.mixture, rows), ep.mixture.stddev[:, None]
                 score = lambda **kw: {k: [float(v) for v in mean_se(a.numpy())]
                                       for k, a in conditional_scores(model.conditional(ctx, rows, **kw), truth, ep.query, spread).items()}
-                cells[key] = {ours[MODEL]: score(), ours[NETWORK]: score(refinement=Refinement())}   # network alone: no step, no selection | {before.get(m, m): v for m, v in earlier['cells'][key].items()}
+                net = score(refinement=Refinement())                                # the network alone: no step, no selection
+                cells[key] = {ours[MODEL]: score(), ours[NETWORK]: net} | {before.get(m, m): v for m, v in earlier['cells'][key].items()}
                 best = best_classical(cells[key], (*ours.values(), *before.values()))
                 g, b = cells[key][ours[MODEL]]['gap'], cells[key][best]['gap']
                 print(f"{key}: {ours[MODEL]} {g[0]:.3f} ± {g[1]:.3f}, best classical ({best}) {b[0]:.3f} ± {b[1]:.3f} -> "
