@@ -50,7 +50,7 @@ def main(tables:Annotated[str, f"comma-separated, any of {list(TABLES) + list(WI
     cols = max_columns or None
     if wide is not None:                                                          # the wide model (#33) beside the others, and WIDE_METHODS
         from functools import partial
-        if wide != 'wide' and not Path(wide).is_file(): raise UsageError(f"--wide: no checkpoint {wide} (a .pt file, or 'wide' once shipped)")
+        if wide != 'wide' and not Path(wide).is_file(): raise UsageError(f"--wide: no checkpoint {wide} (a .pt file, or the shipped 'wide')")
         METHODS['in-context, wide'] = partial(impute_in_context, model=wide)
         METHODS.update(WIDE_METHODS)
     rates = comma_list(rates, 'rates', float)

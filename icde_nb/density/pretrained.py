@@ -55,7 +55,7 @@ def load_model(path,                 # a checkpoint written by `save_model` or `
     try: return model_from_checkpoint(ck).to(device)
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
 
-def load_pretrained(name:str='default', # a checkpoint shipped in icde_nb/weights: 'default', 'general' or 'tabular' (and 'wide' once shipped)
+def load_pretrained(name:str='default', # a checkpoint shipped in icde_nb/weights: 'default', 'general', 'tabular' or 'wide'
                    )->TransformerMDN|WideMFA:
     "The pretrained model shipped with the package, on the CPU, in eval mode."
     path = WEIGHTS / f'{name}.pt'
@@ -67,7 +67,7 @@ def load_pretrained(name:str='default', # a checkpoint shipped in icde_nb/weight
 @lru_cache(maxsize=16)
 def _shipped(name:str, device:str)->TransformerMDN|WideMFA: return load_pretrained(name).to(device)
 
-def resolve_model(model,               # a shipped model's name ('default', 'general', 'tabular'), a .pt checkpoint path, or a model (TransformerMDN or WideMFA)
+def resolve_model(model,               # a shipped model's name ('default', 'general', 'tabular', 'wide'), a .pt checkpoint path, or a model (TransformerMDN or WideMFA)
                   device=None,         # where it should live: 'cpu', 'cuda', 'mps', 'auto' (None: where it is; a name or path: the CPU)
                   shared:bool=True,    # False: a private copy the caller may change (fine-tuning); True: possibly shared, treat as read-only
                  )->TransformerMDN|WideMFA: # in eval mode

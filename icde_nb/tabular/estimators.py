@@ -21,7 +21,16 @@ from ..density.factor import mixture_conditional
 from ..density.pretrained import resolve_model
 
 # %% auto #0
-__all__ = ['LARGE', 'context_subsets', 'InContextDensity', 'RowConditionals', 'InContextImputer']
+__all__ = ['LARGE', 'auto_model', 'context_subsets', 'InContextDensity', 'RowConditionals', 'InContextImputer']
+
+# %% ../../nbs/tabular/00_estimators.ipynb #980f293d
+def auto_model(model,   # the estimator's `model` argument
+               D:int,   # the table's number of columns
+              ):        # what `resolve_model` should read
+    "The model `'auto'` means for a table of D columns: `'tabular'` up to 8 columns, `'wide'` above; any other `model` as given."
+    if not (isinstance(model, str) and model == 'auto'): return model
+    return 'tabular' if D <= 8 else 'wide'
+
 
 # %% ../../nbs/tabular/00_estimators.ipynb #125fcc0a
 def context_subsets(n:int,            # rows of the table
@@ -41,7 +50,7 @@ LARGE = ('refine_all', 'subsample', 'ensemble')
 class _InContext(BaseEstimator):
     "What the two estimators share: the table as the context of a pretrained in-context model, read into one Gaussian mixture."
     def __init__(self,
-                 model='tabular',          # a shipped checkpoint's name, a .pt path or a TransformerMDN (`resolve_model`)
+                 model='auto',             # 'auto' ('tabular' up to 8 columns, 'wide' above), a shipped checkpoint's name, a .pt path or a model
                  large:str='refine_all',   # a table of more than max_context rows: 'refine_all', 'subsample' or 'ensemble'
                  max_context:int=512,      # most rows the network reads at once (the shipped models trained on up to 512)
                  max_subsets:int=8,        # most subsets when large='ensemble'
@@ -68,7 +77,7 @@ def _fit(self:_InContext, X):
     if not (isinstance(self.orders, (int, np.integer)) and self.orders >= 1): raise ValueError(f"orders must be an integer >= 1, got {self.orders!r}")
     X = X[~np.isnan(X).all(1)]                                                # rows with nothing observed say nothing
     if len(X) < 2: raise ValueError(f"{type(self).__name__} needs at least 2 rows with an observed entry, got n_samples={len(X)}")
-    model = resolve_model(self.model, self.device)
+    model = resolve_model(auto_model(self.model, X.shape[1]), self.device)
     cap, D = model.config.dim, X.shape[1]
     wider = lambda c, D: f"WideConfig with max_dim >= {D}" if hasattr(c, 'max_dim') else f"ModelConfig with dim >= {D}"
     if D > cap or (not model.config.variable_dim and D != cap):
@@ -154,7 +163,7 @@ class RowConditionals(Distribution):
 class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
     "An imputer beside `IterativeImputer` and `KNNImputer`: missing entries from exact conditionals of the in-context model's mixture."
     def __init__(self,
-                 model='tabular',          # as in `InContextDensity`
+                 model='auto',             # as in `InContextDensity`
                  sample_posterior:bool=False, # fill with one draw of each row's conditional instead of its mean
                  large:str='refine_all',   # a table of more than max_context rows: 'refine_all', 'subsample' or 'ensemble'
                  max_context:int=512,      # most rows the network reads at once (the shipped models trained on up to 512)
