@@ -4,8 +4,8 @@ of the wide model against the classical routes fitted to the same incomplete con
 Run: python benchmarks/wide.py [--checkpoint checkpoints/wide.pt] [--episodes 200] [--dims 16,32,64] [--sizes 64,256,1024]
                                [--rates 0,0.3] [--workers 2] [--out results/wide] [--cache nbs/results/wide_classical] [--json PATH]
      python benchmarks/wide.py --classical-only ...   # only fill the cache of classical scores (the slow part; model-free)
-     python benchmarks/wide.py --tune [--episodes 40]  # the refinement (steps, strength, steps_from) on valid-split cells, then select_from on
-                                                       # narrow ones (D = 4, 8); it prints the tools/set_refinement.py command
+     python benchmarks/wide.py --tune [--episodes 40]  # the refinement (steps, strength, steps_from, select_from) on valid-split cells;
+                                                       # it prints the tools/set_refinement.py command
      python benchmarks/wide.py --speed [--dims 8,32,64] [--json PATH]  # one thread: context to 512 completed rows, against N and the routes
 The notebook's tables: --json nbs/results/wide.json.
 Cells: D x Nc x context missing rate (MCAR); 64 query rows per episode, each missing about half its entries. Prints, per cell, the
@@ -21,8 +21,7 @@ from icde_nb.core import fmt_pm, UsageError, comma_list, write_json
 from icde_nb.density.pretrained import resolve_model
 from icde_nb.tabular.reconstruction import METRICS, benchmark_summary, best_classical, benchmark_table
 from icde_nb.tabular.wide_tables import (WIDE_MODEL, WIDE_NETWORK, wide_classical_cell, wide_benchmark, tune_wide_refinement, best_wide_refinement,
-                                        tune_wide_selection, time_wide)
-from icde_nb.density.refinement import Refinement
+                                        time_wide)
 
 # fastcore's call_parse runs main when this file is run (python benchmarks/wide.py ...), not when it is imported
 @call_parse
@@ -36,7 +35,7 @@ def main(checkpoint:str='checkpoints/wide.pt', # the wide model: a shipped name 
          cache:str='nbs/results/wide_classical', # folder of the cached classical scores (JSON, one file per cell)
          json:str=None,            # write the per-cell means and s.e. to this file
          classical_only:bool=False, # only fill the cache of classical scores
-         tune:bool=False,          # only choose the refinement on valid-split cells (D = 16, 64; Nc = 64, 256, 1024; 30% missing), then select_from (D = 4, 8)
+         tune:bool=False,          # only choose the refinement on valid-split cells (D = 8, 16, 64; Nc = 64, 256, 1024; 30% missing)
          speed:bool=False,         # only time the routes on one thread, against the context size, at each of --dims
         ):
     "Conditional densities of the wide model against classical routes fitted to the same incomplete context, at 16 to 64 columns."
@@ -54,18 +53,12 @@ def main(checkpoint:str='checkpoints/wide.pt', # the wide model: a shipped name 
     model = resolve_model(checkpoint)
     if tune:
         table = tune_wide_refinement(model, episodes=episodes)
-        for (k, tau, f), v in table.items():
-            print(f'{k} steps, strength {tau:g}, from {f}: ' + ', '.join(f'{c} {g:.3f}' for c, g in v.items()), flush=True)
-        k, tau, f = best_wide_refinement(table)
-        print('best (steps, strength, steps_from):', (k, tau, f), flush=True)
-        sel = tune_wide_selection(model, Refinement(k, tau, steps_from=f), episodes=episodes)
-        per_entry = {s: sum(g / int(c.split(',')[0].removeprefix('D=')) for c, g in v.items()) for s, v in sel.items()}
-        for s, v in sel.items(): print(f'select_from {s}: ' + ', '.join(f'{c} {g:.3f}' for c, g in v.items()), flush=True)
-        best = min(per_entry, key=per_entry.get)
-        print(f'best select_from: {best}; set it with: python tools/set_refinement.py CHECKPOINT --steps {k} --strength {tau:g} '
-              f'--steps-from {f}' + (f' --select-from {best} --select-steps 20 --select-classical 6' if best else ''))
-        if json: write_json(json, {f'{k} steps, strength {tau:g}, from {f}': v for (k, tau, f), v in table.items()}
-                            | {f'select_from {s}': v for s, v in sel.items()})
+        for (k, tau, f, sel), v in table.items():
+            print(f'{k} steps, strength {tau:g}, from {f}, select from {sel}: ' + ', '.join(f'{c} {g:.3f}' for c, g in v.items()), flush=True)
+        k, tau, f, sel = best_wide_refinement(table)
+        print(f'best: {k} steps, strength {tau:g}, from {f}, select from {sel}; set it with: python tools/set_refinement.py CHECKPOINT '
+              f'--steps {k} --strength {tau:g} --steps-from {f}' + (f' --select-from {sel} --select-steps 20 --select-classical 6' if sel else ''))
+        if json: write_json(json, {f'{k} steps, strength {tau:g}, from {f}, select from {s}': v for (k, tau, f, s), v in table.items()})
         return
     if speed:
         times = {D: time_wide(model, D) for D in dims}

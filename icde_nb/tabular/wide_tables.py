@@ -6,7 +6,7 @@ Docs: https://icde-nb.github.io/icde_nb/tabular/wide_tables.html.md"""
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #59d935a8
 from __future__ import annotations
-import json, time, warnings
+import json, math, time, warnings
 from dataclasses import replace
 from pathlib import Path
 import numpy as np
@@ -21,6 +21,7 @@ from ..density.dataset import WIDE, EpisodicGMM
 from ..density.conditional import MixtureConditional
 from ..density.factor import mixture_conditional
 from ..density.refinement import Refinement
+from ..density.wide import NARROW
 from ..scoring.baselines import fit_gmm_missing, fit_em_bic, fit_shrunk_gaussian_light, fit_mfa_light
 from ..missingness import mcar, query_rows
 from .reconstruction import conditional_scores, point_scores, best_classical
@@ -28,7 +29,7 @@ from .reconstruction import conditional_scores, point_scores, best_classical
 # %% auto #0
 __all__ = ['WIDE_TEST', 'WIDE_MODEL', 'WIDE_NETWORK', 'wide_cell_data', 'wide_classical_routes', 'wide_classical_scores',
            'wide_classical_cell', 'model_scores', 'model_scores_many', 'wide_benchmark', 'plot_width',
-           'tune_wide_refinement', 'best_wide_refinement', 'tune_wide_selection', 'time_wide', 'plot_time']
+           'tune_wide_refinement', 'best_wide_refinement', 'time_wide', 'plot_time']
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #ac6cd9d9
 WIDE_TEST = replace(WIDE.mixture_only(), dim_min=None, missing_max=0.0, block_prob=0.0)   # the wide prior's mixtures, complete
@@ -150,14 +151,14 @@ def plot_width(summary:dict,   # `benchmark_summary` of the width experiment (or
     sizes = list(dict.fromkeys(c[1] for c in cells)); rates = list(dict.fromkeys(c[2] for c in cells))
     dims = sorted({int(c[0][2:]) for c in cells})
     methods = list(dict.fromkeys(m for v in cells.values() for m in v if metric in v[m]))
-    fig, axs = plt.subplots(len(rates), len(sizes), figsize=(8.4, 2.6 * len(rates) + 0.8), sharex=True, squeeze=False)
+    fig, axs = plt.subplots(len(rates), len(sizes), figsize=(8.4, 2.6 * len(rates) + 0.25 * math.ceil(len(methods) / 2) + 0.3), sharex=True, squeeze=False)
     for i, r in enumerate(rates):
         for j, n in enumerate(sizes):
             ax = axs[i, j]
             for k, m in enumerate(methods):
                 pts = [(D, cells[f'D={D}', n, r][m][metric][0]) for D in dims if (f'D={D}', n, r) in cells and m in cells[f'D={D}', n, r]]
                 if not pts: continue
-                style = dict(color='k', lw=2, ls='-' if m == ours[0] else '--') if m in ours else dict(color=f'C{k}', lw=1, marker='.')
+                style = dict(color='k', lw=2, marker='.', ls='-' if m == ours[0] else '--') if m in ours else dict(color=f'C{k}', lw=1, marker='.')
                 ax.plot(*zip(*pts), label=m, **style)
             shown = [v[m][metric][0] for v in (cells.get((f'D={D}', n, r)) for D in dims) if v for m in v if metric in v[m]]
             keep = [v[m][metric][0] for v in (cells.get((f'D={D}', n, r)) for D in dims) if v
@@ -169,48 +170,45 @@ def plot_width(summary:dict,   # `benchmark_summary` of the width experiment (or
             if j == 0: ax.set_ylabel('gap (nats per row)')
     h, l = axs[0, 0].get_legend_handles_labels()
     fig.legend(h, l, loc='lower center', ncol=2, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.9 / (2.6 * len(rates) + 0.8), 1, 1))
+    fig.tight_layout(rect=(0, (0.22 * math.ceil(len(methods) / 2) + 0.15) / fig.get_figheight(), 1, 1))   # room for the legend
     return fig
 
-# %% ../../nbs/tabular/04_wide_tables.ipynb #e80deff6
-def tune_wide_refinement(model,                      # the wide model
-                         dims=(16, 64), sizes=(64, 256, 1024), rate:float=0.3, # the validation cells
-                         episodes:int=40,            # episodes per cell (valid split)
-                         steps=(0, 3, 10, 30),       # EM steps tried
-                         strengths=(1., 4., 16.),    # prior strengths (pseudo-rows) tried
-                         froms=(0, 128, 512),        # the steps only for contexts of at least this many rows' worth of entries
-                         batch:int=16,               # episodes per forward pass
-                        )->dict:                     # {(steps, strength, steps_from): {cell: mean conditional NLL gap}}
+# %% ../../nbs/tabular/04_wide_tables.ipynb #6fb9cff9
+def tune_wide_refinement(model,                  # the wide model
+                         dims=(8, 16, 64), sizes=(64, 256, 1024), rate:float=0.3, # the validation cells
+                         episodes:int=40,        # episodes per cell (valid split)
+                         steps=(0, 3, 10, 30),   # EM steps tried (the first must be 0: the network alone)
+                         strengths=(1., 4., 16.), # prior strengths (pseudo-rows) tried
+                         froms=(0, 128, 512),    # the steps only for contexts of at least this many rows' worth of entries
+                         selects=(0, 256),       # narrow tables: components selected from this many rows' worth (0: never)
+                         select_steps:int=20,    # EM steps after each drop of a component
+                         select_classical:int=6, # the classical fits for K = 1..this as extra candidates of the selection
+                         batch:int=16,           # episodes per forward pass
+                        )->dict:                 # {(steps, strength, steps_from, select_from): {cell: mean conditional NLL gap}}
     "The mean conditional NLL gap of each refinement on validation cells of the width experiment."
-    cells = {f'D={D}, Nc={n}': wide_cell_data(D, n, rate, episodes, split='valid') for D in dims for n in sizes}
-    settings = {(k, tau): Refinement(k, tau) for k in steps for tau in (strengths if k else strengths[:1])}
-    by_cell = {name: model_scores_many(model, cell, settings, batch) for name, cell in cells.items()}   # one network read per batch
-    out = {key: {name: float(by_cell[name][key]['gap'].mean()) for name in cells} for key in settings}
-    none = out[(0, strengths[0])]                                              # a context below steps_from keeps the network's mixture;
-    # a cell's contexts hold about Nc (1 - rate) rows' worth of observed entries (MCAR), far from the thresholds tried
-    return {(k, tau, f): {c: (g if k == 0 or int(c.split('Nc=')[1]) * (1 - rate) >= f else none[c]) for c, g in v.items()}
-            for (k, tau), v in out.items() for f in (froms if k else froms[:1])}
+    if steps[0] != 0: raise ValueError(f"steps must start with 0 (the network alone), got {steps}")
+    cells = {(D, n): wide_cell_data(D, n, rate, episodes, split='valid') for D in dims for n in sizes}
+    em = [(k, tau) for k in steps for tau in (strengths if k else strengths[:1])]
+    narrow = lambda D: D <= NARROW and any(selects)
+    def runs(D):                                                               # what a cell of width D is scored with
+        out = {('factor', k, tau): Refinement(k, tau) for k, tau in em}
+        if narrow(D): out |= ({('full', k, tau): Refinement(k, tau, select_from=10**9) for k, tau in em if k}   # EM on full covariances
+                              | {('select', s): Refinement(0, select_from=s, select_steps=select_steps, select_classical=select_classical)
+                                 for s in selects if s})
+        return out
+    gap = {c: {key: float(v['gap'].mean()) for key, v in model_scores_many(model, cell, runs(c[0]), batch).items()} for c, cell in cells.items()}
+    def score(c, k, tau, f, s):
+        worth, g = c[1] * (1 - rate), gap[c]
+        if s and narrow(c[0]) and worth >= s: return g['select', s]
+        if not k or worth < f: return g['factor', *em[0]]
+        return g['full' if s and narrow(c[0]) else 'factor', k, tau]
+    return {(k, tau, f, s): {f'D={D}, Nc={n}': score((D, n), k, tau, f, s) for D, n in cells}
+            for k, tau in em for f in (froms if k else froms[:1]) for s in selects}
 
-def best_wide_refinement(table:dict)->tuple:  # from `tune_wide_refinement` -> (steps, strength, steps_from)
+def best_wide_refinement(table:dict)->tuple:  # from `tune_wide_refinement` -> (steps, strength, steps_from, select_from)
     "The refinement of lowest summed gap per entry (each cell's gap divided by its width, so that every width counts alike)."
     per_entry = lambda v: sum(g / int(c.split(',')[0].removeprefix('D=')) for c, g in v.items())
     return min(table, key=lambda k: per_entry(table[k]))
-
-# %% ../../nbs/tabular/04_wide_tables.ipynb #87382fda
-def tune_wide_selection(model,                    # the wide model
-                        base:Refinement,          # the setting chosen by `tune_wide_refinement` (its steps, strength, steps_from are kept)
-                        dims=(4, 8), sizes=(64, 256, 1024), rate:float=0.3, # the validation cells (at most NARROW columns)
-                        episodes:int=40,          # episodes per cell (valid split)
-                        selects=(0, 128, 256, 512), # select_from tried (0: no selection, the factor form)
-                        select_steps:int=20,      # EM steps after each drop of a component
-                        select_classical:int=6,   # the classical fits for K = 1..this as extra candidates
-                        batch:int=16,             # episodes per forward pass
-                       )->dict:                   # {select_from: {cell: mean conditional NLL gap}}
-    "Narrow tables: the mean conditional NLL gap with components selected from each context size tried."
-    cells = {f'D={D}, Nc={n}': wide_cell_data(D, n, rate, episodes, split='valid') for D in dims for n in sizes}
-    setting = lambda f: replace(base, select_from=f, select_steps=select_steps, select_classical=select_classical)
-    by_cell = {name: model_scores_many(model, cell, {f: setting(f) for f in selects}, batch) for name, cell in cells.items()}
-    return {f: {name: float(by_cell[name][f]['gap'].mean()) for name in cells} for f in selects}
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #115c319e
 def time_wide(model,                  # the wide model
@@ -257,7 +255,7 @@ def plot_time(times:dict,   # {D: {(route, N): seconds}} from `time_wide` at eac
         for k, r in enumerate(routes):
             pts = sorted((n, 1e3 * s) for (q, n), s in t.items() if q == r)
             if not pts: continue
-            style = dict(color='k', lw=2, ls='-' if r == ours[0] else '--') if r in ours else dict(color=f'C{k}', lw=1, marker='.')
+            style = dict(color='k', lw=2, marker='.', ls='-' if r == ours[0] else '--') if r in ours else dict(color=f'C{k}', lw=1, marker='.')
             ax.plot(*zip(*pts), label=r, **style)
         ns = sorted({n for _, n in t})
         ax.set_xscale('log', base=2); ax.set_yscale('log'); _g_ticks(ax.yaxis)
@@ -266,5 +264,5 @@ def plot_time(times:dict,   # {D: {(route, N): seconds}} from `time_wide` at eac
     axs[0, 0].set_ylabel('ms, one thread')
     h, l = axs[0, 0].get_legend_handles_labels()
     fig.legend(h, l, loc='lower center', ncol=2, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.16, 1, 1))
+    fig.tight_layout(rect=(0, (0.22 * math.ceil(len(routes) / 2) + 0.15) / fig.get_figheight(), 1, 1))   # room for the legend
     return fig
