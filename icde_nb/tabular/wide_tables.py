@@ -200,7 +200,7 @@ def tune_wide_refinement(model,                  # the wide model
     def score(c, k, tau, f, s):
         worth, g = c[1] * (1 - rate), gap[c]
         if s and narrow(c[0]) and worth >= s: return g['select', s]
-        if not k or worth < f: return g['factor', *em[0]]
+        if not k or worth < f: return g[('factor', *em[0])]
         return g['full' if s and narrow(c[0]) else 'factor', k, tau]
     return {(k, tau, f, s): {f'D={D}, Nc={n}': score((D, n), k, tau, f, s) for D, n in cells}
             for k, tau in em for f in (froms if k else froms[:1]) for s in selects}
