@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from torch import Tensor
 from torch.distributions import Distribution, MixtureSameFamily, Categorical, MultivariateNormal
 from .factor import factor_mixture, factor_posterior, factor_em_step, mixture_conditional
-from .refinement import Refinement, refine_mixture, head_scale_tril
+from .refinement import Refinement, refine_mixture, head_scale_tril, _mixture_to_head, _apply
 from .masking import context_stats, check_context
 
 # %% auto #0
@@ -147,17 +147,22 @@ def _refine(p:tuple, z:Tensor, r:Refinement, floor:float)->tuple:
     keep = lambda new, old: torch.where(go.view(-1, *[1] * (old.ndim - 1)), new.to(old.dtype), old)
     return tuple(keep(a, b) for a, b in zip(q, p))
 
-NARROW = 8    # the widest table whose refinement may run on full covariances (with selection of components): the general model's width
+NARROW = 8    # the widest table whose refinement may select components on full covariances: the general model's width
 
 @torch.no_grad()
-def _refine_full(p:tuple, z:Tensor, r:Refinement, m:Tensor, s:Tensor, floor:float)->MixtureSameFamily:
-    "A narrow table: the network's mixture as full covariances, refined as the `general` model's (`refine_mixture`), in raw units."
-    lw, mu, W, psi = (t.double() for t in p)
-    q = refine_mixture(lw.exp(), mu, W @ W.transpose(-1, -2) + torch.diag_embed(psi), z.nan_to_num(), ~torch.isnan(z), r,
-                       min_std=math.sqrt(floor))
-    L = s[..., None] * head_scale_tril(q['log_stds'], q['tril'])                 # (B, K, D, D): row d of each factor scales by s_d
-    return MixtureSameFamily(Categorical(logits=q['logits'], validate_args=False),
-                             MultivariateNormal(m + s * q['means'], scale_tril=L, validate_args=False), validate_args=False)
+def _refine_narrow(p:tuple, z:Tensor, r:Refinement, m:Tensor, s:Tensor, floor:float)->MixtureSameFamily:
+    "A narrow table: the factor EM steps below `select_from`, the `general` model's selection (`refine_mixture`) above; full covariances, raw units."
+    lw, mu, W, psi = (t.double() for t in _refine(p, z, r, floor))             # the EM steps where steps_from is reached
+    head = _mixture_to_head(lw.exp(), mu, W @ W.mT + torch.diag_embed(psi), math.sqrt(floor), 5.0)
+    sel = (~torch.isnan(z)).sum((1, 2)) >= r.select_from * z.shape[-1]          # (B,) episodes whose components are selected
+    if sel.any():
+        lw, mu, W, psi = (t[sel].double() for t in p)                           # from the network's mixture
+        q = refine_mixture(lw.exp(), mu, W @ W.mT + torch.diag_embed(psi), z[sel].nan_to_num(), ~torch.isnan(z[sel]), r,
+                           min_std=math.sqrt(floor))
+        head = _apply(head, q, sel)                                             # (more components where the selection kept more)
+    L = s[..., None] * head_scale_tril(head['log_stds'], head['tril'])          # (B, K, D, D): row d of each factor scales by s_d
+    return MixtureSameFamily(Categorical(logits=head['logits'], validate_args=False),
+                             MultivariateNormal(m + s * head['means'], scale_tril=L, validate_args=False), validate_args=False)
 
 # %% ../../nbs/density/06_wide.ipynb #027285a0
 @patch
@@ -186,11 +191,11 @@ def refined(self:WideMFA,
             r:Refinement,                 # what runs after the network
             refine_on:Tensor|None=None,   # (B, M, D) raw rows the EM steps read instead of the context (NaN = missing)
            )->MixtureSameFamily:          # batch (B,), event (D,), raw units
-    "The refinement's part of `predict`: EM steps (narrow tables with selection: the full-covariance refinement) on all rows."
+    "The refinement's part of `predict`: EM steps on all rows (narrow tables with selection: full covariances, components selected above `select_from`)."
     p, z, m, s = read
     D = z.shape[-1]
     zr = z if refine_on is None else (torch.as_tensor(refine_on, dtype=torch.float32, device=z.device) - m) / s
-    if r.select_from and D <= NARROW: return _refine_full(p, zr, r, m, s, self.config.min_noise)
+    if r.select_from and D <= NARROW: return _refine_narrow(p, zr, r, m, s, self.config.min_noise)
     lw, mu, W, psi = _refine(p, zr, r, self.config.min_noise)
     return factor_mixture(lw, m + s * mu, s[..., None] * W, s ** 2 * psi)
 

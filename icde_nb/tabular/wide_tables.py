@@ -192,16 +192,14 @@ def tune_wide_refinement(model,                  # the wide model
     narrow = lambda D: D <= NARROW and any(selects)
     def runs(D):                                                               # what a cell of width D is scored with
         out = {('factor', k, tau): Refinement(k, tau) for k, tau in em}
-        if narrow(D): out |= ({('full', k, tau): Refinement(k, tau, select_from=10**9) for k, tau in em if k}   # EM on full covariances
-                              | {('select', s): Refinement(0, select_from=s, select_steps=select_steps, select_classical=select_classical)
-                                 for s in selects if s})
+        if narrow(D): out |= {('select', s): Refinement(0, select_from=s, select_steps=select_steps, select_classical=select_classical)
+                              for s in selects if s}
         return out
     gap = {c: {key: float(v['gap'].mean()) for key, v in model_scores_many(model, cell, runs(c[0]), batch).items()} for c, cell in cells.items()}
     def score(c, k, tau, f, s):
         worth, g = c[1] * (1 - rate), gap[c]
         if s and narrow(c[0]) and worth >= s: return g['select', s]
-        if not k or worth < f: return g[('factor', *em[0])]
-        return g['full' if s and narrow(c[0]) else 'factor', k, tau]
+        return g[('factor', *em[0]) if not k or worth < f else ('factor', k, tau)]
     return {(k, tau, f, s): {f'D={D}, Nc={n}': score((D, n), k, tau, f, s) for D, n in cells}
             for k, tau in em for f in (froms if k else froms[:1]) for s in selects}
 
