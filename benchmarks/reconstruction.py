@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from fastcore.script import call_parse
 from icde_nb.core import fmt_pm, UsageError, comma_list, write_json
-from icde_nb.density.pretrained import resolve_model
+from icde_nb.density.pretrained import resolve_model, shipped_models
 from icde_nb.tabular.reconstruction import (MODEL, NETWORK, METRICS, classical_cell, cell_data, reconstruction_benchmark, benchmark_summary,
                                     best_classical, benchmark_table, time_one_table, speed_table)
 
@@ -80,8 +80,8 @@ def main(checkpoint:str='general', # the model: a shipped one ('general' or 'def
         ):
     "Conditional densities p(x_missing | x_observed, context) of the reconstruction model against classical routes fitted to the same context."
     dims, sizes, rates = comma_list(dims, 'dims', int), comma_list(sizes, 'sizes', int), comma_list(rates, 'rates', float)
-    if checkpoint not in ('general', 'default') and not Path(checkpoint).is_file():
-        raise UsageError(f"--checkpoint: {checkpoint!r} is neither 'general', 'default' nor a checkpoint file")
+    if checkpoint not in shipped_models() and not Path(checkpoint).is_file():
+        raise UsageError(f"--checkpoint: {checkpoint!r} is neither a shipped model {shipped_models()} nor a checkpoint file")
     if classical_only:
         for D in dims:
             for n in sizes:

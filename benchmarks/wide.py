@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from fastcore.script import call_parse
 from icde_nb.core import fmt_pm, UsageError, comma_list, write_json
-from icde_nb.density.pretrained import resolve_model
+from icde_nb.density.pretrained import resolve_model, shipped_models
 from icde_nb.tabular.reconstruction import METRICS, benchmark_summary, best_classical, benchmark_table
 from icde_nb.tabular.wide_tables import (WIDE_MODEL, WIDE_NETWORK, wide_classical_cell, wide_benchmark, tune_wide_refinement, best_wide_refinement,
                                         time_wide)
@@ -48,8 +48,8 @@ def main(checkpoint:str='checkpoints/wide.pt', # the wide model: a shipped name 
                     t = time.perf_counter(); wide_classical_cell(D, n, r, episodes, workers, cache)
                     print(f'D={D} Nc={n} missing={r:.0%}: classical routes cached ({time.perf_counter() - t:.0f} s)', flush=True)
         return
-    if not Path(checkpoint).is_file() and checkpoint != 'wide':
-        raise UsageError(f"--checkpoint: {checkpoint!r} is neither 'wide' nor a checkpoint file")
+    if not Path(checkpoint).is_file() and checkpoint not in shipped_models():
+        raise UsageError(f"--checkpoint: {checkpoint!r} is neither a shipped model {shipped_models()} nor a checkpoint file")
     model = resolve_model(checkpoint)
     if tune:
         table = tune_wide_refinement(model, episodes=episodes)
