@@ -106,6 +106,7 @@ def sample_mixtures(prior:GMMPrior,         # the prior over mixtures
 def sample_points(mix:MixtureSameFamily, # batch of mixtures, batch shape (B,), event shape (D,)
                   n:int,                 # N, points per episode
                   generator:torch.Generator|None=None, # source of randomness
+                  chunk:int|None=None,   # full covariances: points per step of the factors' gather (None: all at once up to 2**31 entries)
                  )->Tensor:              # (B, N, D)
     "Draw `n` points from each mixture of a batch, reproducibly from `generator`."
     p = mixture_params(mix)
@@ -116,8 +117,12 @@ def sample_points(mix:MixtureSameFamily, # batch of mixtures, batch shape (B,), 
     idx = k[..., None].expand(B, n, D)                                        # (B, N, D)
     eps = torch.randn(B, n, D, generator=generator)                           # (B, N, D)
     if 'stds' in p: return loc.gather(1, idx) + p['stds'].gather(1, idx) * eps
-    L = p['scale_tril'].gather(1, idx[..., None].expand(B, n, D, D))          # (B, N, D, D) each point's factor
-    return loc.gather(1, idx) + (L @ eps[..., None])[..., 0]
+    if chunk is None: chunk = n if B * n * D * D <= 2**31 else max(1, 2**28 // (B * D * D))   # bounded memory for large N
+    out = []
+    for a in range(0, n, chunk):
+        L = p['scale_tril'].gather(1, idx[:, a:a + chunk, :, None].expand(-1, -1, D, D))  # (B, chunk, D, D) each point's factor
+        out.append((L @ eps[:, a:a + chunk, :, None])[..., 0])
+    return loc.gather(1, idx) + torch.cat(out, 1)
 
 # %% ../../nbs/density/00_dataset.ipynb #ff9326f7
 @dataclass(frozen=True)
