@@ -160,6 +160,7 @@ def factor_em_step(weights:Tensor,   # (B, K) weights
                    prior:tuple|None=None, # (weights, means, loadings, noise) the MAP step is pulled towards (None: the current mixture)
                    strength:float=0., # tau, the prior's weight in pseudo-rows (0: maximum likelihood)
                    floor=1e-6,       # smallest noise variance: a float or a (B, 1, D) tensor (per column)
+                   chunk:int=2048,   # rows per pass of the E-step (bounded memory, time linear in N)
                   )->tuple:          # (weights, means, loadings, noise) after the step, and (B,) the observed-data log-likelihood before it
     "One EM step with missing data for a batch of mixtures of factor analysers, O(N K D r^2) (MAP with pseudo-rows if strength > 0)."
     pi, mu, W, psi = (t.double() for t in (weights, means, loadings, noise))
@@ -167,22 +168,24 @@ def factor_em_step(weights:Tensor,   # (B, K) weights
     real = of.amax(-1)                                                            # (B, N) rows with an observed entry
     eps = torch.finfo(pi.dtype).eps
     logpi = (pi / pi.sum(-1, keepdim=True)).clamp(eps, 1 - eps).log()            # an emptied slot keeps a trace of weight
-    joint, zm, F = factor_posterior(logpi, mu, W, psi, x, of)
-    h = joint.softmax(-1) * real[..., None]                                       # (B, N, K) responsibilities
-    r = W.shape[-1]
-    zt = torch.cat([zm, torch.ones_like(zm[..., :1])], -1)                        # (B, N, K, r+1) E[(z, 1)]
-    S = zt[..., :, None] * zt[..., None, :]
-    S[..., :r, :r] += F @ F.mT                                                    # (B, N, K, r+1, r+1) E[(z, 1)(z, 1)^T]
-    Lam = torch.cat([W, mu[..., None]], -1)                                       # (B, K, D, r+1) x = Lam (z, 1) + noise
-    A = torch.einsum('bnk,bnkij->bkij', h, S)                                     # (B, K, r+1, r+1)
-    XZ = torch.einsum('bnk,bnd,bnki->bkdi', h, x, zt)                             # (B, K, D, r+1) E[x_d (z, 1)], observed entries
-    XX = torch.einsum('bnk,bnd->bkd', h, x * x)                                   # (B, K, D) E[x_d^2], observed entries
-    if not o.all():                                                               # missing entries: what the model expects of them,
-        hm = h[..., None] * (1 - of)[:, :, None]                                  # (B, N, K, D) weight of each missing entry
-        Sm = torch.einsum('bnkd,bnkij->bkdij', hm, S)                             # (B, K, D, r+1, r+1)
-        XZ = XZ + torch.einsum('bkdj,bkdij->bkdi', Lam, Sm)                       # Lam S
-        XX = XX + torch.einsum('bkdi,bkdij,bkdj->bkd', Lam, Sm, Lam) + psi * hm.sum(1)   # Lam S Lam^T + psi
-    nk = h.sum(1)                                                                 # (B, K)
+    r, Lam = W.shape[-1], torch.cat([W, mu[..., None]], -1)                       # (B, K, D, r+1) x = Lam (z, 1) + noise
+    A = XZ = XX = nk = ll = 0.
+    for a in range(0, x.shape[1], chunk):                                         # sufficient statistics, summed over row chunks
+        xc, oc, sl = x[:, a:a + chunk], of[:, a:a + chunk], slice(a, a + chunk)
+        joint, zm, F = factor_posterior(logpi, mu, W, psi, xc, oc)
+        h = joint.softmax(-1) * real[:, sl, None]                                 # (B, n, K) responsibilities
+        zt = torch.cat([zm, torch.ones_like(zm[..., :1])], -1)                    # (B, n, K, r+1) E[(z, 1)]
+        S = zt[..., :, None] * zt[..., None, :]
+        S[..., :r, :r] += F @ F.mT                                                # (B, n, K, r+1, r+1) E[(z, 1)(z, 1)^T]
+        A = A + torch.einsum('bnk,bnkij->bkij', h, S)                             # (B, K, r+1, r+1)
+        XZ = XZ + torch.einsum('bnk,bnd,bnki->bkdi', h, xc, zt)                   # (B, K, D, r+1) E[x_d (z, 1)], observed entries
+        XX = XX + torch.einsum('bnk,bnd->bkd', h, xc * xc)                        # (B, K, D) E[x_d^2], observed entries
+        if not o[:, sl].all():                                                    # missing entries: what the model expects of them,
+            hm = h[..., None] * (1 - oc)[:, :, None]                              # (B, n, K, D) weight of each missing entry
+            Sm = torch.einsum('bnkd,bnkij->bkdij', hm, S)                         # (B, K, D, r+1, r+1)
+            XZ = XZ + torch.einsum('bkdj,bkdij->bkdi', Lam, Sm)                   # Lam S
+            XX = XX + torch.einsum('bkdi,bkdij,bkdj->bkd', Lam, Sm, Lam) + psi * hm.sum(1)   # Lam S Lam^T + psi
+        nk, ll = nk + h.sum(1), ll + (joint.logsumexp(-1) * real[:, sl]).sum(1)   # (B, K), (B,)
     if strength:                                                                  # tau pi0_k pseudo-rows drawn from the prior's component
         pi0, mu0, W0, psi0 = (t.double() for t in prior) if prior is not None else (pi, mu, W, psi)
         a = strength * pi0 / pi0.sum(-1, keepdim=True)
@@ -193,7 +196,7 @@ def factor_em_step(weights:Tensor,   # (B, K) weights
     new = torch.linalg.solve(A, XZ.mT).mT                                         # (B, K, D, r+1) XZ A^-1
     new_psi = ((XX - (new * XZ).sum(-1)) / nk.clamp_min(1e-12)[..., None]).clamp_min(floor)
     new_pi = nk / nk.sum(-1, keepdim=True).clamp_min(1e-12)
-    return new_pi, new[..., r], new[..., :r], new_psi, (joint.logsumexp(-1) * real).sum(1)
+    return new_pi, new[..., r], new[..., :r], new_psi, ll
 
 # %% ../../nbs/density/05_factor.ipynb #9749a43a
 def _init_factors(x:Tensor, k:int, rank:int, seed:int, floor:Tensor)->tuple:
