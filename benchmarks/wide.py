@@ -4,6 +4,7 @@ of the wide model against the classical routes fitted to the same incomplete con
 Run: python benchmarks/wide.py [--checkpoint checkpoints/wide.pt] [--episodes 200] [--dims 16,32,64] [--sizes 64,256,1024]
                                [--rates 0,0.3] [--workers 2] [--out results/wide] [--cache nbs/results/wide_classical] [--json PATH]
      python benchmarks/wide.py --classical-only ...   # only fill the cache of classical scores (the slow part; model-free)
+     python benchmarks/wide.py --cached-only ...      # only the cells whose classical scores are cached (the others named, skipped)
      python benchmarks/wide.py --tune [--episodes 40]  # the refinement (steps, strength, steps_from, select_from) on valid-split cells;
                                                        # it prints the tools/set_refinement.py command
      python benchmarks/wide.py --speed [--dims 8,32,64] [--json PATH]  # one thread: context to 512 completed rows, against N and the routes
@@ -20,7 +21,7 @@ from fastcore.script import call_parse
 from icde_nb.core import fmt_pm, UsageError, comma_list, write_json
 from icde_nb.density.pretrained import resolve_model, shipped_models
 from icde_nb.tabular.reconstruction import METRICS, benchmark_summary, best_classical, benchmark_table
-from icde_nb.tabular.wide_tables import (WIDE_MODEL, WIDE_NETWORK, wide_classical_cell, wide_benchmark, tune_wide_refinement, best_wide_refinement,
+from icde_nb.tabular.wide_tables import (WIDE_MODEL, WIDE_NETWORK, wide_classical_cell, wide_cache_path, wide_benchmark, tune_wide_refinement, best_wide_refinement,
                                         time_wide)
 
 # fastcore's call_parse runs main when this file is run (python benchmarks/wide.py ...), not when it is imported
@@ -37,6 +38,7 @@ def main(checkpoint:str='checkpoints/wide.pt', # the wide model: a shipped name 
          classical_only:bool=False, # only fill the cache of classical scores
          tune:bool=False,          # only choose the refinement on valid-split cells (D = 8, 16, 64; Nc = 64, 256, 1024; 30% missing)
          speed:bool=False,         # only time the routes on one thread, against the context size, at each of --dims
+         cached_only:bool=False,   # score only the cells whose classical routes are in --cache (the others are named and skipped)
         ):
     "Conditional densities of the wide model against classical routes fitted to the same incomplete context, at 16 to 64 columns."
     dims, sizes, rates = comma_list(dims, 'dims', int), comma_list(sizes, 'sizes', int), comma_list(rates, 'rates', float)
@@ -67,7 +69,12 @@ def main(checkpoint:str='checkpoints/wide.pt', # the wide model: a shipped name 
         if json: write_json(json, {f'{D}|{r}|{n}': v for D, t in times.items() for (r, n), v in t.items()})
         return
     ours = (WIDE_MODEL, WIDE_NETWORK)
-    results = wide_benchmark(model, dims, sizes, rates, episodes, workers, cache, progress=False)
+    todo = [(D, n, r) for D in dims for n in sizes for r in rates]
+    skipped = [c for c in todo if cached_only and not wide_cache_path(cache, *c, episodes).exists()]
+    if skipped: print(f'classical routes not cached, cells skipped: {skipped}', flush=True)
+    results = {}
+    for D, n, r in (c for c in todo if c not in skipped):
+        results |= wide_benchmark(model, (D,), (n,), (r,), episodes, workers, cache, progress=False)
     summary = benchmark_summary(results)
     for ((D, Nc, rate), methods), cell in zip(results.items(), summary.values()):
         best = best_classical(cell, ours)
@@ -77,4 +84,4 @@ def main(checkpoint:str='checkpoints/wide.pt', # the wide model: a shipped name 
               f"{fmt_pm(d)} -> {'model' if d.mean() < 0 else 'classical'} better", flush=True)
     for key in METRICS:
         tab = benchmark_table(summary, key, episodes, ours); tab.save(Path(out) / key); print('\n' + tab.markdown())
-    if json: write_json(json, dict(episodes=episodes, checkpoint=checkpoint, cells=summary))
+    if json: write_json(json, dict(episodes=episodes, checkpoint=checkpoint, cells=summary, skipped=[list(c) for c in skipped]))

@@ -28,8 +28,8 @@ from .reconstruction import conditional_scores, point_scores, best_classical
 
 # %% auto #0
 __all__ = ['WIDE_TEST', 'WIDE_MODEL', 'WIDE_NETWORK', 'wide_cell_data', 'wide_classical_routes', 'wide_classical_scores',
-           'wide_classical_cell', 'model_scores', 'model_scores_many', 'wide_benchmark', 'plot_width',
-           'tune_wide_refinement', 'best_wide_refinement', 'time_wide', 'plot_time']
+           'wide_cache_path', 'wide_classical_cell', 'model_scores', 'model_scores_many', 'wide_benchmark',
+           'plot_width', 'tune_wide_refinement', 'best_wide_refinement', 'time_wide', 'plot_time']
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #ac6cd9d9
 WIDE_TEST = replace(WIDE.mixture_only(), dim_min=None, missing_max=0.0, block_prob=0.0)   # the wide prior's mixtures, complete
@@ -72,12 +72,16 @@ def wide_classical_scores(job:tuple)->dict:
     return out
 
 # %% ../../nbs/tabular/04_wide_tables.ipynb #ab23cf78
+def wide_cache_path(cache, D:int, Nc:int, rate:float, episodes:int)->Path:
+    "The file holding one cell's classical scores in the folder `cache`."
+    return Path(cache) / f'wide_classical_D{D}_Nc{Nc}_miss{int(100 * rate)}_E{episodes}.json'
+
 def wide_classical_cell(D:int, Nc:int, rate:float, episodes:int,
                         workers:int|None=None, # worker processes (None: CPU count; 0: in this process)
                         cache=None,            # a folder: scores are read from / written to it as JSON (they do not depend on the model)
                        )->dict:                # {route: {metric: (episodes,) array}}
     "Every classical route's per-episode scores on one cell of the width experiment."
-    f = Path(cache) / f'wide_classical_D{D}_Nc{Nc}_miss{int(100 * rate)}_E{episodes}.json' if cache is not None else None
+    f = wide_cache_path(cache, D, Nc, rate, episodes) if cache is not None else None
     if f is not None and f.exists(): return {m: {k: np.array(v) for k, v in r.items()} for m, r in json.loads(f.read_text()).items()}
     ep, ctx, rows = wide_cell_data(D, Nc, rate, episodes)
     spread = ep.mixture.stddev[:, None]
@@ -226,7 +230,8 @@ def time_wide(model,                  # the wide model
         for n in sizes:
             ep, ctx, _ = wide_cell_data(D, n, rate, 1)
             rows = query_rows(EpisodicGMM(replace(WIDE_TEST, dim=D), 1, 16, 512, split='test', seed=1).episodes().query, torch.Generator().manual_seed(7))
-            todo = {WIDE_MODEL: lambda: model.conditional(ctx, rows).mean, WIDE_NETWORK: lambda: model.conditional(ctx, rows, refine=0).mean}
+            todo = {WIDE_MODEL: lambda: model.conditional(ctx, rows).mean,
+                    WIDE_NETWORK: lambda: model.conditional(ctx, rows, refinement=Refinement()).mean}   # no step, no selection
             if n <= classical_max: todo |= {k: (lambda f=f: mixture_conditional(f(ctx[0].double()), rows.double()).mean) for k, f in routes.items()}
             with threadpool_limits(1), warnings.catch_warnings():
                 warnings.simplefilter('ignore')
