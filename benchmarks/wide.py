@@ -82,6 +82,6 @@ def main(checkpoint:str='checkpoints/wide.pt', # the wide model: a shipped name 
         print(f"D={D} Nc={Nc} missing={rate:.0%}: model {fmt_pm(methods[WIDE_MODEL]['gap'])}, network only "
               f"{fmt_pm(methods[WIDE_NETWORK]['gap'])}, best classical ({best}) {fmt_pm(methods[best]['gap'])}; paired difference "
               f"{fmt_pm(d)} -> {'model' if d.mean() < 0 else 'classical'} better", flush=True)
+    if json: write_json(json, dict(episodes=episodes, checkpoint=checkpoint, cells=summary, skipped=[list(c) for c in skipped]))
     for key in METRICS:
         tab = benchmark_table(summary, key, episodes, ours); tab.save(Path(out) / key); print('\n' + tab.markdown())
-    if json: write_json(json, dict(episodes=episodes, checkpoint=checkpoint, cells=summary, skipped=[list(c) for c in skipped]))

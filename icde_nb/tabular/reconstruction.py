@@ -199,9 +199,9 @@ def benchmark_table(summary:dict,   # from `benchmark_summary` (or the JSON file
                    )->Table:
     "One metric for every method (rows) and cell (columns); for the gap, the best classical route's value is in bold."
     cells = list(summary)
-    methods = [m for m in summary[cells[0]] if metric in summary[cells[0]][m]]
+    methods = list(dict.fromkeys(m for c in cells for m in summary[c] if metric in summary[c][m]))   # a route may run on some cells only
     def fmt(c, m):
-        v = summary[c][m].get(metric)
+        v = summary[c].get(m, {}).get(metric)
         if v is None: return ''
         s = f'{v[0]:.3f} ± {v[1]:.3f}' if abs(v[0]) < 100 else f'{v[0]:.3g}'
         return f'**{s}**' if metric == 'gap' and m == best_classical(summary[c], ours) else s
