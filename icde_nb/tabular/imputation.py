@@ -52,8 +52,8 @@ def _conditional_imputation(cond:RowConditionals, t0:float, n_draws:int, seed:in
     draws = cond.sample((n_draws,)).double().numpy()
     return Imputation(point, draws, lambda X: cond.log_prob(torch.tensor(X)).double().numpy(), time.perf_counter() - t0)
 
-def impute_in_context(Xm, seed:int=0, fit_on=None, n_draws:int=100, model='tabular', orders:int=1)->Imputation:
-    "Ours: `InContextImputer`'s conditionals (fitted on `fit_on` if given: out-of-sample; else on Xm itself; `orders`: column orders averaged)."
+def impute_in_context(Xm, seed:int=0, fit_on=None, n_draws:int=100, model='auto', orders:int=1)->Imputation:
+    "Ours: `InContextImputer`'s conditionals (`model`: 'auto', the estimators' default, is `tabular` up to 8 columns, `wide` above; fitted on `fit_on` if given: out-of-sample; else on Xm itself; `orders`: column orders averaged)."
     t0 = time.perf_counter()
     imp = InContextImputer(model, random_state=seed, orders=orders).fit(Xm if fit_on is None else fit_on)
     return _conditional_imputation(imp.conditional(Xm), t0, n_draws, seed)
@@ -288,9 +288,9 @@ def rank_table(cell:dict, title:str='', metrics:tuple=('nll', 'energy', 'crps', 
 
 # %% ../../nbs/tabular/02_imputation.ipynb #9145a517
 def metric_table(cell:dict, metric:str, title:str='')->Table:
-    "One metric, mean ± std over seeds, a row per method and a column per table; the best per table in bold."
+    "One metric, mean ± std over seeds, a row per method that has it and a column per table; the best per table in bold."
     tables = list(cell)
-    methods = list(dict.fromkeys(m for ms in cell.values() for m in ms))
+    methods = list(dict.fromkeys(m for ms in cell.values() for m in ms if metric in ms[m]))   # those that have it on some table
     rows = []
     for m in methods:
         row = [m]
