@@ -67,10 +67,27 @@ class _InContext(BaseEstimator):
         tags.input_tags.allow_nan = True                                          # NaN marks a missing entry
         return tags
 
+# %% ../../nbs/tabular/00_estimators.ipynb #82987285
+@patch
+def _column(self:_InContext, c:int)->str:
+    "How errors name column c: its index, and its name when the table came as a DataFrame."
+    names = getattr(self, 'feature_names_in_', None)
+    return f"column {c} ({names[c]!r})" if names is not None else f"column {c}"
+
+@patch
+def _validated(self:_InContext, X, reset:bool)->np.ndarray:  # (n, D) float64, NaN where an entry is missing
+    "X as scikit-learn checks it (NaN allowed: a missing entry), with a one-line error that names the column of an infinite entry."
+    X = validate_data(self, X, reset=reset, ensure_all_finite=False, dtype=np.float64)
+    inf = np.isinf(X)
+    if inf.any():
+        r, c = (int(i) for i in np.argwhere(inf)[0])
+        raise ValueError(f"{self._column(c)} has an infinite entry (row {r}; {int(inf.sum())} in all): use NaN for a missing entry, or a finite value")
+    return X
+
 # %% ../../nbs/tabular/00_estimators.ipynb #048c2d00
 @patch
 def _fit(self:_InContext, X):
-    X = validate_data(self, X, reset=True, ensure_all_finite='allow-nan', dtype=np.float64)
+    X = self._validated(X, reset=True)
     if self.large not in LARGE: raise ValueError(f"large must be one of {LARGE}, got {self.large!r}")
     if self.max_context < 2 or self.max_subsets < 1:
         raise ValueError(f"need max_context >= 2 and max_subsets >= 1, got {self.max_context}, {self.max_subsets}")
@@ -86,7 +103,7 @@ def _fit(self:_InContext, X):
                          f"e.g. with PCA), or train a wider model with `icde-train` (a {wider(model.config, D)})")
     per_col = (~np.isnan(X)).sum(0)
     if (per_col < 2).any():
-        raise ValueError(f"column {int(per_col.argmin())} has {int(per_col.min())} observed entries; each column needs at least 2 "
+        raise ValueError(f"{self._column(int(per_col.argmin()))} has {int(per_col.min())} observed entries; each column needs at least 2 "
                          f"(drop it, or fill it, before fitting)")
     rng = check_random_state(self.random_state)
     ensemble = self.large == 'ensemble'
@@ -107,7 +124,7 @@ def _fit(self:_InContext, X):
 @patch
 def _conditional(self:_InContext, X)->Distribution:  # batch (1, n): `MixtureConditional` or `FactorConditional`
     check_is_fitted(self)
-    X = validate_data(self, X, reset=False, ensure_all_finite='allow-nan', dtype=np.float64)
+    X = self._validated(X, reset=False)
     return mixture_conditional(self.mixture_, torch.tensor(X, device=self.mixture_.mean.device)[None])   # rows go where the mixture is
 
 # %% ../../nbs/tabular/00_estimators.ipynb #acb88777
