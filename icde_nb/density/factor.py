@@ -161,11 +161,13 @@ def factor_em_step(weights:Tensor,   # (B, K) weights
                    strength:float=0., # tau, the prior's weight in pseudo-rows (0: maximum likelihood)
                    floor=1e-6,       # smallest noise variance: a float or a (B, 1, D) tensor (per column)
                    chunk:int=2048,   # rows per pass of the E-step (bounded memory, time linear in N)
+                   extra:Tensor|None=None, # (B, N, K) log-likelihood of each row's other columns under each component (a mixed table's discrete ones)
                   )->tuple:          # (weights, means, loadings, noise) after the step, and (B,) the observed-data log-likelihood before it
     "One EM step with missing data for a batch of mixtures of factor analysers, O(N K D r^2) (MAP with pseudo-rows if strength > 0)."
     pi, mu, W, psi = (t.double() for t in (weights, means, loadings, noise))
     o = ~torch.isnan(rows); x = torch.where(o, rows, 0.).double(); of = o.double()     # (B, N, D)
     real = of.amax(-1)                                                            # (B, N) rows with an observed entry
+    if extra is not None: real = torch.maximum(real, (extra != 0).any(-1).double())   # or an observed entry among the others
     eps = torch.finfo(pi.dtype).eps
     logpi = (pi / pi.sum(-1, keepdim=True)).clamp(eps, 1 - eps).log()            # an emptied slot keeps a trace of weight
     r, Lam = W.shape[-1], torch.cat([W, mu[..., None]], -1)                       # (B, K, D, r+1) x = Lam (z, 1) + noise
@@ -173,6 +175,7 @@ def factor_em_step(weights:Tensor,   # (B, K) weights
     for a in range(0, x.shape[1], chunk):                                         # sufficient statistics, summed over row chunks
         xc, oc, sl = x[:, a:a + chunk], of[:, a:a + chunk], slice(a, a + chunk)
         joint, zm, F = factor_posterior(logpi, mu, W, psi, xc, oc)
+        if extra is not None: joint = joint + extra[:, sl].double()
         h = joint.softmax(-1) * real[:, sl, None]                                 # (B, n, K) responsibilities
         zt = torch.cat([zm, torch.ones_like(zm[..., :1])], -1)                    # (B, n, K, r+1) E[(z, 1)]
         S = zt[..., :, None] * zt[..., None, :]
