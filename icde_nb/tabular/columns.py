@@ -202,3 +202,11 @@ def table(self:Schema, title:str='')->Table:
     short = lambda t: ', '.join(map(str, map(_py, t[:4]))) + (f', ... ({len(t)})' if len(t) > 4 else '')
     return Table(['column', 'kind', 'dtype', 'levels', 'point masses'],
                  [[c.name, c.kind, str(c.dtype), short(c.levels), short(c.masses)] for c in self.columns], title)
+
+# %% ../../nbs/tabular/05_columns.ipynb #2a5b09b9
+@patch(as_prop=True)
+def layout(self:Schema)->tuple:  # (continuous positions, discrete positions, levels of each discrete column)
+    "Which columns a mixed mixture reads as numbers and which as levels."
+    cont = [j for j, c in enumerate(self.columns) if c.kind in ('continuous', 'integer')]
+    disc = [j for j, c in enumerate(self.columns) if c.kind not in ('continuous', 'integer')]
+    return cont, disc, [len(self.columns[j].levels) for j in disc]
