@@ -8,6 +8,7 @@ Docs: https://icde-nb.github.io/icde_nb/tabular/estimators.html.md"""
 from __future__ import annotations
 import math
 import numpy as np
+import pandas as pd
 import torch
 from fastcore.basics import patch
 from torch import Tensor
@@ -19,6 +20,8 @@ from ..distributions import signed_permutations, map_back, average_mixtures, poo
 from ..core import seeded
 from ..density.factor import mixture_conditional
 from ..density.pretrained import resolve_model
+from ..density.mixed import MixedMixture, MixedConditional, mixed_from_network
+from .columns import read_schema
 
 # %% auto #0
 __all__ = ['LARGE', 'auto_model', 'context_subsets', 'InContextDensity', 'RowConditionals', 'InContextImputer']
@@ -58,9 +61,12 @@ class _InContext(BaseEstimator):
                  random_state=None,        # seed or RandomState of the row subsets (and of draws)
                  device:str='cpu',         # where the model and the fitted mixture live: 'cpu', 'cuda', 'mps' or 'auto'; results come back as numpy
                  orders:int=1,             # average the mixture over this many orders of the columns (the given one first; at most D!; 1: none)
+                 types:dict|None=None,     # {column: kind} overriding the inference rule of `tabular/05_columns` (a DataFrame's labels, or positions)
+                 categorical=None,         # columns read as categorical codes (labels, or positions for an array): a shorthand of `types`
                 ):
         self.model, self.large, self.max_context, self.max_subsets = model, large, max_context, max_subsets
         self.refine, self.random_state, self.device, self.orders = refine, random_state, device, orders
+        self.types, self.categorical = types, categorical
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -87,11 +93,17 @@ def _validated(self:_InContext, X, reset:bool)->np.ndarray:  # (n, D) float64, N
 # %% ../../nbs/tabular/00_estimators.ipynb #048c2d00
 @patch
 def _fit(self:_InContext, X):
-    X = self._validated(X, reset=True)
     if self.large not in LARGE: raise ValueError(f"large must be one of {LARGE}, got {self.large!r}")
     if self.max_context < 2 or self.max_subsets < 1:
         raise ValueError(f"need max_context >= 2 and max_subsets >= 1, got {self.max_context}, {self.max_subsets}")
     if not (isinstance(self.orders, (int, np.integer)) and self.orders >= 1): raise ValueError(f"orders must be an integer >= 1, got {self.orders!r}")
+    if isinstance(X, pd.DataFrame) or self.types or self.categorical is not None: return self._fit_table(X)   # columns read by kind
+    self.schema_ = None
+    return self._fit_numbers(self._validated(X, reset=True))
+
+@patch
+def _fit_numbers(self:_InContext, X:np.ndarray):  # (n, D) float64, NaN where an entry is missing
+    "A table of numbers as the network's context: row subsets of a large table, the network (over several column orders if asked), `mixture_`."
     X = X[~np.isnan(X).all(1)]                                                # rows with nothing observed say nothing
     if len(X) < 2: raise ValueError(f"{type(self).__name__} needs at least 2 rows with an observed entry, got n_samples={len(X)}")
     model = resolve_model(auto_model(self.model, X.shape[1]), self.device)
@@ -120,12 +132,45 @@ def _fit(self:_InContext, X):
     self.n_rows_ = len(X)
     return self
 
+# %% ../../nbs/tabular/00_estimators.ipynb #eafab4ca
+def _index(X): return X.index if isinstance(X, pd.DataFrame) else None
+
+@patch
+def _fit_table(self:_InContext, X):
+    "A DataFrame (or a table with `types` / `categorical`): columns read by kind; numeric ones as before, discrete ones into a mixed mixture."
+    validate_data(self, X, reset=True, skip_check_array=True)                 # n_features_in_ and feature_names_in_
+    self.schema_ = read_schema(X, self.types, self.categorical)
+    Z = self.schema_.encode(X)                                                # (n, D) numbers, codes for discrete columns
+    per_col = (~np.isnan(Z)).sum(0)
+    if (per_col < 2).any():
+        raise ValueError(f"{self._column(int(per_col.argmin()))} has {int(per_col.min())} observed entries; each column needs at least 2 "
+                         f"(drop it, or fill it, before fitting)")
+    cont, disc, levels = self.schema_.layout
+    if not disc: return self._fit_numbers(Z)                                  # every column a number: the numeric path
+    if self.orders != 1:
+        raise ValueError(f"orders={self.orders} averages column orders of numeric tables; {self._column(disc[0])} is {self.schema_.columns[disc[0]].kind}")
+    Z = Z[~np.isnan(Z).all(1)]
+    if len(Z) < 2: raise ValueError(f"{type(self).__name__} needs at least 2 rows with an observed entry, got n_samples={len(Z)}")
+    model = resolve_model('wide' if isinstance(self.model, str) and self.model == 'auto' else self.model, 'cpu')
+    if not hasattr(model, 'read_context'):
+        raise ValueError(f"a table with discrete columns is read by the wide model (model='auto' or 'wide'); model={self.model!r} reads numbers only")
+    seed = int(check_random_state(self.random_state).randint(2 ** 31 - 1))
+    self.mixture_ = mixed_from_network(model, Z, cont, disc, levels, steps=self.refine, seed=seed)
+    self.n_rows_ = len(Z)
+    return self
+
 # %% ../../nbs/tabular/00_estimators.ipynb #08d3c201
 @patch
-def _conditional(self:_InContext, X)->Distribution:  # batch (1, n): `MixtureConditional` or `FactorConditional`
+def _conditional(self:_InContext, X)->Distribution:  # batch (1, n): `MixtureConditional`, `FactorConditional` or `MixedConditional`
     check_is_fitted(self)
-    X = self._validated(X, reset=False)
-    return mixture_conditional(self.mixture_, torch.tensor(X, device=self.mixture_.mean.device)[None])   # rows go where the mixture is
+    if getattr(self, 'schema_', None) is None:
+        X = self._validated(X, reset=False)
+        return mixture_conditional(self.mixture_, torch.tensor(X, device=self.mixture_.mean.device)[None])   # rows go where the mixture is
+    validate_data(self, X, reset=False, skip_check_array=True)                # the feature names, as scikit-learn checks them
+    if not isinstance(X, pd.DataFrame): X = pd.DataFrame(np.asarray(X, dtype=object), columns=self.schema_.names).infer_objects()
+    Z = torch.tensor(self.schema_.encode(X))[None]                            # (1, n, D) the columns as they were read
+    if isinstance(self.mixture_, MixedMixture): return MixedConditional(self.mixture_, Z)
+    return mixture_conditional(self.mixture_, Z.to(self.mixture_.mean.device))
 
 # %% ../../nbs/tabular/00_estimators.ipynb #acb88777
 class InContextDensity(DensityMixin, _InContext):
@@ -138,7 +183,7 @@ class InContextDensity(DensityMixin, _InContext):
         return self._fit(X)
 
     def score_samples(self, X)->np.ndarray:  # (n,)
-        "Log density of each row's observed entries (missing entries integrated out; a row with none scores 0)."
+        "Log density of each row's observed entries, times their mass for discrete columns (missing entries integrated out; none: 0)."
         return self._conditional(X).log_observed[0].cpu().numpy()
 
     def score(self, X, y=None)->float:
@@ -148,35 +193,47 @@ class InContextDensity(DensityMixin, _InContext):
     def sample(self,
                n_samples:int=1,   # rows to draw
                random_state=None, # seed or RandomState of the draws (None: fresh randomness)
-              )->np.ndarray:      # (n_samples, D)
+              ):                  # (n_samples, D) array, or a DataFrame for a table read by kind
         "Rows drawn from the fitted density."
         check_is_fitted(self)
         if n_samples < 1: raise ValueError(f"n_samples must be >= 1, got {n_samples}")
         with seeded(int(check_random_state(random_state).randint(2 ** 31 - 1))):
-            return self.mixture_.sample((n_samples,))[:, 0].double().cpu().numpy()
+            rows = self.mixture_.sample((n_samples,))[:, 0].double().cpu().numpy()
+        schema = getattr(self, 'schema_', None)
+        return rows if schema is None else schema.decode(rows)
 
 # %% ../../nbs/tabular/00_estimators.ipynb #64520d10
 class RowConditionals(Distribution):
     "Each row's conditional p(x_missing | x_observed) under one fitted mixture: batch (n,), event (D,)."
     arg_constraints, support, has_rsample = {}, constraints.real_vector, False
-    def __init__(self, c:Distribution):  # the conditionals of one episode's rows, batch (1, n) (`mixture_conditional`)
-        self.c = c
+    def __init__(self,
+                 c:Distribution,    # the conditionals of one episode's rows, batch (1, n) (`mixture_conditional` or `MixedConditional`)
+                 schema=None,       # the `Schema` the table was read with (None: a table of numbers)
+                 index=None,        # the rows' index, for DataFrames given back
+                ):
+        self.c, self.schema, self.index = c, schema, index
         super().__init__(c.batch_shape[1:], c.event_shape, validate_args=False)
 
-    def log_prob(self, x)->Tensor:  # (..., n, D) -> (..., n)
-        "Log density of each row's missing entries in x given its observed ones (0 for a complete row)."
-        return self.c.log_prob(torch.as_tensor(x, device=self.c.rows.device).unsqueeze(-3)).squeeze(-2)
+    def _rows(self, x)->Tensor: return torch.as_tensor(self.schema.encode(x) if isinstance(x, pd.DataFrame) else x, device=self.c.rows.device)
 
-    def sample(self, sample_shape=torch.Size())->Tensor:  # (*sample_shape, n, D)
+    def log_prob(self, x)->Tensor:  # (..., n, D) numbers, or a DataFrame of the table's columns -> (..., n)
+        "Log density (times mass, for discrete entries) of each row's missing entries in x given its observed ones (0 for a complete row)."
+        return self.c.log_prob(self._rows(x).unsqueeze(-3)).squeeze(-2)
+
+    def sample(self, sample_shape=torch.Size()):  # (*sample_shape, n, D); for a table read by kind and an int m: m DataFrames
         "Multiple imputations: every row with its missing entries drawn and its observed ones kept."
+        if self.schema is not None and isinstance(sample_shape, int):
+            return [self.schema.decode(d, self.index) for d in self.c.sample((sample_shape,)).squeeze(-3).double().cpu().numpy()]
         return self.c.sample(sample_shape).squeeze(-3)
 
     @property
-    def mean(self)->Tensor: return self.c.mean[0]            # (n, D) conditional-mean imputation
+    def mean(self)->Tensor:  # (n, D) the point imputation: conditional means; for a discrete column, its most probable level
+        return (self.c.point if isinstance(self.c, MixedConditional) else self.c.mean)[0]
     @property
-    def variance(self)->Tensor: return self.c.variance[0]    # (n, D), 0 on observed entries
+    def variance(self)->Tensor: return self.c.variance[0]    # (n, D), 0 on observed entries (tables of numbers)
     def cdf(self, x)->Tensor: return self.c.cdf(torch.as_tensor(x, device=self.c.rows.device)[None])[0]   # (n, D) per missing entry, NaN on observed ones
 
+# %% ../../nbs/tabular/00_estimators.ipynb #62bf05e6
 class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
     "An imputer beside `IterativeImputer` and `KNNImputer`: missing entries from exact conditionals of the in-context model's mixture."
     def __init__(self,
@@ -188,12 +245,14 @@ class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
                  refine:int|None=None,     # MAP-EM steps after the network (None: the checkpoint's refinement; 0: none)
                  random_state=None,        # seed or RandomState of the row subsets and of the draws of sample_posterior
                  device:str='cpu',         # where the model and the fitted mixture live: 'cpu', 'cuda', 'mps' or 'auto'; results come back as numpy
-                 orders:int=1):  # as in `InContextDensity`
-        super().__init__(model, large, max_context, max_subsets, refine, random_state, device, orders)
+                 orders:int=1,             # as in `InContextDensity`
+                 types:dict|None=None,     # as in `InContextDensity`
+                 categorical=None):        # as in `InContextDensity`
+        super().__init__(model, large, max_context, max_subsets, refine, random_state, device, orders, types, categorical)
         self.sample_posterior = sample_posterior
 
     def fit(self,
-            X,       # (n, D) array or DataFrame, NaN where an entry is missing
+            X,       # (n, D) array or DataFrame, NaN (or None, pd.NA) where an entry is missing
             y=None,  # ignored
            ):
         "Read the incomplete table X as the model's context; nothing is trained."
@@ -201,10 +260,26 @@ class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
 
     def conditional(self, X)->RowConditionals:
         "Each row's conditional of its missing entries given its observed ones: batch (n,), event (D,)."
-        return RowConditionals(self._conditional(X))
+        return RowConditionals(self._conditional(X), getattr(self, 'schema_', None), _index(X))
 
-    def transform(self, X)->np.ndarray:  # (n, D)
-        "X with its missing entries filled: the conditional mean, or one draw of the conditional if `sample_posterior`."
+    def transform(self, X):  # (n, D) array, or a DataFrame (same columns, index and dtypes) for a table read by kind
+        "X with its missing entries filled: the conditional mean (most probable level), or one draw of the conditional if `sample_posterior`."
         c = self.conditional(X)
-        if not self.sample_posterior: return c.mean.double().cpu().numpy()
-        with seeded(int(check_random_state(self.random_state).randint(2 ** 31 - 1))): return c.sample().double().cpu().numpy()
+        if not self.sample_posterior: v = c.mean
+        else:
+            with seeded(int(check_random_state(self.random_state).randint(2 ** 31 - 1))): v = c.sample()
+        return v.double().cpu().numpy() if c.schema is None else c.schema.decode(v.double().cpu().numpy(), _index(X))
+
+    def column_proba(self,
+                      X,       # the table (as fitted: DataFrame or array)
+                      column,  # a discrete column: its label (its position for an array)
+                     )->pd.DataFrame:  # (n, levels), rows summing to 1
+        "The probability of each level of a discrete column in every row, given the row's observed entries (one-hot where it is observed)."
+        c = self._conditional(X)
+        names = getattr(getattr(self, 'schema_', None), 'names', [])
+        if column not in names: raise ValueError(f"unknown column {column!r}: the table's columns are {names}")
+        j = names.index(column)
+        col = self.schema_.columns[j]
+        if not isinstance(c, MixedConditional) or not col.discrete:
+            raise ValueError(f"{self._column(j)} is {col.kind}: column_proba is for binary, ordinal and categorical columns")
+        return pd.DataFrame(c.probs(j)[0].cpu().numpy(), index=_index(X), columns=list(col.levels))
