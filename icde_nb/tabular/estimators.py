@@ -21,7 +21,7 @@ from ..core import seeded
 from ..density.factor import mixture_conditional
 from ..density.pretrained import resolve_model
 from ..density.mixed import MixedMixture, MixedConditional, mixed_from_network
-from .columns import read_schema
+from ..columns import read_schema
 
 # %% auto #0
 __all__ = ['LARGE', 'auto_model', 'context_subsets', 'InContextDensity', 'RowConditionals', 'InContextImputer']
@@ -61,7 +61,7 @@ class _InContext(BaseEstimator):
                  random_state=None,        # seed or RandomState of the row subsets (and of draws)
                  device:str='cpu',         # where the model and the fitted mixture live: 'cpu', 'cuda', 'mps' or 'auto'; results come back as numpy
                  orders:int=1,             # average the mixture over this many orders of the columns (the given one first; at most D!; 1: none)
-                 types:dict|None=None,     # {column: kind} overriding the inference rule of `tabular/05_columns` (a DataFrame's labels, or positions)
+                 types:dict|None=None,     # {column: kind} overriding the inference rule of `04_columns` (a DataFrame's labels, or positions)
                  categorical=None,         # columns read as categorical codes (labels, or positions for an array): a shorthand of `types`
                 ):
         self.model, self.large, self.max_context, self.max_subsets = model, large, max_context, max_subsets
