@@ -210,3 +210,36 @@ def layout(self:Schema)->tuple:  # (continuous positions, discrete positions, le
     cont = [j for j, c in enumerate(self.columns) if c.kind in ('continuous', 'integer')]
     disc = [j for j, c in enumerate(self.columns) if c.kind not in ('continuous', 'integer')]
     return cont, disc, [len(self.columns[j].levels) for j in disc]
+
+# %% ../nbs/04_columns.ipynb #24c2206a
+@patch(as_prop=True)
+def model_layout(self:Schema)->tuple:  # (continuous, discrete, levels of each discrete, columns with point masses): the model's columns
+    "The model's columns: the table's, then an indicator per column with point masses (a level per mass, then one for elsewhere)."
+    cont, disc, levels = self.layout
+    massed = [j for j in cont if self.columns[j].masses]
+    D = len(self.columns)
+    return cont, disc + list(range(D, D + len(massed))), levels + [len(self.columns[j].masses) + 1 for j in massed], massed
+
+@patch
+def expand(self:Schema, Z:np.ndarray)->np.ndarray:  # (n, D) the table's numbers -> (n, D + M) the model's
+    "Each column with point masses as its value away from the masses (NaN at one) and an indicator: the mass's code, or M_j for elsewhere."
+    Z = np.asarray(Z, dtype=float)
+    out, ind = Z.copy(), []
+    for j in self.model_layout[3]:
+        m = np.asarray(self.columns[j].masses)
+        hit = Z[:, j, None] == m                                               # (n, M_j)
+        at = hit.any(1)
+        ind.append(np.where(np.isnan(Z[:, j]), np.nan, np.where(at, hit.argmax(1), len(m))))
+        out[at, j] = np.nan
+    return np.column_stack([out, *ind]) if ind else out
+
+@patch
+def collapse(self:Schema, Zx:np.ndarray)->np.ndarray:  # (n, D + M) the model's numbers -> (n, D) the table's
+    "The table's numbers from the model's: an entry whose indicator names a mass takes that mass's value."
+    Zx = np.asarray(Zx, dtype=float)
+    Z, D = Zx[:, :len(self.columns)].copy(), len(self.columns)
+    for i, j in enumerate(self.model_layout[3]):
+        m, code = np.asarray(self.columns[j].masses), Zx[:, D + i]
+        at = ~np.isnan(code) & (code < len(m))
+        Z[at, j] = m[code[at].astype(int)]
+    return Z

@@ -117,20 +117,34 @@ def point(self:MixedConditional)->Tensor:  # (B, Nr, D): conditional means of co
     for j in self.mixture.discrete.tolist(): out[..., j] = self.probs(j).argmax(-1).double()
     return torch.where(self.observed, self.rows.double(), out).to(self.rows.dtype)
 
+@patch
+def mass_mean(self:MixedConditional,
+              j:int,       # the position of a column's value (continuous, NaN at a mass)
+              ind:int,     # the position of its indicator (discrete: a level per mass, then one for elsewhere)
+              masses,      # the masses' values, in the indicator's order
+             )->Tensor:    # (B, Nr) the column's conditional mean
+    "The conditional mean of a column with point masses: in each component its masses and its Gaussian conditional mean, by the indicator's probabilities."
+    c, i = int((self.mixture.continuous == j).nonzero()[0]), int((self.mixture.discrete == ind).nonzero()[0])
+    m = torch.as_tensor(list(masses), dtype=torch.float64)
+    pi = self.mixture.logits[:, :, i, :len(m) + 1].double().exp()[:, None]   # (B, 1, K, M + 1)
+    per = (pi[..., :-1] * m).sum(-1) + pi[..., -1] * self.gauss.means[..., c].double()   # (B, Nr, K)
+    return (self.log_weights.exp() * per).sum(-1)
+
 # %% ../../nbs/density/09_mixed.ipynb #b5277ea2
-def _joint(mix:MixedMixture, rows:Tensor)->Tensor:  # (B, N, D) complete rows -> (B, N, K) log w_k p_k(row)
-    "Each component's log weight plus its log density-times-mass of complete rows."
+def _joint(mix:MixedMixture, rows:Tensor)->Tensor:  # (B, N, D) rows -> (B, N, K) log w_k p_k(row)
+    "Each component's log weight plus its log density-times-mass of rows (a NaN entry summed or integrated out)."
     xc, xd = _split(mix, rows.double())
     lp = mix.log_weights.double()[:, None] + discrete_loglik(mix.logits.double(), xd)
     if xc.shape[-1]:
+        o = ~torch.isnan(xc)
         g, _, _ = factor_posterior(torch.zeros_like(mix.log_weights).double(), mix.means.double(), mix.loadings.double(),
-                                   mix.noise.double(), xc, torch.ones_like(xc))
+                                   mix.noise.double(), torch.where(o, xc, 0.), o.double())
         lp = lp + g
     return lp
 
 @patch
 def log_prob(self:MixedConditional, x:Tensor)->Tensor:  # (..., B, Nr, D) -> (..., B, Nr)
-    "log p(x_missing | x_observed), a density for continuous entries times a mass for discrete ones; x's observed entries are ignored."
+    "log p(x_missing | x_observed), a density for continuous entries times a mass for discrete ones (x's observed entries ignored, its NaN ones integrated out)."
     full = torch.where(self.observed, self.rows, x).double()
     lead, (B, Nr, D) = full.shape[:-3], full.shape[-3:]
     f = full.reshape(-1, B, Nr, D).transpose(0, 1).reshape(B, -1, D)           # (B, S*Nr, D)

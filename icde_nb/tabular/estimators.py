@@ -145,8 +145,8 @@ def _fit_table(self:_InContext, X):
     if (per_col < 2).any():
         raise ValueError(f"{self._column(int(per_col.argmin()))} has {int(per_col.min())} observed entries; each column needs at least 2 "
                          f"(drop it, or fill it, before fitting)")
-    cont, disc, levels = self.schema_.layout
-    if not disc: return self._fit_numbers(Z)                                  # every column a number: the numeric path
+    cont, disc, levels, _ = self.schema_.model_layout                       # point masses: an indicator column each (`04_columns`)
+    if not disc: return self._fit_numbers(Z)                                  # every column a number, no point mass: the numeric path
     if self.orders != 1:
         raise ValueError(f"orders={self.orders} averages column orders of numeric tables; {self._column(disc[0])} is {self.schema_.columns[disc[0]].kind}")
     Z = Z[~np.isnan(Z).all(1)]
@@ -155,7 +155,7 @@ def _fit_table(self:_InContext, X):
     if not hasattr(model, 'read_context'):
         raise ValueError(f"a table with discrete columns is read by the wide model (model='auto' or 'wide'); model={self.model!r} reads numbers only")
     seed = int(check_random_state(self.random_state).randint(2 ** 31 - 1))
-    self.mixture_ = mixed_from_network(model, Z, cont, disc, levels, steps=self.refine, seed=seed)
+    self.mixture_ = mixed_from_network(model, self.schema_.expand(Z), cont, disc, levels, steps=self.refine, seed=seed)
     self.n_rows_ = len(Z)
     return self
 
@@ -168,9 +168,9 @@ def _conditional(self:_InContext, X)->Distribution:  # batch (1, n): `MixtureCon
         return mixture_conditional(self.mixture_, torch.tensor(X, device=self.mixture_.mean.device)[None])   # rows go where the mixture is
     validate_data(self, X, reset=False, skip_check_array=True)                # the feature names, as scikit-learn checks them
     if not isinstance(X, pd.DataFrame): X = pd.DataFrame(np.asarray(X, dtype=object), columns=self.schema_.names).infer_objects()
-    Z = torch.tensor(self.schema_.encode(X))[None]                            # (1, n, D) the columns as they were read
-    if isinstance(self.mixture_, MixedMixture): return MixedConditional(self.mixture_, Z)
-    return mixture_conditional(self.mixture_, Z.to(self.mixture_.mean.device))
+    Z = self.schema_.encode(X)                                                # (n, D) the columns as they were read
+    if isinstance(self.mixture_, MixedMixture): return MixedConditional(self.mixture_, torch.tensor(self.schema_.expand(Z))[None])
+    return mixture_conditional(self.mixture_, torch.tensor(Z, device=self.mixture_.mean.device)[None])
 
 # %% ../../nbs/tabular/00_estimators.ipynb #acb88777
 class InContextDensity(DensityMixin, _InContext):
@@ -200,7 +200,8 @@ class InContextDensity(DensityMixin, _InContext):
         with seeded(int(check_random_state(random_state).randint(2 ** 31 - 1))):
             rows = self.mixture_.sample((n_samples,))[:, 0].double().cpu().numpy()
         schema = getattr(self, 'schema_', None)
-        return rows if schema is None else schema.decode(rows)
+        if schema is None: return rows
+        return schema.decode(schema.collapse(rows) if isinstance(self.mixture_, MixedMixture) else rows)
 
 # %% ../../nbs/tabular/00_estimators.ipynb #64520d10
 class RowConditionals(Distribution):
@@ -211,24 +212,39 @@ class RowConditionals(Distribution):
                  schema=None,       # the `Schema` the table was read with (None: a table of numbers)
                  index=None,        # the rows' index, for DataFrames given back
                 ):
-        self.c, self.schema, self.index = c, schema, index
-        super().__init__(c.batch_shape[1:], c.event_shape, validate_args=False)
+        self.c, self.schema, self.index, self.mixed = c, schema, index, isinstance(c, MixedConditional)
+        super().__init__(c.batch_shape[1:], torch.Size([len(schema.columns)]) if self.mixed else c.event_shape, validate_args=False)
 
-    def _rows(self, x)->Tensor: return torch.as_tensor(self.schema.encode(x) if isinstance(x, pd.DataFrame) else x, device=self.c.rows.device)
+    def _rows(self, x)->Tensor:  # a DataFrame, or (..., n, D) table numbers -> (..., n, D') the model's numbers
+        if isinstance(x, pd.DataFrame): x = self.schema.encode(x)
+        if not self.mixed: return torch.as_tensor(x, device=self.c.rows.device)
+        x = np.asarray(x, dtype=float)
+        return torch.as_tensor(self.schema.expand(x.reshape(-1, x.shape[-1])).reshape(*x.shape[:-1], -1))
+
+    def _table(self, z:Tensor)->Tensor:  # (..., n, D') the model's numbers -> (..., n, D) the table's
+        if not self.mixed: return z
+        z = z.double().cpu().numpy()
+        return torch.as_tensor(self.schema.collapse(z.reshape(-1, z.shape[-1])).reshape(*z.shape[:-1], -1))
 
     def log_prob(self, x)->Tensor:  # (..., n, D) numbers, or a DataFrame of the table's columns -> (..., n)
-        "Log density (times mass, for discrete entries) of each row's missing entries in x given its observed ones (0 for a complete row)."
+        "Log density (times mass, for discrete entries and point masses) of each row's missing entries in x given its observed ones (0 for a complete row)."
         return self.c.log_prob(self._rows(x).unsqueeze(-3)).squeeze(-2)
 
     def sample(self, sample_shape=torch.Size()):  # (*sample_shape, n, D); for a table read by kind and an int m: m DataFrames
         "Multiple imputations: every row with its missing entries drawn and its observed ones kept."
         if self.schema is not None and isinstance(sample_shape, int):
-            return [self.schema.decode(d, self.index) for d in self.c.sample((sample_shape,)).squeeze(-3).double().cpu().numpy()]
-        return self.c.sample(sample_shape).squeeze(-3)
+            return [self.schema.decode(d, self.index) for d in self.sample((sample_shape,)).double().cpu().numpy()]
+        return self._table(self.c.sample(sample_shape).squeeze(-3))
 
     @property
     def mean(self)->Tensor:  # (n, D) the point imputation: conditional means; for a discrete column, its most probable level
-        return (self.c.point if isinstance(self.c, MixedConditional) else self.c.mean)[0]
+        if not self.mixed: return self.c.mean[0]
+        pt, D = self.c.point[0].clone(), len(self.schema.columns)
+        for i, j in enumerate(self.schema.model_layout[3]):                  # a column with point masses: its exact conditional mean
+            miss, masses = torch.isnan(self.c.rows[0, :, D + i]), self.schema.columns[j].masses
+            pt[:, j] = torch.where(miss, self.c.mass_mean(j, D + i, masses)[0].to(pt.dtype), pt[:, j])
+            pt[:, D + i] = torch.where(miss, float(len(masses)), pt[:, D + i])   # read as a value, not a mass
+        return self._table(pt)
     @property
     def variance(self)->Tensor: return self.c.variance[0]    # (n, D), 0 on observed entries (tables of numbers)
     def cdf(self, x)->Tensor: return self.c.cdf(torch.as_tensor(x, device=self.c.rows.device)[None])[0]   # (n, D) per missing entry, NaN on observed ones
