@@ -73,9 +73,10 @@ def _guess(s:pd.Series, obs:pd.Series, name)->str:
 
 # %% ../nbs/04_columns.ipynb #c91a48dd
 def _masses(v:np.ndarray)->tuple:  # (n_obs,) observed values of a numeric column
-    "Values held by at least MASS_SHARE of the observed entries and at least MASS_MIN of them."
+    "Its smallest value, its largest and 0, each where it holds at least MASS_SHARE of the observed entries and at least MASS_MIN of them."
     u, c = np.unique(v, return_counts=True)
-    return tuple(float(x) for x in u[(c >= MASS_MIN) & (c >= MASS_SHARE * len(v))])
+    edge = (u == u[0]) | (u == u[-1]) | (u == 0)                              # bounds (censoring, floors) and zeros, not rounded values
+    return tuple(float(x) for x in u[edge & (c >= MASS_MIN) & (c >= MASS_SHARE * len(v))])
 
 def infer_column(s:pd.Series,        # one column, NaN / None / pd.NA where an entry is missing
                  kind:str|None=None, # force this kind (one of KINDS); None: the inference rule
