@@ -17,7 +17,7 @@ from ..core import seeded
 from ..distributions import log_prob_points
 
 # %% auto #0
-__all__ = ['wasserstein', 'mmd2', 'energy_distance', 'kl_mc', 'nll_gap', 'hdr_coverage', 'calibration_error']
+__all__ = ['wasserstein', 'mmd2', 'energy_distance', 'kl_mc', 'nll_gap', 'hdr_coverage', 'calibration_error', 'level_scores']
 
 # %% ../../nbs/scoring/00_metrics.ipynb #91aa3e87
 def _np(x)->np.ndarray:
@@ -115,3 +115,20 @@ def calibration_error(coverage:Tensor,           # (B, L) from `hdr_coverage`
                      )->Tensor:                  # (B,)
     "Mean absolute deviation of HDR coverage from the nominal levels."
     return (coverage - torch.as_tensor(levels, dtype=coverage.dtype)).abs().mean(-1)
+
+# %% ../../nbs/scoring/00_metrics.ipynb #75a9c5f2
+def level_scores(proba,        # (n, L) predicted probabilities of each entry's levels (rows sum to 1)
+                 truth,        # (n,) the true levels' codes 0..L-1
+                 bins:int=15,  # equal-width bins of confidence for the calibration error
+                )->dict:       # logloss, accuracy, brier, ece
+    "Log-loss, accuracy, Brier score and expected calibration error of predicted level probabilities."
+    p, y = np.asarray(proba, dtype=float), np.asarray(truth)
+    if p.ndim != 2 or y.shape != (len(p),): raise ValueError(f"proba must be (n, L) and truth (n,), got {p.shape} and {y.shape}")
+    if len(p) == 0: raise ValueError("no entries to score")
+    if not (np.issubdtype(y.dtype, np.integer) and y.min() >= 0 and y.max() < p.shape[1]): raise ValueError(f"truth must be codes 0..{p.shape[1] - 1}")
+    n = np.arange(len(y))
+    conf, hit = p.max(1), p.argmax(1) == y
+    which = np.minimum((conf * bins).astype(int), bins - 1)
+    ece = sum(abs(conf[which == b].mean() - hit[which == b].mean()) * (which == b).mean() for b in range(bins) if (which == b).any())
+    return dict(logloss=float(-np.log(np.clip(p[n, y], 1e-15, None)).mean()), accuracy=float(hit.mean()),
+                brier=float(((p - np.eye(p.shape[1])[y]) ** 2).sum(1).mean()), ece=float(ece))
