@@ -92,7 +92,8 @@ def infer_column(s:pd.Series,        # one column, NaN / None / pd.NA where an e
     numeric = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         kinds = sorted({type(v).__name__ for v in obs})
-        if kinds != ['str']: raise ValueError(f"column {name!r} mixes types ({', '.join(kinds)}): make it one type, e.g. df[{name!r}].astype(str)")
+        if len(kinds) > 1: raise ValueError(f"column {name!r} mixes types ({', '.join(kinds)}): make it one type, e.g. df[{name!r}].astype(str)")
+        if kinds != ['str']: raise ValueError(f"column {name!r} holds {kinds[0]} values, which the model cannot read: make them text or numbers")
     if numeric and not np.isfinite(obs.to_numpy(dtype=float)).all():
         raise ValueError(f"column {name!r} has an infinite entry: use NaN for a missing entry, or a finite value")
     k = _guess(s, obs, name) if kind is None else kind
@@ -126,7 +127,7 @@ def encode_column(c:Column, s:pd.Series)->np.ndarray:  # (n,) float64: values, o
         new = pd.unique(s[unseen].astype(object))[:3]
         k = int(unseen.sum())
         warnings.warn(f"column {c.name!r}: {k} {'entry holds a level' if k == 1 else 'entries hold levels'} not seen when it was read "
-                      f"({', '.join(map(repr, new))}{', ...' if len(pd.unique(s[unseen].astype(object))) > 3 else ''}): they are read as missing", stacklevel=2)
+                      f"({', '.join(map(repr, new))}{', ...' if len(pd.unique(s[unseen].astype(object))) > 3 else ''}): {'it is' if k == 1 else 'they are'} read as missing", stacklevel=2)
     codes[codes < 0] = np.nan
     return codes
 

@@ -141,6 +141,7 @@ def _fit_table(self:_InContext, X):
     validate_data(self, X, reset=True, skip_check_array=True)                 # n_features_in_ and feature_names_in_
     self.schema_ = read_schema(X, self.types, self.categorical)
     Z = self.schema_.encode(X)                                                # (n, D) numbers, codes for discrete columns
+    if (~np.isnan(Z).all(1)).sum() < 2: raise ValueError(f"{type(self).__name__} needs at least 2 rows with an observed entry, got n_samples={len(Z)}")
     per_col = (~np.isnan(Z)).sum(0)
     if (per_col < 2).any():
         raise ValueError(f"{self._column(int(per_col.argmin()))} has {int(per_col.min())} observed entries; each column needs at least 2 "
@@ -150,7 +151,6 @@ def _fit_table(self:_InContext, X):
     if self.orders != 1:
         raise ValueError(f"orders={self.orders} averages column orders of numeric tables; {self._column(disc[0])} is {self.schema_.columns[disc[0]].kind}")
     Z = Z[~np.isnan(Z).all(1)]
-    if len(Z) < 2: raise ValueError(f"{type(self).__name__} needs at least 2 rows with an observed entry, got n_samples={len(Z)}")
     model = resolve_model('wide' if isinstance(self.model, str) and self.model == 'auto' else self.model, 'cpu')
     if not hasattr(model, 'read_context'):
         raise ValueError(f"a table with discrete columns is read by the wide model (model='auto' or 'wide'); model={self.model!r} reads numbers only")
