@@ -22,7 +22,8 @@ from .imputation import _pairwise_mean
 
 # %% auto #0
 __all__ = ['MIXED_METHODS', 'mixed_instance', 'MixedImputation', 'impute_mixed_ours', 'impute_mixed_mean_mode',
-           'impute_mixed_sklearn', 'impute_mixed_em', 'mixed_scores', 'run_mixed_instance', 'run_mixed']
+           'impute_mixed_sklearn', 'impute_mixed_em', 'impute_mixed_miceforest', 'impute_mixed_gcimpute',
+           'impute_mixed_mice', 'mixed_scores', 'run_mixed_instance', 'run_mixed']
 
 # %% ../../nbs/tabular/06_mixed_imputation.ipynb #8ed13c8d
 def mixed_instance(name:str,          # a table of MIXED_TABLES
@@ -129,9 +130,71 @@ def impute_mixed_em(holes:pd.DataFrame, seed:int=0, n_draws:int=20)->MixedImputa
     return MixedImputation(schema.decode(rc.mean.numpy(), holes.index), proba, rc.sample(n_draws), lambda x: rc.log_prob(x).double().numpy(),
                            time.perf_counter() - t)
 
-MIXED_METHODS = {'in-context (ours)': impute_mixed_ours, 'mixed mixture, EM (K by BIC)': impute_mixed_em,
-                 'MissForest (one-hot)': lambda h, seed=0: impute_mixed_sklearn(h, seed, 'missforest'),
-                 'KNN (one-hot)': lambda h, seed=0: impute_mixed_sklearn(h, seed, 'knn'), 'mean / mode': impute_mixed_mean_mode}
+# %% ../../nbs/tabular/06_mixed_imputation.ipynb #1b623cd9
+def _to_numbers(schema:Schema, frame:pd.DataFrame)->np.ndarray:  # a completed frame (any dtypes, same columns) -> (n, D) numbers
+    "A filled frame from another library in the schema's numbers: levels as codes."
+    return np.column_stack([pd.Index(list(c.levels), dtype=object).get_indexer(frame[c.name].astype(object)).astype(float) if c.discrete
+                            else frame[c.name].to_numpy(dtype=float) for c in schema.columns])
+
+def _from_draws(schema:Schema, holes:pd.DataFrame, D:np.ndarray, t:float)->MixedImputation:  # D (m, n, D) numbers of m filled tables
+    "Draws of filled tables as a `MixedImputation`: numbers by their mean, levels by their most frequent draw, probabilities by frequencies."
+    Z, point, proba = schema.encode(holes), D.mean(0), {}
+    for j, c in enumerate(schema.columns):
+        if not c.discrete: continue
+        L = len(c.levels)
+        counts = np.stack([(D[:, :, j] == l).sum(0) for l in range(L)], 1)   # (n, L)
+        proba[c.name] = (counts + 1 / L) / (len(D) + 1)                      # one pseudo-draw spread over the levels: no probability 0
+        point[:, j] = counts.argmax(1)
+    point = np.where(np.isnan(Z), point, Z)
+    return MixedImputation(schema.decode(point, holes.index), proba, [schema.decode(np.where(np.isnan(Z), d, Z), holes.index) for d in D],
+                           seconds=time.perf_counter() - t)
+
+# %% ../../nbs/tabular/06_mixed_imputation.ipynb #6eceffd1
+def impute_mixed_miceforest(holes:pd.DataFrame, seed:int=0, n_draws:int=5)->MixedImputation:
+    "LightGBM MICE (`miceforest`) with its native categoricals: its datasets as draws."
+    import miceforest as mf
+    t, schema = time.perf_counter(), read_schema(holes)
+    frame = pd.DataFrame({c.name: (holes[c.name].astype(object).astype(pd.CategoricalDtype([*c.levels])) if c.discrete
+                                   else holes[c.name].astype(float)) for c in schema.columns})
+    frame.columns = [f'c{j}' for j in range(frame.shape[1])]                  # names it accepts
+    kern = mf.ImputationKernel(frame, num_datasets=n_draws, random_state=seed)
+    kern.mice(3)
+    done = [kern.complete_data(i).set_axis(schema.names, axis=1) for i in range(n_draws)]
+    return _from_draws(schema, holes, np.stack([_to_numbers(schema, d) for d in done]), t)
+
+def impute_mixed_gcimpute(holes:pd.DataFrame, seed:int=0, n_draws:int=20)->MixedImputation:
+    "The Gaussian-copula imputer (`gcimpute`) on the table's numbers, levels as ordinal codes (its own model of few-valued columns)."
+    import contextlib, io
+    from gcimpute.gaussian_copula import GaussianCopula
+    t, schema = time.perf_counter(), read_schema(holes)
+    Z = schema.encode(holes)
+    if not hasattr(np, 'round_'): np.round_ = np.round                          # gcimpute 0.0.4's ordinal model calls np.round_, gone in NumPy 2
+    with contextlib.redirect_stdout(io.StringIO()):
+        gc = GaussianCopula(random_state=seed)
+        gc.fit(Z)
+        D = np.moveaxis(gc.sample_imputation(Z, num=n_draws), -1, 0)           # (m, n, D)
+    for j, c in enumerate(schema.columns):
+        if c.discrete: D[:, :, j] = np.clip(np.round(D[:, :, j]), 0, len(c.levels) - 1)
+    return _from_draws(schema, holes, D, t)
+
+def impute_mixed_mice(holes:pd.DataFrame, seed:int=0, n_draws:int=20)->MixedImputation:
+    "MICE for the numbers (`IterativeImputer`, posterior draws; the one-hot levels as predictors), the most frequent level for the levels."
+    from sklearn.experimental import enable_iterative_imputer  # noqa: F401
+    from sklearn.impute import IterativeImputer
+    t, schema = time.perf_counter(), read_schema(holes)
+    F, blocks = _design(schema, holes)
+    mode = _observed_frequencies(schema, holes)
+    for name, (a, L) in blocks.items(): F[:, a:a + L] = np.where(np.isnan(F[:, a:a + L]), mode[name], F[:, a:a + L])   # levels: by frequency
+    draws = [_from_design(schema, holes, IterativeImputer(sample_posterior=True, random_state=seed * 1000 + i).fit_transform(F), blocks)[0]
+             for i in range(n_draws)]
+    point, _ = _from_design(schema, holes, IterativeImputer(random_state=seed).fit_transform(F), blocks)
+    return MixedImputation(point, mode, draws, seconds=time.perf_counter() - t)
+
+# %% ../../nbs/tabular/06_mixed_imputation.ipynb #7cc8c38f
+MIXED_METHODS = {'in-context (ours)': impute_mixed_ours, 'mixed mixture, EM (K by BIC)': impute_mixed_em, 'miceforest': impute_mixed_miceforest,
+                 'MissForest (one-hot)': lambda h, seed=0: impute_mixed_sklearn(h, seed, 'missforest'), 'gcimpute': impute_mixed_gcimpute,
+                 'MICE, most frequent level': impute_mixed_mice, 'KNN (one-hot)': lambda h, seed=0: impute_mixed_sklearn(h, seed, 'knn'),
+                 'mean / mode': impute_mixed_mean_mode}
 
 # %% ../../nbs/tabular/06_mixed_imputation.ipynb #9cde2c04
 def mixed_scores(imp:MixedImputation, inst:dict)->dict:
