@@ -23,7 +23,7 @@ from .imputation import _pairwise_mean
 # %% auto #0
 __all__ = ['MIXED_METHODS', 'mixed_instance', 'MixedImputation', 'impute_mixed_ours', 'impute_mixed_mean_mode',
            'impute_mixed_sklearn', 'impute_mixed_em', 'impute_mixed_miceforest', 'impute_mixed_gcimpute',
-           'impute_mixed_mice', 'mixed_scores', 'run_mixed_instance', 'run_mixed']
+           'impute_mixed_mice', 'impute_mixed_utrees', 'mixed_scores', 'run_mixed_instance', 'run_mixed']
 
 # %% ../../nbs/tabular/06_mixed_imputation.ipynb #8ed13c8d
 def mixed_instance(name:str,          # a table of MIXED_TABLES
@@ -190,11 +190,37 @@ def impute_mixed_mice(holes:pd.DataFrame, seed:int=0, n_draws:int=20)->MixedImpu
     point, _ = _from_design(schema, holes, IterativeImputer(random_state=seed).fit_transform(F), blocks)
     return MixedImputation(point, mode, draws, seconds=time.perf_counter() - t)
 
+# %% ../../nbs/tabular/06_mixed_imputation.ipynb #8bdfd594
+_UTREES_MIXED = ("import sys, json, numpy as np; from utrees import UnmaskingTrees; d = sys.argv[1]; x = np.load(d + '/x.npy'); "
+                 "q = json.load(open(d + '/q.json')); "
+                 "u = UnmaskingTrees(random_state=int(sys.argv[2])).fit(x, quantize_cols=q); "
+                 "np.save(d + '/draws.npy', u.impute(n_impute=int(sys.argv[3]), X=x))")
+
+def impute_mixed_utrees(holes:pd.DataFrame, seed:int=0, n_draws:int=20,
+                        python:str|None=None,   # the Python of utrees' venv (None: $ICDE_UTREES_PYTHON or `UTREES_PYTHON`)
+                       )->MixedImputation:
+    "Unmasking Trees (utrees 0.3, in its own venv) told which columns are continuous, integer or categorical: its imputations as draws."
+    import json, os, subprocess, tempfile
+    from pathlib import Path
+    from icde_nb.tabular.imputation import UTREES_PYTHON
+    py = Path(python or os.environ.get('ICDE_UTREES_PYTHON', UTREES_PYTHON))
+    if not py.is_file(): raise FileNotFoundError(f"Unmasking Trees runs in its own venv: create it with `bash tools/utrees_venv.sh` (no {py})")
+    t, schema = time.perf_counter(), read_schema(holes)
+    with tempfile.TemporaryDirectory() as d:
+        np.save(f'{d}/x.npy', schema.encode(holes))
+        kinds = ['categorical' if c.discrete else 'integer' if c.kind == 'integer' else 'continuous' for c in schema.columns]
+        Path(f'{d}/q.json').write_text(json.dumps(kinds))                      # how it reads each column
+        subprocess.run([str(py), '-c', _UTREES_MIXED, d, str(seed), str(n_draws)], check=True, capture_output=True)
+        D = np.load(f'{d}/draws.npy')                                           # (n_draws, n, D)
+    for j, c in enumerate(schema.columns):
+        if c.discrete: D[:, :, j] = np.clip(np.round(D[:, :, j]), 0, len(c.levels) - 1)
+    return _from_draws(schema, holes, D, t)
+
 # %% ../../nbs/tabular/06_mixed_imputation.ipynb #7cc8c38f
 MIXED_METHODS = {'in-context (ours)': impute_mixed_ours, 'mixed mixture, EM (K by BIC)': impute_mixed_em, 'miceforest': impute_mixed_miceforest,
                  'MissForest (one-hot)': lambda h, seed=0: impute_mixed_sklearn(h, seed, 'missforest'), 'gcimpute': impute_mixed_gcimpute,
                  'MICE, most frequent level': impute_mixed_mice, 'KNN (one-hot)': lambda h, seed=0: impute_mixed_sklearn(h, seed, 'knn'),
-                 'mean / mode': impute_mixed_mean_mode}
+                 'Unmasking Trees': impute_mixed_utrees, 'mean / mode': impute_mixed_mean_mode}
 
 # %% ../../nbs/tabular/06_mixed_imputation.ipynb #9cde2c04
 def mixed_scores(imp:MixedImputation, inst:dict)->dict:
