@@ -15,8 +15,8 @@ from fastcore.basics import patch
 from .factor import factor_mixture, factor_posterior, FactorConditional, factor_em_step
 
 # %% auto #0
-__all__ = ['discrete_loglik', 'MixedMixture', 'MixedConditional', 'mixed_em_step', 'init_mixed', 'mixed_fits', 'fit_mixed',
-           'mixed_from_network']
+__all__ = ['discrete_loglik', 'MixedMixture', 'MixedConditional', 'level_logits', 'mixed_em_step', 'init_mixed', 'mixed_fits',
+           'fit_mixed', 'mixed_from_network']
 
 # %% ../../nbs/density/09_mixed.ipynb #f787b1e2
 def discrete_loglik(logits:Tensor, # (B, K, Dd, L) log probability of each level of each discrete column per component (-inf: no such level)
@@ -169,6 +169,19 @@ def sample(self:MixedConditional, sample_shape=torch.Size())->Tensor:  # (*sampl
     return torch.where(self.observed, self.rows.double(), out).to(self.rows.dtype)
 
 # %% ../../nbs/density/09_mixed.ipynb #af1ec9e4
+def level_logits(h:Tensor,      # (B, N, K) each row's responsibilities
+                 codes:Tensor,  # (B, N, Dd) level codes, NaN where missing
+                 n_levels:Tensor, # (Dd,) levels of each discrete column
+                 L:int,         # length of the levels' axis (at least the most levels)
+                 alpha:float=1.0, # Dirichlet pseudo-counts per column and component, spread evenly over its levels
+                )->Tensor:      # (B, K, Dd, L) log probabilities, -inf beyond a column's levels
+    "Each component's categoricals: the expected counts of the levels among the rows it is responsible for, plus the pseudo-counts."
+    o = ~torch.isnan(codes)
+    onehot = torch.nn.functional.one_hot(torch.where(o, codes, 0).long(), L).double() * o[..., None]   # (B, N, Dd, L)
+    valid = torch.arange(L) < n_levels[:, None]                                # (Dd, L)
+    counts = torch.einsum('bnk,bnjl->bkjl', h.double(), onehot) + alpha * valid / n_levels[:, None]
+    return torch.where(valid, counts.clamp_min(1e-300).log(), -torch.inf)
+
 def mixed_em_step(mix:MixedMixture,    # the current mixture, batch (B,)
                   rows:Tensor,         # (B, N, D) rows in the model's numbers, NaN where missing
                   n_levels:Tensor,     # (Dd,) levels of each discrete column
@@ -192,11 +205,7 @@ def mixed_em_step(mix:MixedMixture,    # the current mixture, batch (B,)
     nk = h.sum(1)                                                               # (B, K) from every row with an observed entry
     if strength and prior is not None: nk = nk + strength * prior[0] / prior[0].sum(-1, keepdim=True)   # the prior's pseudo-rows
     pi = nk / nk.sum(-1, keepdim=True).clamp_min(1e-12)
-    o = ~torch.isnan(xd)
-    onehot = torch.nn.functional.one_hot(torch.where(o, xd, 0).long(), L).double() * o[..., None]   # (B, N, Dd, L)
-    valid = torch.arange(L) < n_levels[:, None]                                # (Dd, L)
-    counts = torch.einsum('bnk,bnjl->bkjl', h, onehot) + alpha * valid / n_levels[:, None]
-    logits = torch.where(valid, counts.clamp_min(1e-300).log(), -torch.inf)
+    logits = level_logits(h, xd, n_levels, L, alpha)
     new = MixedMixture(pi.clamp_min(1e-30).log(), mu, W, psi, logits, mix.continuous, mix.discrete)
     return new, ll
 
@@ -232,10 +241,8 @@ def init_mixed(x:Tensor, continuous, discrete, n_levels:Tensor, k:int, rank:int,
         S = torch.einsum('kn,knd,kne->kde', h.T, d, d) / nk[:, None, None] + 1e-6 * torch.eye(len(cont), dtype=x.dtype)
         W, psi = _factors_from_moments(mu, S, rank, floor)
     else: mu, W, psi = (torch.zeros(k, 0, dtype=x.dtype), torch.zeros(k, 0, 1, dtype=x.dtype), torch.zeros(k, 0, dtype=x.dtype))
-    valid = torch.arange(L) < n_levels[:, None]
-    counts = torch.einsum('nk,njl->kjl', h, oh) + alpha * valid / n_levels[:, None]
-    logits = torch.where(valid, counts.clamp_min(1e-300).log(), -torch.inf)
-    return MixedMixture((nk / nk.sum()).log()[None], mu[None], W[None], psi[None], logits[None], cont, disc)
+    logits = level_logits(h[None], xd[None], n_levels, L, alpha)               # (1, k, Dd, L)
+    return MixedMixture((nk / nk.sum()).log()[None], mu[None], W[None], psi[None], logits, cont, disc)
 
 # %% ../../nbs/density/09_mixed.ipynb #44e8fe76
 def mixed_fits(x,                  # (N, D) a table in the model's numbers (codes for discrete columns), NaN where missing
@@ -307,12 +314,8 @@ def mixed_from_network(model,               # a `WideMFA`: the network reads the
     ind, _ = _indicators(x[:, disc], nl, model.config.max_dim - Dc)
     p, z, m, s = model.read_context(torch.cat([x[:, cont], ind], 1)[None].float(), seed=seed)   # normalised units
     h = FactorConditional(factor_mixture(*p), z).log_weights.exp().double()    # (1, N, K) responsibilities from every entry read
-    o = ~torch.isnan(x[:, disc])
-    valid = torch.arange(L) < nl[:, None]                                      # (Dd, L)
-    onehot = torch.nn.functional.one_hot(torch.where(o, x[:, disc], 0).long(), L).double() * o[..., None]
-    counts = torch.einsum('bnk,njl->bkjl', h, onehot) + alpha * valid / nl[:, None]
     prior = (p[0].exp().double(), p[1][..., :Dc].double(), p[2][..., :Dc, :].double(), p[3][..., :Dc].double())   # continuous marginal
-    mix = MixedMixture(p[0].double(), *prior[1:], torch.where(valid, counts.log(), -torch.inf), range(Dc), range(Dc, Dc + len(disc)))
+    mix = MixedMixture(p[0].double(), *prior[1:], level_logits(h, x[None, :, disc], nl, L, alpha), range(Dc), range(Dc, Dc + len(disc)))
     local = torch.cat([z[..., :Dc].double(), x[None, :, disc]], -1)            # (1, N, Dc + Dd): continuous first
     for _ in range(steps): mix, _ = mixed_em_step(mix, local, nl, alpha, model.config.min_noise, prior, strength)
     m, s = m[0, 0, :Dc].double(), s[0, 0, :Dc].double()                        # back to raw units
