@@ -222,11 +222,47 @@ MIXED_METHODS = {'in-context (ours)': impute_mixed_ours, 'mixed mixture, EM (K b
                  'MICE, most frequent level': impute_mixed_mice, 'KNN (one-hot)': lambda h, seed=0: impute_mixed_sklearn(h, seed, 'knn'),
                  'Unmasking Trees': impute_mixed_utrees, 'mean / mode': impute_mixed_mean_mode}
 
+# %% ../../nbs/tabular/06_mixed_imputation.ipynb #5c1d7e02
+def _rows_design(frame:pd.DataFrame, inst:dict)->tuple:  # a filled table -> (n, P) numbers, (n, P) True on the hidden entries' coordinates
+    "A filled table as one vector per row: numbers in units of their column's spread, levels one-hot over √2 (two levels at distance 1)."
+    df, hidden, schema = inst['df'], inst['hidden'], inst['schema']
+    cols, masks = [], []
+    for j, c in enumerate(schema.columns):
+        if c.discrete:
+            codes = pd.Index(list(c.levels), dtype=object).get_indexer(frame[c.name].astype(object))
+            cols.append(np.eye(len(c.levels))[codes.clip(0)] / np.sqrt(2)); masks.append(np.repeat(hidden[:, j:j + 1], len(c.levels), 1))
+        else:
+            cols.append(frame[c.name].astype(float).to_numpy()[:, None] / max(float(df[c.name].astype(float).std()), 1e-12)); masks.append(hidden[:, j:j + 1])
+    return np.nan_to_num(np.concatenate(cols, 1)), np.concatenate(masks, 1)
+
+def _energy(draws:np.ndarray, truth:np.ndarray, mask:np.ndarray)->float|None:  # (m, n, P), (n, P), (n, P) -> mean over rows with a hidden coordinate
+    "The energy score E||Y - x|| - E||Y - Y'||/2 over each row's hidden coordinates, averaged over the rows that have some."
+    rows = mask.any(1)
+    if not rows.any(): return None
+    d, x = np.where(mask, draws, 0.)[:, rows], np.where(mask, truth, 0.)[rows]
+    es = np.sqrt(((d - x) ** 2).sum(-1)).mean(0)
+    pair = np.sqrt(((d[:, None] - d[None]) ** 2).sum(-1)).mean((0, 1)) if len(d) > 1 else 0.
+    return float((es - 0.5 * pair).mean())
+
+def _numeric_nll(imp:MixedImputation, inst:dict)->float|None:
+    "NLL per hidden number given the observed entries, hidden levels summed out; in units of each column's spread (none for an entry at a point mass)."
+    df, hidden, schema = inst['df'], inst['hidden'], inst['schema']
+    num = [j for j, c in enumerate(schema.columns) if not c.discrete and hidden[:, j].any()]
+    if imp.log_prob is None or not num: return None
+    frame, jac = inst['holes'].copy(), 0.
+    for j in num:
+        c, h = schema.columns[j], hidden[:, j]
+        frame[c.name] = inst['holes'][c.name].mask(h, df[c.name])           # the hidden numbers put back; hidden levels stay missing
+        v = df[c.name].astype(float).to_numpy()[h]
+        jac += np.log(max(float(df[c.name].astype(float).std()), 1e-12)) * (~np.isin(v, list(c.masses))).sum()
+    return float(-(imp.log_prob(frame).sum() + jac) / hidden[:, num].sum())
+
+
 # %% ../../nbs/tabular/06_mixed_imputation.ipynb #9cde2c04
 def mixed_scores(imp:MixedImputation, inst:dict)->dict:
-    "Numeric hidden entries (standardised by the column's spread): RMSE, CRPS and 90% coverage; discrete ones: `level_scores`; seconds."
+    "Numbers (in units of each column's spread): NLL, energy score, CRPS, 90% coverage, RMSE; levels: `level_scores`; both: the joint energy score; seconds."
     df, hidden, schema = inst['df'], inst['hidden'], inst['schema']
-    out, sq, crps, cov = dict(seconds=imp.seconds), [], [], []
+    out, sq, crps, cov = dict(seconds=imp.seconds, nll=_numeric_nll(imp, inst)), [], [], []
     for j, c in enumerate(schema.columns):
         h = hidden[:, j]
         if c.discrete or not h.any(): continue
@@ -247,7 +283,12 @@ def mixed_scores(imp:MixedImputation, inst:dict)->dict:
         L = max(a.shape[1] for a in p)                                          # columns of different levels, pooled
         pooled = np.concatenate([np.pad(a, ((0, 0), (0, L - a.shape[1]))) for a in p])
         out |= level_scores(pooled, np.concatenate(y))
+    truth, mask = _rows_design(df, inst)
+    draws = np.stack([_rows_design(d, inst)[0] for d in (imp.draws or [imp.point])])
+    numbers = np.concatenate([np.zeros(len(c.levels), bool) if c.discrete else np.ones(1, bool) for c in schema.columns])
+    out |= dict(energy=_energy(draws, truth, mask & numbers), joint_energy=_energy(draws, truth, mask))
     return out
+
 
 # %% ../../nbs/tabular/06_mixed_imputation.ipynb #adccddfa
 def run_mixed_instance(job:tuple)->dict:
