@@ -14,12 +14,13 @@ from fastcore.basics import patch
 from .core import Table
 
 # %% auto #0
-__all__ = ['KINDS', 'MAX_LEVELS', 'MASS_SHARE', 'MASS_MIN', 'Column', 'infer_column', 'encode_column', 'decode_column',
-           'as_frame', 'Schema', 'read_schema']
+__all__ = ['KINDS', 'MAX_LEVELS', 'MAX_ORDINAL', 'MASS_SHARE', 'MASS_MIN', 'Column', 'infer_column', 'encode_column',
+           'decode_column', 'as_frame', 'Schema', 'read_schema']
 
 # %% ../nbs/04_columns.ipynb #bcf2974f
 KINDS = ('continuous', 'integer', 'binary', 'ordinal', 'categorical', 'constant')
 MAX_LEVELS = 100    # a text column with more distinct values is refused unless typed by hand (an identifier, or free text?)
+MAX_ORDINAL = 10    # a numeric column with at most this many distinct values, each seen 3 times on average, is read as ordinal
 MASS_SHARE = 0.05   # a value held by at least this share of a numeric column's observed entries is a point mass ...
 MASS_MIN = 5        # ... and by at least this many entries
 
@@ -64,6 +65,7 @@ def _guess(s:pd.Series, obs:pd.Series, name)->str:
     if isinstance(dt, pd.CategoricalDtype): return 'ordinal' if dt.ordered else 'binary' if n_levels == 2 else 'categorical'
     if pd.api.types.is_bool_dtype(dt) or n_levels == 2: return 'binary'
     if pd.api.types.is_numeric_dtype(dt):
+        if n_levels <= MAX_ORDINAL and len(obs) >= 3 * n_levels: return 'ordinal'   # a few values, each repeated: levels in order
         v = obs.to_numpy(dtype=float)
         return 'integer' if pd.api.types.is_integer_dtype(dt) or np.array_equal(v, np.round(v)) else 'continuous'
     if n_levels > MAX_LEVELS:

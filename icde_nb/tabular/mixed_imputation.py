@@ -230,7 +230,8 @@ def _rows_design(frame:pd.DataFrame, inst:dict)->tuple:  # a filled table -> (n,
     for j, c in enumerate(schema.columns):
         if c.discrete:
             codes = pd.Index(list(c.levels), dtype=object).get_indexer(frame[c.name].astype(object))
-            cols.append(np.eye(len(c.levels))[codes.clip(0)] / np.sqrt(2)); masks.append(np.repeat(hidden[:, j:j + 1], len(c.levels), 1))
+            L = len(c.levels)                                                   # a level the schema lacks (seen only among the hidden): no 1
+            cols.append(np.eye(L + 1)[np.where(codes < 0, L, codes)][:, :L] / np.sqrt(2)); masks.append(np.repeat(hidden[:, j:j + 1], len(c.levels), 1))
         else:
             cols.append(frame[c.name].astype(float).to_numpy()[:, None] / max(float(df[c.name].astype(float).std()), 1e-12)); masks.append(hidden[:, j:j + 1])
     return np.nan_to_num(np.concatenate(cols, 1)), np.concatenate(masks, 1)
@@ -278,8 +279,9 @@ def mixed_scores(imp:MixedImputation, inst:dict)->dict:
     for j, c in enumerate(schema.columns):
         h = hidden[:, j]
         if not c.discrete or not h.any(): continue
-        p.append(imp.proba[c.name][h]); y.append(pd.Index(list(c.levels), dtype=object).get_indexer(df[c.name][h].astype(object)))
-    if p:
+        code = pd.Index(list(c.levels), dtype=object).get_indexer(df[c.name][h].astype(object))
+        p.append(imp.proba[c.name][h][code >= 0]); y.append(code[code >= 0])   # a level only the hidden entries hold: no method can name it
+    if p and sum(map(len, y)):
         L = max(a.shape[1] for a in p)                                          # columns of different levels, pooled
         pooled = np.concatenate([np.pad(a, ((0, 0), (0, L - a.shape[1]))) for a in p])
         out |= level_scores(pooled, np.concatenate(y))
