@@ -16,7 +16,7 @@ from .estimators import InContextDensity
 
 # %% auto #0
 __all__ = ['TABLES', 'WIDE_TABLES', 'TableSource', 'sklearn_frame', 'rdataset', 'white_wine', 'needs_extra', 'load_table',
-           'heldout_loglik', 'incontext_fit', 'gmm_bic_fit', 'mfa_fit', 'shrunk_gaussian_fit', 'kde_cv_fit',
+           'heldout_loglik', 'incontext_fit', 'gmm_bic_fit', 'mfa_fit', 'shrunk_gaussian_fit', 'kde_cv', 'kde_cv_fit',
            'bayes_gmm_fit']
 
 # %% ../../nbs/tabular/01_tables.ipynb #f4e410fd
@@ -122,11 +122,15 @@ def gmm_bic_fit(tr, s): return _scorer(fit_em_bic(tr, seed=s, covariance_type='f
 def mfa_fit(tr, s): return _scorer(fit_mfa_light(torch.as_tensor(tr), seed=s))
 def shrunk_gaussian_fit(tr, s): return _scorer(fit_shrunk_gaussian_light(torch.as_tensor(tr), seed=s))
 
-def kde_cv_fit(tr, s):
-    "KernelDensity with its bandwidth chosen by 5-fold cross-validation over 16 values from 0.03 to 3."
+def kde_cv(tr:np.ndarray):
+    "KernelDensity with its bandwidth chosen by 5-fold cross-validation over 16 values from 0.03 to 3 (the fitted estimator)."
     from sklearn.model_selection import GridSearchCV
     from sklearn.neighbors import KernelDensity
-    kde = GridSearchCV(KernelDensity(), {'bandwidth': np.logspace(-1.5, 0.5, 16)}, cv=5).fit(tr).best_estimator_
+    return GridSearchCV(KernelDensity(), {'bandwidth': np.logspace(-1.5, 0.5, 16)}, cv=5).fit(tr).best_estimator_
+
+def kde_cv_fit(tr, s):
+    "`kde_cv` as a fit for `heldout_loglik`."
+    kde = kde_cv(tr)
     return lambda te: float(kde.score_samples(te).mean())
 
 def bayes_gmm_fit(tr, s):
