@@ -32,7 +32,7 @@ class Column:
     dtype: object             # the dtype the column is given back in
     levels: tuple = ()        # binary / ordinal / categorical / constant: the values in the order of their codes 0, 1, ...
     masses: tuple = ()        # continuous / integer: values held by far more entries than a density allows (point masses)
-    bounds: tuple = ()        # integer: the smallest and largest observed values (imputations are kept inside)
+    bounds: tuple = ()        # continuous / integer: the smallest and largest observed values (integers are kept inside; a continuous column at a bound that holds a point mass too)
 
     def __post_init__(self):
         if self.kind not in KINDS: raise ValueError(f"column {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
@@ -107,7 +107,7 @@ def infer_column(s:pd.Series,        # one column, NaN / None / pd.NA where an e
         raise ValueError(f"column {name!r} takes {n_levels} distinct values: it cannot be {k}")
     if k in ('continuous', 'integer'):
         v = obs.to_numpy(dtype=float)
-        return Column(name, k, s.dtype, masses=_masses(v), bounds=(float(v.min()), float(v.max())) if k == 'integer' else ())
+        return Column(name, k, s.dtype, masses=_masses(v), bounds=(float(v.min()), float(v.max())))
     levels = _levels(s, obs) if k != 'constant' else (obs.iloc[0],)
     return Column(name, k, s.dtype, levels=levels)
 
@@ -135,8 +135,10 @@ def encode_column(c:Column, s:pd.Series)->np.ndarray:  # (n,) float64: values, o
 
 # %% ../nbs/04_columns.ipynb #fda92c0f
 def decode_column(c:Column, z:np.ndarray, index=None)->pd.Series:  # z (n,): the model's numbers, NaN where missing
-    "The model's numbers given back in the column's dtype: integers rounded inside their bounds, codes as levels."
-    if c.kind == 'continuous': return pd.Series(z, index=index, name=c.name).astype(c.dtype)
+    "The model's numbers given back in the column's dtype: integers rounded inside their bounds, values beyond a floor or cap on it, codes as levels."
+    if c.kind == 'continuous':                                                  # a bound holding a point mass is a floor or a cap (censoring)
+        lo, hi = [b if b in c.masses else s * np.inf for b, s in zip(c.bounds or (np.nan, np.nan), (-1, 1))]
+        return pd.Series(np.clip(z, lo, hi), index=index, name=c.name).astype(c.dtype)
     missing = np.isnan(z)
     if c.kind == 'integer':
         v = np.clip(np.round(z), *c.bounds)
@@ -181,11 +183,23 @@ class Schema:
                              f"with {self.names[:8]}{' ...' if len(self.names) > 8 else ''}: give the same columns in the same order")
         return np.column_stack([encode_column(c, df[c.name]) for c in self.columns]) if len(df) else np.empty((0, len(self.columns)))
 
-    def decode(self, Z, index=None):  # Z (n, D) the model's numbers -> a DataFrame (or an array, as X came)
-        "The model's numbers given back as the table was: same columns, dtypes, and `index`."
+    def decode(self,
+               Z,            # (n, D) the model's numbers
+               index=None,   # the rows' index
+               given=None,   # the table these numbers fill (same shape): its observed entries are given back exactly as they were
+              ):             # a DataFrame (or an array, as X came)
+        "The model's numbers given back as the table was: same columns, dtypes, and `index`; the entries `given` observes untouched."
         Z = np.asarray(Z, dtype=float)
         if Z.ndim != 2 or Z.shape[1] != len(self.columns): raise ValueError(f"Z must be (n, {len(self.columns)}), got {Z.shape}")
         df = pd.DataFrame({c.name: decode_column(c, Z[:, j], index) for j, c in enumerate(self.columns)}, index=index)
+        if given is not None:                                                   # e.g. an integer beyond the bounds read at fit
+            g = as_frame(given)
+            for c in self.columns:
+                if g[c.name].dtype != df[c.name].dtype: continue                # a column given in another dtype: as decoded
+                keep = g[c.name].notna().to_numpy()
+                col = g[c.name].copy(); col.index = df.index
+                col[~keep] = df[c.name][~keep]
+                df[c.name] = col
         return df if self.frame else df.to_numpy()
 
 # %% ../nbs/04_columns.ipynb #9f3675f6

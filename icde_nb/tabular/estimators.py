@@ -211,8 +211,9 @@ class RowConditionals(Distribution):
                  c:Distribution,    # the conditionals of one episode's rows, batch (1, n) (`mixture_conditional` or `MixedConditional`)
                  schema=None,       # the `Schema` the table was read with (None: a table of numbers)
                  index=None,        # the rows' index, for DataFrames given back
+                 given=None,        # the table the rows came from: its observed entries are given back exactly (`Schema.decode`)
                 ):
-        self.c, self.schema, self.index, self.mixed = c, schema, index, isinstance(c, MixedConditional)
+        self.c, self.schema, self.index, self.given, self.mixed = c, schema, index, given, isinstance(c, MixedConditional)
         super().__init__(c.batch_shape[1:], torch.Size([len(schema.columns)]) if self.mixed else c.event_shape, validate_args=False)
 
     def _rows(self, x)->Tensor:  # a DataFrame, or (..., n, D) table numbers -> (..., n, D') the model's numbers
@@ -233,7 +234,7 @@ class RowConditionals(Distribution):
     def sample(self, sample_shape=torch.Size()):  # (*sample_shape, n, D); for a table read by kind and an int m: m DataFrames
         "Multiple imputations: every row with its missing entries drawn and its observed ones kept."
         if self.schema is not None and isinstance(sample_shape, int):
-            return [self.schema.decode(d, self.index) for d in self.sample((sample_shape,)).double().cpu().numpy()]
+            return [self.schema.decode(d, self.index, self.given) for d in self.sample((sample_shape,)).double().cpu().numpy()]
         return self._table(self.c.sample(sample_shape).squeeze(-3))
 
     @property
@@ -276,7 +277,7 @@ class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
 
     def conditional(self, X)->RowConditionals:
         "Each row's conditional of its missing entries given its observed ones: batch (n,), event (D,)."
-        return RowConditionals(self._conditional(X), getattr(self, 'schema_', None), _index(X))
+        return RowConditionals(self._conditional(X), getattr(self, 'schema_', None), _index(X), X)
 
     def transform(self, X):  # (n, D) array, or a DataFrame (same columns, index and dtypes) for a table read by kind
         "X with its missing entries filled: the conditional mean (most probable level), or one draw of the conditional if `sample_posterior`."
@@ -284,7 +285,7 @@ class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
         if not self.sample_posterior: v = c.mean
         else:
             with seeded(int(check_random_state(self.random_state).randint(2 ** 31 - 1))): v = c.sample()
-        return v.double().cpu().numpy() if c.schema is None else c.schema.decode(v.double().cpu().numpy(), _index(X))
+        return v.double().cpu().numpy() if c.schema is None else c.schema.decode(v.double().cpu().numpy(), _index(X), X)
 
     def column_proba(self,
                       X,       # the table (as fitted: DataFrame or array)

@@ -124,10 +124,10 @@ def impute_mixed_em(holes:pd.DataFrame, seed:int=0, n_draws:int=20)->MixedImputa
     Zx = schema.expand(schema.encode(holes))
     cont, disc, levels, _ = schema.model_layout
     c = MixedConditional(fit_mixed(Zx, cont, disc, levels, k_max=4, ranks=(1, 2), seed=seed), torch.tensor(Zx)[None])
-    rc = RowConditionals(c, schema, holes.index)
+    rc = RowConditionals(c, schema, holes.index, holes)
     proba = {col.name: c.probs(j)[0].numpy() for j, col in enumerate(schema.columns) if col.discrete}
     torch.manual_seed(seed)
-    return MixedImputation(schema.decode(rc.mean.numpy(), holes.index), proba, rc.sample(n_draws), lambda x: rc.log_prob(x).double().numpy(),
+    return MixedImputation(schema.decode(rc.mean.numpy(), holes.index, holes), proba, rc.sample(n_draws), lambda x: rc.log_prob(x).double().numpy(),
                            time.perf_counter() - t)
 
 # %% ../../nbs/tabular/06_mixed_imputation.ipynb #1b623cd9
