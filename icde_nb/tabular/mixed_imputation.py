@@ -23,7 +23,8 @@ from .imputation import _pairwise_mean
 # %% auto #0
 __all__ = ['MIXED_METHODS', 'mixed_instance', 'MixedImputation', 'impute_mixed_ours', 'impute_mixed_mean_mode',
            'impute_mixed_sklearn', 'impute_mixed_em', 'impute_mixed_miceforest', 'impute_mixed_gcimpute',
-           'impute_mixed_mice', 'impute_mixed_utrees', 'mixed_scores', 'run_mixed_instance', 'run_mixed']
+           'impute_mixed_mice', 'impute_mixed_utrees', 'mixed_scores', 'run_mixed_instance', 'run_mixed',
+           'load_mixed_results', 'mixed_goals', 'speed_ratios']
 
 # %% ../../nbs/tabular/06_mixed_imputation.ipynb #8ed13c8d
 def mixed_instance(name:str,          # a table of MIXED_TABLES
@@ -308,3 +309,52 @@ def run_mixed(tables, patterns=('mcar', 'mar', 'mnar'), rates=(0.3,), seeds:int=
     "Every instance of tables x patterns x rates x seeds, scored (in worker processes)."
     jobs = [(t, p, r, s, tuple(methods), max_rows) for t in tables for p in patterns for r in rates for s in range(first_seed, first_seed + seeds)]
     return parallel_map(run_mixed_instance, jobs, workers=workers, progress=progress)
+
+# %% ../../nbs/tabular/06_mixed_imputation.ipynb #b151f975
+def load_mixed_results(folder='nbs/results/mixed')->list:
+    "Every instance of the chunks in a folder (`tools/mixed_peers.sh`), with the scores of the Unmasking Trees files merged into theirs."
+    from pathlib import Path
+    import json
+    files = sorted(Path(folder).glob('*.json'))
+    res = [r for f in files if not f.name.startswith('utrees_') for r in json.loads(f.read_text())['results']]
+    key = lambda r: (r['table'], r['pattern'], r['rate'], r['seed'])
+    at = {key(r): r for r in res}
+    for f in files:
+        if not f.name.startswith('utrees_'): continue
+        for r in json.loads(f.read_text())['results']:
+            if key(r) in at: at[key(r)]['scores'].update(r['scores'])
+    return res
+
+def _means(results:list, metric:str)->dict:  # -> {(table, pattern): {method: mean of metric over the instances that have it}}
+    out = {}
+    for r in results:
+        for m, s in r['scores'].items():
+            if isinstance(s.get(metric), (int, float)): out.setdefault((r['table'], r['pattern']), {}).setdefault(m, []).append(s[metric])
+    return {k: {m: float(np.mean(v)) for m, v in d.items()} for k, d in out.items()}
+
+# %% ../../nbs/tabular/06_mixed_imputation.ipynb #d241520c
+def mixed_goals(results:list, ours:str='in-context (ours)')->dict:
+    "Goal 1 of #34 per mechanism: tables where ours is best (NLL, log-loss, ECE, 90% coverage) or within 5% of the best (RMSE, accuracy)."
+    crit = dict(nll=('lowest numeric NLL', lambda v, b: v <= b, min), logloss=('lowest log-loss', lambda v, b: v <= b, min),
+                ece=('lowest ECE', lambda v, b: v <= b, min), cov90=('90% coverage closest to nominal', lambda v, b: v <= b, None),
+                rmse=('RMSE within 5% of the best', lambda v, b: v <= 1.05 * b, min),
+                accuracy=('accuracy within 5% of the best', lambda v, b: v >= 0.95 * b, max))
+    out = {}
+    for metric, (label, ok, pick) in crit.items():
+        for (t, p), d in _means(results, metric).items():
+            if ours not in d or len(d) < 2: continue
+            if metric == 'cov90': d = {m: abs(v - 0.9) for m, v in d.items()}
+            best = (pick or min)(d.values())
+            hit = ok(d[ours], best)
+            c = out.setdefault(p, {}).setdefault(label, [0, 0]); c[0] += hit; c[1] += 1
+    return {p: {k: f'{a}/{n}' for k, (a, n) in v.items()} for p, v in out.items()}
+
+def speed_ratios(results:list, ours:str='in-context (ours)')->dict:
+    "Median over instances of each method's seconds over ours, one thread each (a ratio above 1: ours is faster)."
+    r = {}
+    for x in results:
+        s = x['scores']
+        if 'seconds' not in s.get(ours, {}): continue
+        for m, v in s.items():
+            if m != ours and 'seconds' in v: r.setdefault(m, []).append(v['seconds'] / max(s[ours]['seconds'], 1e-9))
+    return {m: round(float(np.median(v)), 1) for m, v in r.items()}
