@@ -19,7 +19,7 @@ from .estimators import InContextDensity
 
 # %% auto #0
 __all__ = ['MASS_METHODS', 'resolution', 'cell_widths', 'cell_loglik', 'dequantise', 'masses_ours', 'masses_gmm', 'masses_kde',
-           'masses_utrees', 'masses_instance', 'run_masses', 'masses_table']
+           'masses_utrees', 'masses_instance', 'run_masses', 'masses_table', 'masses_wins']
 
 # %% ../../nbs/tabular/07_masses.ipynb #0440d191
 def resolution(v:np.ndarray)->float:  # (n,) a column's values
@@ -139,3 +139,17 @@ def masses_table(results:list, title:str='')->Table:
         rows.append([t, rs[0]['discrete'], *[('' if x != x else f'**{x:.3f}**' if x == best else f'{x:.3f}') + (f' ({z[m]:.0%} at 0)' if z[m] else '')
                                              for m, x in v.items()]])
     return Table(['table', 'discrete columns', *methods], rows, title)
+
+# %% ../../nbs/tabular/07_masses.ipynb #05da7ee4
+def masses_wins(results:list, ours:str='in-context (ours)')->dict:
+    "On how many tables ours has the higher mean log P(cell) than each other method (a method giving some rows probability 0 loses)."
+    out = {}
+    for t in dict.fromkeys(r['table'] for r in results):
+        rs = [r for r in results if r['table'] == t]
+        mean = lambda m: np.mean([r['scores'][m] for r in rs]) if all(isinstance(r['scores'].get(m), float) for r in rs) else None
+        zero = lambda m: any(r.get('zero', {}).get(m, 0.) > 0 for r in rs)
+        if mean(ours) is None: continue
+        for m in {m for r in rs for m in r['scores']} - {ours}:
+            if mean(m) is None: continue
+            c = out.setdefault(m, [0, 0]); c[0] += bool(zero(m) or mean(ours) > mean(m)); c[1] += 1
+    return {m: f'{a}/{n}' for m, (a, n) in out.items()}
