@@ -283,16 +283,16 @@ def fit_mixed(x, continuous, discrete, n_levels, **kwargs)->MixedMixture:
     return min(mixed_fits(x, continuous, discrete, n_levels, **kwargs), key=lambda f: f[-1])[2]
 
 # %% ../../nbs/density/09_mixed.ipynb #1e60debb
-def _indicators(xd:Tensor, nl:Tensor, budget:int)->tuple:  # (N, Dd) codes, NaN missing -> (N, M) 0/1 indicators (NaN where missing), columns used
+def _indicators(xd:Tensor, nl:Tensor, budget:int)->tuple:  # (..., N, Dd) codes, NaN missing -> (..., N, M) 0/1 indicators (NaN where missing), columns used
     "Each discrete column as indicators of its levels (one for a binary column), fewest levels first, as many columns as fit in `budget`."
     cols, used = [], []
     for j in sorted(range(len(nl)), key=lambda j: int(nl[j])):
         L = int(nl[j]); w = 1 if L <= 2 else L
-        if sum(c.shape[1] for c in cols) + w > budget: break
-        o = ~torch.isnan(xd[:, j])
-        oh = torch.nn.functional.one_hot(torch.where(o, xd[:, j], 0).long(), max(L, 2)).double()[:, -w:]
-        cols.append(torch.where(o[:, None], oh, torch.nan)); used.append(j)
-    return (torch.cat(cols, 1) if cols else xd[:, :0]), used
+        if sum(c.shape[-1] for c in cols) + w > budget: break
+        o = ~torch.isnan(xd[..., j])
+        oh = torch.nn.functional.one_hot(torch.where(o, xd[..., j], 0).long(), max(L, 2)).double()[..., -w:]
+        cols.append(torch.where(o[..., None], oh, torch.nan)); used.append(j)
+    return (torch.cat(cols, -1) if cols else xd[..., :0]), used
 
 @torch.no_grad()
 def mixed_from_network(model,               # a `WideMFA`: the network reads the continuous columns and the discrete ones' indicators

@@ -14,9 +14,12 @@ from torch import Tensor
 from ..distributions import mixture_params
 from ..missingness import hide
 from .dataset import GMMPrior, WIDE, sample_mixtures, shape_columns
+from .masking import context_stats
+from .factor import factor_mixture, FactorConditional
+from .mixed import MixedMixture, level_logits, _indicators
 
 # %% auto #0
-__all__ = ['MixedPrior', 'mixed_tables', 'hide_tables']
+__all__ = ['MixedPrior', 'mixed_tables', 'hide_tables', 'mixed_loss']
 
 # %% ../../nbs/density/10_mixed_prior.ipynb #2eb43007
 @dataclass(frozen=True)
@@ -111,3 +114,27 @@ def hide_tables(rows:Tensor,       # (B, N, D) complete tables (numbers and leve
         miss[:2] = False                                                       # two observed entries per column, at least
         out[b][torch.from_numpy(miss)] = float('nan')
     return out
+
+# %% ../../nbs/density/10_mixed_prior.ipynb #5d1e8338
+def mixed_loss(model,              # a `WideMFA`
+               context:Tensor,     # (B, N, D) context tables (numbers and codes), NaN where missing
+               query:Tensor,       # (B, Nq, D) complete query rows of the same tables
+               discrete:list,      # positions of the discrete columns
+               n_levels:list,      # their levels' counts
+               alpha:float=1.0,    # Dirichlet pseudo-counts of the categoricals per component
+              )->tuple:            # (loss, nll): nats per query entry, numbers in normalised units, levels as masses
+    "NLL of complete query rows under the mixed mixture read from the context as `mixed_from_network` reads it, before its EM steps."
+    D = context.shape[-1]
+    cont = [j for j in range(D) if j not in discrete]
+    Dc, nl = len(cont), torch.as_tensor(list(n_levels))
+    ind, _ = _indicators(context[..., discrete], nl, model.config.max_dim - Dc)   # (B, N, M) what the network reads of the levels
+    x = torch.cat([context[..., cont], ind.to(context.dtype)], -1).float()
+    m, s = context_stats(x)                                                     # (B, 1, Dc + M)
+    z = (x - m) / s
+    lw, mu, W, psi = model.mixture_params(model(z.nan_to_num(), (~torch.isnan(z)).float()))
+    h = FactorConditional(factor_mixture(lw, mu, W, psi), z).log_weights.exp()  # (B, N, K) responsibilities from every entry read
+    logits = level_logits(h, context[..., discrete].double(), nl, int(nl.max()), alpha)   # (B, K, Dd, L): differentiable in h
+    mix = MixedMixture(lw, mu[..., :Dc], W[..., :Dc, :], psi[..., :Dc], logits, range(Dc), range(Dc, Dc + len(discrete)))
+    rows = torch.cat([(query[..., cont] - m[..., :Dc]) / s[..., :Dc], query[..., discrete]], -1)
+    nll = (-mix.log_prob(rows.double()).mean() / D).float()
+    return nll, nll
