@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 from scipy.special import logsumexp
 from ..core import Table, parallel_map
-from ..columns import MAX_ORDINAL, read_schema
+from ..columns import infer_column, read_schema
 from ..scoring.baselines import fit_em_bic
 from .tables import TABLES, load_table, kde_cv
 from .estimators import InContextDensity
@@ -52,8 +52,8 @@ def dequantise(x:np.ndarray, width, seed:int=0)->np.ndarray:  # (n, D) rows, (n,
     "Each entry moved to a uniform draw in its cell (width 0: left as it is)."
     return x + (np.random.RandomState(seed).rand(*x.shape) - 0.5) * np.broadcast_to(width, x.shape)
 
-def _few_values(X:np.ndarray)->dict:  # (n, D) -> {column: its values} for the columns the rule of 04_columns reads as ordinal
-    return {j: np.unique(x) for j, x in enumerate(X.T) if len(np.unique(x)) <= MAX_ORDINAL and len(x) >= 3 * len(np.unique(x))}
+def _few_values(X:np.ndarray)->dict:  # (n, D) -> {column: its values} for the columns the rule of 04_columns reads as levels
+    return {j: np.unique(x) for j, x in enumerate(X.T) if infer_column(pd.Series(x)).kind in ('binary', 'ordinal')}
 
 def _frame(X:np.ndarray, few:dict)->pd.DataFrame:  # rows -> a DataFrame with the few-valued columns as ordered levels
     return pd.DataFrame({j: pd.Categorical(X[:, j], categories=few[j], ordered=True) if j in few else X[:, j] for j in range(X.shape[1])})
