@@ -16,7 +16,7 @@ from .factor import factor_mixture, factor_posterior, FactorConditional, factor_
 
 # %% auto #0
 __all__ = ['discrete_loglik', 'MixedMixture', 'MixedConditional', 'level_logits', 'mixed_em_step', 'init_mixed', 'mixed_fits',
-           'fit_mixed', 'mixed_from_network']
+           'fit_mixed', 'read_mixed', 'mixed_from_network']
 
 # %% ../../nbs/density/09_mixed.ipynb #f787b1e2
 def discrete_loglik(logits:Tensor, # (B, K, Dd, L) log probability of each level of each discrete column per component (-inf: no such level)
@@ -294,6 +294,26 @@ def _indicators(xd:Tensor, nl:Tensor, budget:int)->tuple:  # (..., N, Dd) codes,
         cols.append(torch.where(o[..., None], oh, torch.nan)); used.append(j)
     return (torch.cat(cols, -1) if cols else xd[..., :0]), used
 
+def read_mixed(model,          # a `WideMFA`
+               x:Tensor,       # (B, N, D) tables in the model's numbers (codes for discrete columns), NaN where missing
+               continuous,     # positions of the continuous columns
+               discrete,       # positions of the discrete columns
+               n_levels:Tensor, # (Dd,) levels of each discrete column
+               alpha:float=1.0, # Dirichlet pseudo-counts of each discrete column per component
+               seed:int=0,     # which rows the network reads when there are more than it takes
+              )->tuple:        # (MixedMixture in normalised units, continuous first; z (B, N, Dc); m, s (B, 1, Dc))
+    "What the network makes of mixed tables: its mixture over numbers and indicators, kept on the numbers, with categoricals from its responsibilities."
+    cont, disc, Dc = list(continuous), list(discrete), len(continuous)
+    if Dc > model.config.max_dim: raise ValueError(f"{Dc} continuous columns: the network reads at most {model.config.max_dim}")
+    ind, _ = _indicators(x[..., disc], n_levels, model.config.max_dim - Dc)   # (B, N, M) what the network reads of the levels
+    p, z, m, s = model.read_context(torch.cat([x[..., cont], ind.to(x.dtype)], -1).float(), seed=seed)   # normalised units
+    h = FactorConditional(factor_mixture(*p), z).log_weights.exp()            # (B, N, K) responsibilities from every entry read
+    logits = level_logits(h, x[..., disc].double(), n_levels, int(n_levels.max()) if disc else 1, alpha)   # (B, K, Dd, L)
+    lw, mu, W, psi = p
+    mix = MixedMixture(lw, mu[..., :Dc], W[..., :Dc, :], psi[..., :Dc], logits, range(Dc), range(Dc, Dc + len(disc)))
+    return mix, z[..., :Dc], m[..., :Dc], s[..., :Dc]
+
+# %% ../../nbs/density/09_mixed.ipynb #7b1d2c90
 @torch.no_grad()
 def mixed_from_network(model,               # a `WideMFA`: the network reads the continuous columns and the discrete ones' indicators
                        x,                   # (N, D) a table in the model's numbers (codes for discrete columns), NaN where missing
@@ -308,15 +328,12 @@ def mixed_from_network(model,               # a `WideMFA`: the network reads the
     "The network's mixture, read from every column, as a mixed mixture: its continuous marginal, categoricals from its components, then EM."
     x = torch.as_tensor(np.asarray(x, dtype=np.float64))
     cont, disc, nl = list(continuous), list(discrete), torch.as_tensor(list(n_levels), dtype=torch.long)
-    if len(cont) > model.config.max_dim: raise ValueError(f"{len(cont)} continuous columns: the network reads at most {model.config.max_dim}")
-    r, Dc, L = model.refinement, len(cont), int(nl.max()) if disc else 1
+    r = model.refinement
     steps, strength = (r.steps if steps is None else steps), (r.strength if strength is None else strength)
-    ind, _ = _indicators(x[:, disc], nl, model.config.max_dim - Dc)
-    p, z, m, s = model.read_context(torch.cat([x[:, cont], ind], 1)[None].float(), seed=seed)   # normalised units
-    h = FactorConditional(factor_mixture(*p), z).log_weights.exp().double()    # (1, N, K) responsibilities from every entry read
-    prior = (p[0].exp().double(), p[1][..., :Dc].double(), p[2][..., :Dc, :].double(), p[3][..., :Dc].double())   # continuous marginal
-    mix = MixedMixture(p[0].double(), *prior[1:], level_logits(h, x[None, :, disc], nl, L, alpha), range(Dc), range(Dc, Dc + len(disc)))
-    local = torch.cat([z[..., :Dc].double(), x[None, :, disc]], -1)            # (1, N, Dc + Dd): continuous first
+    net, z, m, s = read_mixed(model, x[None], cont, disc, nl, alpha, seed)
+    prior = tuple(t.double() for t in (net.log_weights.exp(), net.means, net.loadings, net.noise))   # the continuous marginal
+    mix = MixedMixture(net.log_weights.double(), *prior[1:], net.logits, net.continuous, net.discrete)
+    local = torch.cat([z.double(), x[None, :, disc]], -1)                      # (1, N, Dc + Dd): continuous first
     for _ in range(steps): mix, _ = mixed_em_step(mix, local, nl, alpha, model.config.min_noise, prior, strength)
-    m, s = m[0, 0, :Dc].double(), s[0, 0, :Dc].double()                        # back to raw units
+    m, s = m[0, 0].double(), s[0, 0].double()                                  # back to raw units
     return MixedMixture(mix.log_weights, m + s * mix.means, s[:, None] * mix.loadings, s ** 2 * mix.noise, mix.logits, cont, disc)

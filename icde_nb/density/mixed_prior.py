@@ -14,9 +14,7 @@ from torch import Tensor
 from ..distributions import mixture_params
 from ..missingness import hide
 from .dataset import GMMPrior, WIDE, sample_mixtures, shape_columns
-from .masking import context_stats
-from .factor import factor_mixture, FactorConditional
-from .mixed import MixedMixture, level_logits, _indicators
+from .mixed import read_mixed
 
 # %% auto #0
 __all__ = ['MixedPrior', 'mixed_tables', 'hide_tables', 'mixed_loss']
@@ -123,18 +121,10 @@ def mixed_loss(model,              # a `WideMFA`
                n_levels:list,      # their levels' counts
                alpha:float=1.0,    # Dirichlet pseudo-counts of the categoricals per component
               )->tuple:            # (loss, nll): nats per query entry, numbers in normalised units, levels as masses
-    "NLL of complete query rows under the mixed mixture read from the context as `mixed_from_network` reads it, before its EM steps."
+    "NLL of complete query rows under the mixed mixture `read_mixed` reads from the context (what `mixed_from_network` starts its EM from)."
     D = context.shape[-1]
     cont = [j for j in range(D) if j not in discrete]
-    Dc, nl = len(cont), torch.as_tensor(list(n_levels))
-    ind, _ = _indicators(context[..., discrete], nl, model.config.max_dim - Dc)   # (B, N, M) what the network reads of the levels
-    x = torch.cat([context[..., cont], ind.to(context.dtype)], -1).float()
-    m, s = context_stats(x)                                                     # (B, 1, Dc + M)
-    z = (x - m) / s
-    lw, mu, W, psi = model.mixture_params(model(z.nan_to_num(), (~torch.isnan(z)).float()))
-    h = FactorConditional(factor_mixture(lw, mu, W, psi), z).log_weights.exp()  # (B, N, K) responsibilities from every entry read
-    logits = level_logits(h, context[..., discrete].double(), nl, int(nl.max()), alpha)   # (B, K, Dd, L): differentiable in h
-    mix = MixedMixture(lw, mu[..., :Dc], W[..., :Dc, :], psi[..., :Dc], logits, range(Dc), range(Dc, Dc + len(discrete)))
-    rows = torch.cat([(query[..., cont] - m[..., :Dc]) / s[..., :Dc], query[..., discrete]], -1)
+    mix, _, m, s = read_mixed(model, context, cont, discrete, torch.as_tensor(list(n_levels)), alpha)   # differentiable in the network
+    rows = torch.cat([(query[..., cont] - m) / s, query[..., discrete]], -1)  # (B, Nq, D): continuous first, normalised
     nll = (-mix.log_prob(rows.double()).mean() / D).float()
     return nll, nll

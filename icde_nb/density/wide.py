@@ -166,13 +166,12 @@ def _refine_narrow(p:tuple, z:Tensor, r:Refinement, m:Tensor, s:Tensor, floor:fl
 
 # %% ../../nbs/density/06_wide.ipynb #027285a0
 @patch
-@torch.no_grad()
 def read_context(self:WideMFA,
                  context,                  # (B, N, D) or (N, D) raw rows, NaN where an entry is missing
                  context_mask=None,        # (B, N) True for real rows (None: all)
                  seed:int=0,               # which rows the network reads when there are more than max_rows
                 )->tuple:                  # (mixture params (normalised units), z (B, N, D) normalised rows, m, s (B, 1, D))
-    "The network's part of `predict`: its mixture read from at most `max_rows` rows, and the context's standardisation."
+    "The network's part of `predict`: its mixture read from at most `max_rows` rows, and the context's standardisation (differentiable)."
     context, context_mask = check_context(context, context_mask)
     B, N, D = context.shape
     if D > self.config.max_dim:

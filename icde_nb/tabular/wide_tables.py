@@ -108,6 +108,7 @@ def model_scores(model,             # the wide model
         parts.append(conditional_scores(model.conditional(ctx[sl], rows[sl], **kwargs), truth, ep.query[sl], spread[sl]))
     return {k: torch.cat([p[k] for p in parts]).numpy() for k in parts[0]}
 
+@torch.no_grad()
 def model_scores_many(model,        # the wide model
                       cell:tuple,   # (episodes, context, query rows) from `wide_cell_data`
                       settings:dict, # {name: Refinement}
