@@ -143,6 +143,7 @@ def em_candidates(rows:Tensor,      # (B, N, D) the context in the refinement's 
                   k_max:int=6,      # K = 1..k_max
                   slots:int=8,      # components per candidate: the K fitted ones, then weightless copies
                   max_iter:int=30,  # EM iterations per K (the baseline's 100 changed no gap on validation, at 1.5x the time)
+                  reg:float=1e-3,   # ridge of their covariances, a fraction of each column's variance (`gmm_missing_fits`)
                  )->list:           # [(weights (B, slots), means (B, slots, D), covs (B, slots, D, D), k (B,))] for K = 1..k_max; k = 0 where not fitted
     "The classical fits as candidates: per episode, maximum-likelihood GMMs with missing data from k-means starts (`gmm_missing_fits`), one per K."
     B, N, D = rows.shape
@@ -152,7 +153,7 @@ def em_candidates(rows:Tensor,      # (B, N, D) the context in the refinement's 
     for b in range(B):
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')                                       # k-means' convergence warnings on tiny clusters
-            fits = gmm_missing_fits(rows[b].cpu(), k_max, max_iter=max_iter)
+            fits = gmm_missing_fits(rows[b].cpu(), k_max, max_iter=max_iter, reg=reg)
         for K, mix, _, _ in fits:
             comp = mix.component_distribution
             pi[K - 1, b, :K], k[K - 1, b] = mix.mixture_distribution.probs[0].double(), K
@@ -180,12 +181,13 @@ def em_refine_select(p:dict,             # the full head's parameters (as `em_re
                      min_std:float=0.01, # floor of the diagonal of the refined Cholesky factors
                      max_std:float=5.0,  # ceiling of it
                      classical:int=0,    # also the classical fits for K = 1..classical as candidates (`em_candidates`; 0: none)
+                     classical_reg:float=1e-3, # their covariances' ridge, a fraction of each column's variance
                      predictive:bool=False, # posterior-predictive covariances (`predictive_inflation`)
                      **kw,               # passed to `select_components` (sub_steps, top, temperature)
                     )->dict:             # parameters of the averaged mixture: K becomes top*K (unused slots have weight 0)
     "`em_refine_full` for large contexts: MAP-EM, then the number of components chosen (and averaged) by BIC."
     fit, prior, rows = _map_em(p, x, observed, steps, strength)
-    extra = em_candidates(rows, classical, fit[1].shape[1]) if classical else ()
+    extra = em_candidates(rows, classical, fit[1].shape[1], reg=classical_reg) if classical else ()
     return _mixture_to_head(*select_components(fit, rows, prior, strength, extra=extra, predictive=predictive, **kw), min_std, max_std)
 
 
@@ -198,6 +200,7 @@ class Refinement:
     select_from:int=0         # full head: contexts with at least this many rows' worth of observed entries take `em_refine_select` (0: never)
     select_steps:int=10       # EM steps after each drop of a component in the selection (`select_components`' sub_steps)
     select_classical:int=0    # the selection also weighs the classical fits (EM from k-means starts) for K = 1..this (0: none)
+    classical_reg:float=1e-3  # the classical fits' ridge, a fraction of each column's variance (1e-6 lets a nearly determined column stay sharp)
     predictive:bool=False     # the selection's covariances scaled to their posterior predictive's (`predictive_inflation`)
     steps_from:int=0          # the EM steps only for contexts with at least this many rows' worth of observed entries (0: every context)
 
@@ -206,6 +209,7 @@ class Refinement:
         if self.steps_from < 0: raise ValueError(f"steps_from must be >= 0, got {self.steps_from}")
         if self.select_steps < 1: raise ValueError(f"select_steps must be at least 1, got {self.select_steps}")
         if self.select_classical < 0: raise ValueError(f"select_classical must be >= 0, got {self.select_classical}")
+        if self.classical_reg <= 0: raise ValueError(f"classical_reg must be > 0, got {self.classical_reg}")
 
     def updated(self,
                 refine:int|None=None,      # EM steps (None: keep)
@@ -255,7 +259,8 @@ def refine_params(p:dict,             # the head's parameters of b episodes, nor
         q = _apply(q, (em_refine_full if full else em_refine)(sub(em), x[em], observed[em], s.steps, s.strength, min_std, max_std), em)
     if s.select_from and big.any():
         q = _apply(q, em_refine_select(sub(big), x[big], observed[big], min_std=min_std, max_std=max_std, sub_steps=s.select_steps,
-                                       classical=min(s.select_classical, p['means'].shape[1]), predictive=s.predictive), big)
+                                       classical=min(s.select_classical, p['means'].shape[1]),
+                                       classical_reg=s.classical_reg, predictive=s.predictive), big)
     return q
 
 # %% ../../nbs/density/03_refinement.ipynb #2f3665db

@@ -7,6 +7,7 @@ Docs: https://icde-nb.github.io/icde_nb/tabular/estimators.html.md"""
 # %% ../../nbs/tabular/00_estimators.ipynb #a821d503
 from __future__ import annotations
 import math
+from dataclasses import replace
 import numpy as np
 import pandas as pd
 import torch
@@ -63,10 +64,11 @@ class _InContext(BaseEstimator):
                  orders:int=1,             # average the mixture over this many orders of the columns (the given one first; at most D!; 1: none)
                  types:dict|None=None,     # {column: kind} overriding the inference rule of `04_columns` (a DataFrame's labels, or positions)
                  categorical=None,         # columns read as categorical codes (labels, or positions for an array): a shorthand of `types`
+                 classical:int=0,          # also weigh GMMs fitted by EM (K = 1..classical, ridge 1e-6) in the selection of components (0: none)
                 ):
         self.model, self.large, self.max_context, self.max_subsets = model, large, max_context, max_subsets
         self.refine, self.random_state, self.device, self.orders = refine, random_state, device, orders
-        self.types, self.categorical = types, categorical
+        self.types, self.categorical, self.classical = types, categorical, classical
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -97,6 +99,7 @@ def _fit(self:_InContext, X):
     if self.max_context < 2 or self.max_subsets < 1:
         raise ValueError(f"need max_context >= 2 and max_subsets >= 1, got {self.max_context}, {self.max_subsets}")
     if not (isinstance(self.orders, (int, np.integer)) and self.orders >= 1): raise ValueError(f"orders must be an integer >= 1, got {self.orders!r}")
+    if not (isinstance(self.classical, (int, np.integer)) and self.classical >= 0): raise ValueError(f"classical must be an integer >= 0, got {self.classical!r}")
     if isinstance(X, pd.DataFrame) or self.types or self.categorical is not None: return self._fit_table(X)   # columns read by kind
     self.schema_ = None
     return self._fit_numbers(self._validated(X, reset=True))
@@ -123,10 +126,11 @@ def _fit_numbers(self:_InContext, X:np.ndarray):  # (n, D) float64, NaN where an
     ctx = torch.as_tensor(X[self.subsets_], dtype=torch.float32)             # (E, m, D)
     whole = self.large == 'refine_all' and len(X) > self.max_context
     on = torch.as_tensor(X, dtype=torch.float32)[None] if whole else None
-    if self.orders == 1: q = model.predict(ctx, refine=self.refine, refine_on=on)
+    r = replace(model.refinement, select_classical=self.classical, classical_reg=1e-6) if self.classical else None   # None: the model's own
+    if self.orders == 1: q = model.predict(ctx, refinement=r, refine=self.refine, refine_on=on)
     else:                                                                     # each order's mixture mapped back to the table's
         self.orders_ = [p for p, _ in signed_permutations(D, min(self.orders, math.factorial(D)), rng, signs=False)]
-        q = average_mixtures([map_back(model.predict(ctx[..., p], refine=self.refine, refine_on=None if on is None else on[..., p]), p)
+        q = average_mixtures([map_back(model.predict(ctx[..., p], refinement=r, refine=self.refine, refine_on=None if on is None else on[..., p]), p)
                               for p in self.orders_])
     self.mixture_ = pool_mixtures(q) if q.batch_shape[0] > 1 else q
     self.n_rows_ = len(X)
@@ -264,8 +268,9 @@ class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
                  device:str='cpu',         # where the model and the fitted mixture live: 'cpu', 'cuda', 'mps' or 'auto'; results come back as numpy
                  orders:int=1,             # as in `InContextDensity`
                  types:dict|None=None,     # as in `InContextDensity`
-                 categorical=None):        # as in `InContextDensity`
-        super().__init__(model, large, max_context, max_subsets, refine, random_state, device, orders, types, categorical)
+                 categorical=None,         # as in `InContextDensity`
+                 classical:int=0):         # as in `InContextDensity`
+        super().__init__(model, large, max_context, max_subsets, refine, random_state, device, orders, types, categorical, classical)
         self.sample_posterior = sample_posterior
 
     def fit(self,

@@ -7,6 +7,7 @@ Docs: https://icde-nb.github.io/icde_nb/tabular/masses.html.md"""
 # %% ../../nbs/tabular/07_masses.ipynb #f47106a2
 from __future__ import annotations
 from typing import Callable
+from functools import partial
 import numpy as np
 import pandas as pd
 import torch
@@ -63,11 +64,11 @@ def _own_widths(x:np.ndarray, widths:np.ndarray, few:dict, masses:list)->np.ndar
     for j, m in enumerate(masses): w[np.isin(x[:, j], list(m)), j] = 0.      # entries at a point mass
     return w
 
-def masses_ours(tr, te, widths, seed:int=0, samples:int=32, few:dict|None=None)->np.ndarray:
+def masses_ours(tr, te, widths, seed:int=0, samples:int=32, few:dict|None=None, classical:int=0)->np.ndarray:
     "The in-context model on the DataFrame: levels and point masses scored by their probability, other discrete entries by their cells."
     few = _few_values(np.vstack([tr, te])) if few is None else few
     masses = [c.masses for c in read_schema(_frame(tr, few)).columns]
-    est = InContextDensity(random_state=seed).fit(_frame(dequantise(tr, _own_widths(tr, widths, few, masses), seed), few))
+    est = InContextDensity(random_state=seed, classical=classical).fit(_frame(dequantise(tr, _own_widths(tr, widths, few, masses), seed), few))
     masses = [c.masses for c in est.schema_.columns]
     return cell_loglik(lambda r: est.score_samples(_frame(r, few)), te, _own_widths(te, widths, few, masses), samples, seed)
 
@@ -99,8 +100,8 @@ def masses_utrees(tr, te, widths, seed:int=0, samples:int=32, python:str|None=No
             return np.load(f'{d}/lp.npy')
     return cell_loglik(log_density, te, widths, samples, seed)
 
-MASS_METHODS = {'in-context (ours)': masses_ours, 'GaussianMixture (K by BIC)': masses_gmm, 'KernelDensity (CV)': masses_kde,
-                'Unmasking Trees': masses_utrees}
+MASS_METHODS = {'in-context (ours)': masses_ours, 'in-context, classical=8': partial(masses_ours, classical=8),
+                'GaussianMixture (K by BIC)': masses_gmm, 'KernelDensity (CV)': masses_kde, 'Unmasking Trees': masses_utrees}
 
 # %% ../../nbs/tabular/07_masses.ipynb #6996b646
 def masses_instance(job:tuple)->dict:
