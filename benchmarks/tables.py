@@ -41,6 +41,7 @@ def main(tables:Annotated[str, f"comma-separated, any of {list(TABLES) + list(WI
          orders:int=1,         # also ours averaged over this many column orders (InContextImputer(orders=...)); alone, only the two of ours run
          max_columns:int=8,    # first numeric columns kept of each table (0: all of them)
          wide:str=None,        # also the wide model from this checkpoint (or shipped name), as 'in-context, wide', with WIDE_METHODS
+         classical:int=0,      # also ours with GMM candidates (InContextImputer(classical=...)); alone, only the two of ours run
         ):
     "Imputation on real tables: the in-context model against the imputation and density libraries, MCAR / MAR / MNAR, several seeds."
     check_choice('setting', setting, SETTINGS)
@@ -65,6 +66,10 @@ def main(tables:Annotated[str, f"comma-separated, any of {list(TABLES) + list(WI
         from functools import partial
         METHODS[f'in-context (ours), {orders} column orders'] = partial(impute_in_context, orders=orders)
         if methods == 'all': methods = f'in-context (ours);in-context (ours), {orders} column orders'
+    if classical:                                                                 # ours with the classical candidates (tabular/00_estimators), beside ours
+        from functools import partial
+        METHODS[f'in-context (ours), classical={classical}'] = partial(impute_in_context, classical=classical)
+        if methods == 'all': methods = f'in-context (ours);in-context (ours), classical={classical}'
     methods = tuple(METHODS) if methods == 'all' else tuple(comma_list(methods, 'methods', choices=METHODS | WIDE_METHODS, sep=';'))
     if speed:
         import numpy as np

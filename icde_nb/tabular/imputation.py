@@ -52,10 +52,10 @@ def _conditional_imputation(cond:RowConditionals, t0:float, n_draws:int, seed:in
     draws = cond.sample((n_draws,)).double().numpy()
     return Imputation(point, draws, lambda X: cond.log_prob(torch.tensor(X)).double().numpy(), time.perf_counter() - t0)
 
-def impute_in_context(Xm, seed:int=0, fit_on=None, n_draws:int=100, model='auto', orders:int=1)->Imputation:
-    "Ours: `InContextImputer`'s conditionals (`model`: 'auto', the estimators' default, is `tabular` up to 8 columns, `wide` above; fitted on `fit_on` if given: out-of-sample; else on Xm itself; `orders`: column orders averaged)."
+def impute_in_context(Xm, seed:int=0, fit_on=None, n_draws:int=100, model='auto', orders:int=1, classical:int=0)->Imputation:
+    "Ours: `InContextImputer`'s conditionals (`model`: 'auto', the estimators' default, is `tabular` up to 8 columns, `wide` above; fitted on `fit_on` if given: out-of-sample; else on Xm itself; `orders`: column orders averaged; `classical`: GMM candidates, `InContextImputer(classical=)`)."
     t0 = time.perf_counter()
-    imp = InContextImputer(model, random_state=seed, orders=orders).fit(Xm if fit_on is None else fit_on)
+    imp = InContextImputer(model, random_state=seed, orders=orders, classical=classical).fit(Xm if fit_on is None else fit_on)
     return _conditional_imputation(imp.conditional(Xm), t0, n_draws, seed)
 
 def impute_em(Xm, seed:int=0, fit_on=None, n_draws:int=100, k_max:int=6)->Imputation:
