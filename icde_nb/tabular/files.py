@@ -1,4 +1,4 @@
-"""A fitted `InContextImputer` or `InContextDensity` saved to a file that loads without running code, and loaded back to give the same numbers.
+"""A fitted `InContextImputer` or `InContextDensity` saved to a file that loads without running code, and `icde-impute`, which fills a CSV or Parquet file from the command line.
 
 Docs: https://icde-nb.github.io/icde_nb/tabular/files.html.md"""
 
@@ -12,13 +12,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from fastcore.script import call_parse
 from torch.distributions import Categorical, LowRankMultivariateNormal, MixtureSameFamily, MultivariateNormal
+from ..core import UsageError, comma_list, seeded
 from ..columns import Column, Schema
 from ..density.mixed import MixedMixture
 from .estimators import InContextDensity, InContextImputer
 
 # %% auto #0
-__all__ = ['FORMAT', 'ESTIMATORS', 'schema_state', 'schema_from', 'mixture_state', 'mixture_from', 'save_fitted', 'load_fitted']
+__all__ = ['FORMAT', 'ESTIMATORS', 'FORMATS', 'schema_state', 'schema_from', 'mixture_state', 'mixture_from', 'save_fitted',
+           'load_fitted', 'table_format', 'read_table', 'write_table', 'icde_impute']
 
 # %% ../../nbs/tabular/08_files.ipynb #c2c8a3d0
 def _plain(v, what:str):  # a numpy scalar as a Python one; str, int, float, bool and None kept
@@ -118,3 +121,78 @@ def load_fitted(path)->InContextDensity|InContextImputer:
     if state['subsets_'] is not None: est.subsets_ = state['subsets_'].numpy()
     if state['orders_'] is not None: est.orders_ = [o.numpy() for o in state['orders_']]
     return est
+
+# %% ../../nbs/tabular/08_files.ipynb #72fc8e2a
+FORMATS = {'.csv': 'csv', '.csv.gz': 'csv', '.parquet': 'parquet', '.pq': 'parquet'}
+
+def table_format(path, # a file name
+                 flag:str='table', # the option it came from, for errors
+                )->str:  # 'csv' or 'parquet'
+    "The format a file's suffix names, or a one-line `UsageError`."
+    name = Path(path).name.lower()
+    for suffix, fmt in sorted(FORMATS.items(), key=lambda kv: -len(kv[0])):
+        if name.endswith(suffix): return fmt
+    raise UsageError(f"--{flag}: {path} is neither CSV nor Parquet (suffixes {', '.join(FORMATS)})")
+
+def _parquet():
+    try: import pyarrow  # noqa: F401
+    except ImportError: raise UsageError('Parquet needs pyarrow: pip install "icde_nb[files]"') from None
+
+def read_table(path)->pd.DataFrame:
+    "A CSV or Parquet file as a DataFrame; one-line errors for a missing or unreadable file."
+    path, fmt = Path(path), table_format(path)
+    if not path.is_file(): raise UsageError(f"{path}: no such file")
+    if fmt == 'parquet': _parquet()
+    try: return pd.read_parquet(path) if fmt == 'parquet' else pd.read_csv(path)
+    except Exception as e: raise UsageError(f"{path}: cannot be read as {fmt} ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
+
+def write_table(df:pd.DataFrame, path, force:bool=False)->Path:
+    "Write a DataFrame as CSV or Parquet (by the suffix) through a temporary file renamed when complete."
+    path, fmt = Path(path), table_format(path, 'out')
+    if path.exists() and not force: raise UsageError(f"{path} exists: pass --force to replace it")
+    if fmt == 'parquet': _parquet()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
+    try:
+        if fmt == 'parquet': df.to_parquet(tmp, index=False)
+        else: df.to_csv(tmp, index=False, compression='gzip' if path.name.lower().endswith('.gz') else None)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp): os.remove(tmp)
+    return path
+
+# %% ../../nbs/tabular/08_files.ipynb #9e3fc481
+def _numbered(path:Path, i:int)->Path:  # out.csv -> out.3.csv (the suffixes kept)
+    name = path.name; fmt_suffix = next(s for s in sorted(FORMATS, key=len, reverse=True) if name.lower().endswith(s))
+    return path.with_name(f"{name[:-len(fmt_suffix)]}.{i}{name[-len(fmt_suffix):]}")
+
+@call_parse
+def icde_impute(table:str,          # a CSV (.csv, .csv.gz) or Parquet (.parquet, .pq) file; empty cells and NA are missing entries
+                out:str=None,       # the file to write, its format by its suffix (default: TABLE with .imputed before the suffix)
+                draws:int=0,        # 0: conditional means and most probable levels; m > 0: m joint multiple imputations
+                stack:bool=False,   # with --draws: one file with an `imputation` column (1..m), not one file per draw
+                model:str='auto',   # 'auto' (tabular up to 8 numeric columns, wide above), a shipped model's name or a .pt checkpoint
+                seed:int=0,         # seed of the draws and of the rows the network reads of a large table
+                columns:str=None,   # comma-separated columns to model and fill (default: all); the others are copied as they are
+                force:bool=False,   # replace files that exist
+               )->list:             # the files written
+    "Fill the missing entries of a table file with the in-context model's conditionals, or write multiple imputations."
+    src = Path(table); table_format(src)
+    dst = Path(out) if out else _numbered(src, 0).with_name(_numbered(src, 0).name.replace('.0.', '.imputed.', 1))
+    table_format(dst, 'out')
+    if draws < 0: raise UsageError(f"--draws must be >= 0, got {draws}")
+    if stack and not draws: raise UsageError("--stack writes multiple imputations: give --draws m with m >= 1")
+    targets = [dst] if draws == 0 or stack else [_numbered(dst, i) for i in range(1, draws + 1)]
+    if not force and (old := [p for p in targets if p.exists()]): raise UsageError(f"{old[0]} exists: pass --force to replace it")
+    df = read_table(src)
+    cols = comma_list(columns, 'columns', choices=[str(c) for c in df.columns]) or [str(c) for c in df.columns]
+    cols = [c for c in df.columns if str(c) in cols]
+    try: imp = InContextImputer(model=model, random_state=seed).fit(df[cols])
+    except (ValueError, FileNotFoundError) as e: raise UsageError(f"{src}: {str(e).splitlines()[0]}") from None
+    if draws == 0: fills = [imp.transform(df[cols])]
+    else:
+        with seeded(seed): fills = imp.conditional(df[cols]).sample(draws)
+    frames = [pd.concat([df.drop(columns=cols), f], axis=1)[df.columns] for f in fills]
+    if stack: frames = [pd.concat([f.assign(imputation=i) for i, f in enumerate(frames, 1)], ignore_index=True)]
+    written = [write_table(f, p, force) for f, p in zip(frames, targets)]
+    print(f"{src}: {int(df[cols].isna().sum().sum())} missing entries of {len(df)} rows filled, {len(written)} file(s): {', '.join(map(str, written))}")
+    return written
