@@ -35,7 +35,7 @@ def main(tables:Annotated[str, f"comma-separated, any of {list(TABLES) + list(WI
          sweep:bool=False,     # MCAR only, at rates 0.1, 0.3, 0.5 and 0.7 (or --rates)
          rates:str=None,       # comma-separated missing rates, e.g. 0.1,0.5,0.7 (default: 0.3; with --sweep 0.1,0.3,0.5,0.7)
          setting:Annotated[str, f"one of {list(SETTINGS)}: 'in' imputes the table itself; 'out' learns from half the rows and imputes the other half"]='in',
-         merge:bool=False,     # put these methods' scores into the instances of an existing --json file (re-running some methods)
+         merge:bool=False,     # put these methods' scores into the matching instances of an existing --json file (re-running some methods)
          all:bool=False,       # run the four parts of tabular/02_imputation in turn and write their JSON files
          speed:bool=False,     # time every method on every table (MCAR 30%, seed 0) on one thread, side by side
          orders:int=1,         # also ours averaged over this many column orders (InContextImputer(orders=...)); alone, only the two of ours run
@@ -89,7 +89,9 @@ def main(tables:Annotated[str, f"comma-separated, any of {list(TABLES) + list(WI
         print(rank_table(summary, f'{cell}: average rank over {len(summary)} tables (1 = best)').markdown(), '\n')
     if json and merge:                                                            # replace these methods' scores, instance by instance
         old = jsonlib.loads(Path(json).read_text())
-        new = {(r['table'], r['pattern'], r['rate'], r['seed'], r.get('setting', 'in')): r['scores'] for r in results}
-        for r in old['results']: r['scores'].update(new[r['table'], r['pattern'], r['rate'], r['seed'], r.get('setting', 'in')])
+        key = lambda r: (r['table'], r['pattern'], r['rate'], r['seed'], r.get('setting', 'in'))
+        new = {key(r): r['scores'] for r in results}                              # the instances re-run; the others keep their scores
+        if extra := set(new) - {key(r) for r in old['results']}: raise UsageError(f'--merge: {len(extra)} instances (e.g. {min(extra)}) are not in {json}')
+        for r in old['results']: r['scores'].update(new.get(key(r), {}))
         write_json(json, old, old['command'] + ' && ' + shlex.join(['python', *sys.argv])); return
     if json: write_json(json, dict(minutes=(time.perf_counter() - t) / 60, results=results))

@@ -153,7 +153,8 @@ def em_candidates(rows:Tensor,      # (B, N, D) the context in the refinement's 
     for b in range(B):
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')                                       # k-means' convergence warnings on tiny clusters
-            fits = gmm_missing_fits(rows[b].cpu(), k_max, max_iter=max_iter, reg=reg)
+            try: fits = gmm_missing_fits(rows[b].cpu(), k_max, max_iter=max_iter, reg=reg)
+            except ValueError: fits = gmm_missing_fits(rows[b].cpu(), k_max, max_iter=max_iter, reg=max(reg, 1e-3))   # not positive definite at this ridge
         for K, mix, _, _ in fits:
             comp = mix.component_distribution
             pi[K - 1, b, :K], k[K - 1, b] = mix.mixture_distribution.probs[0].double(), K
