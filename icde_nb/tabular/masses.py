@@ -128,7 +128,7 @@ def run_masses(tables=tuple(TABLES), seeds:int=3, methods=tuple(MASS_METHODS), s
 
 # %% ../../nbs/tabular/07_masses.ipynb #a4c7d380
 def masses_table(results:list, title:str='')->Table:
-    "Mean log P(cell) per held-out row for each table and method (higher is better; rows a method gives probability 0 apart, their share shown), the best in bold."
+    "Mean log P(cell) per held-out row for each table and method (higher is better; rows a method gives probability 0 apart, their share shown), the best in bold (ties at the printed precision too)."
     methods = list(dict.fromkeys(m for r in results for m in r['scores']))
     rows = []
     for t in dict.fromkeys(r['table'] for r in results):
@@ -137,7 +137,7 @@ def masses_table(results:list, title:str='')->Table:
              else np.nan for m in methods}
         z = {m: np.mean([r.get('zero', {}).get(m, 0.) for r in rs]) for m in methods}            # share of rows given probability 0
         best = max((x for m, x in v.items() if x == x and not z[m]), default=np.nan)
-        rows.append([t, rs[0]['discrete'], *[('' if x != x else f'**{x:.3f}**' if x == best else f'{x:.3f}') + (f' ({z[m]:.0%} at 0)' if z[m] else '')
+        rows.append([t, rs[0]['discrete'], *[('' if x != x else f'**{x:.3f}**' if f'{x:.3f}' == f'{best:.3f}' else f'{x:.3f}') + (f' ({z[m]:.0%} at 0)' if z[m] else '')
                                              for m, x in v.items()]])
     return Table(['table', 'discrete columns', *methods], rows, title)
 
