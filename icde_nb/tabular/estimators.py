@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 from fastcore.basics import patch
+from tqdm.auto import tqdm
 from torch import Tensor
 from torch.distributions import Distribution, constraints
 from sklearn.base import BaseEstimator, DensityMixin, OneToOneFeatureMixin, TransformerMixin
@@ -25,7 +26,7 @@ from ..density.mixed import MixedMixture, MixedConditional, mixed_from_network
 from ..columns import read_schema
 
 # %% auto #0
-__all__ = ['LARGE', 'auto_model', 'context_subsets', 'InContextDensity', 'RowConditionals', 'InContextImputer']
+__all__ = ['LARGE', 'CHUNK', 'auto_model', 'context_subsets', 'InContextDensity', 'RowConditionals', 'InContextImputer']
 
 # %% ../../nbs/tabular/00_estimators.ipynb #980f293d
 def auto_model(model,   # the estimator's `model` argument
@@ -65,10 +66,12 @@ class _InContext(BaseEstimator):
                  types:dict|None=None,     # {column: kind} overriding the inference rule of `04_columns` (a DataFrame's labels, or positions)
                  categorical=None,         # columns read as categorical codes (labels, or positions for an array): a shorthand of `types`
                  classical:int=0,          # also weigh GMMs fitted by EM (K = 1..classical, ridge 1e-6) in the selection of components (0: none)
+                 max_refine:int|None=20_000, # most rows the refinement after the network reads: a random subset of a larger table (None: all)
+                 progress:bool=True,       # a progress bar when transform or score_samples work through several chunks of rows
                 ):
         self.model, self.large, self.max_context, self.max_subsets = model, large, max_context, max_subsets
         self.refine, self.random_state, self.device, self.orders = refine, random_state, device, orders
-        self.types, self.categorical, self.classical = types, categorical, classical
+        self.types, self.categorical, self.classical, self.max_refine, self.progress = types, categorical, classical, max_refine, progress
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -92,6 +95,21 @@ def _validated(self:_InContext, X, reset:bool)->np.ndarray:  # (n, D) float64, N
         raise ValueError(f"{self._column(c)} has an infinite entry (row {r}; {int(inf.sum())} in all): use NaN for a missing entry, or a finite value")
     return X
 
+# %% ../../nbs/tabular/00_estimators.ipynb #d2c4e6a1
+CHUNK = 65_536   # rows per chunk of `transform` and `score_samples`: memory stays bounded on large tables
+
+@patch
+def _refine_rows(self:_InContext, X:np.ndarray, rng:np.random.RandomState)->np.ndarray:  # (n, D) -> (min(n, max_refine), D)
+    "The rows the refinement reads: all of them, or a random subset of `max_refine` rows of a larger table (in their order)."
+    if self.max_refine is None or len(X) <= self.max_refine: return X
+    return X[np.sort(rng.choice(len(X), self.max_refine, replace=False))]
+
+@patch
+def _chunks(self:_InContext, X, what:str):  # row chunks of an array or DataFrame, under a progress bar when there are several
+    if not isinstance(X, (np.ndarray, pd.DataFrame)): return [X]             # other array-likes (lists, ...) whole
+    parts = [X.iloc[i:i + CHUNK] if isinstance(X, pd.DataFrame) else X[i:i + CHUNK] for i in range(0, max(len(X), 1), CHUNK)]
+    return tqdm(parts, desc=what, unit='chunk', leave=False, disable=not self.progress or len(parts) < 2)
+
 # %% ../../nbs/tabular/00_estimators.ipynb #048c2d00
 @patch
 def _fit(self:_InContext, X):
@@ -100,6 +118,7 @@ def _fit(self:_InContext, X):
         raise ValueError(f"need max_context >= 2 and max_subsets >= 1, got {self.max_context}, {self.max_subsets}")
     if not (isinstance(self.orders, (int, np.integer)) and self.orders >= 1): raise ValueError(f"orders must be an integer >= 1, got {self.orders!r}")
     if not (isinstance(self.classical, (int, np.integer)) and self.classical >= 0): raise ValueError(f"classical must be an integer >= 0, got {self.classical!r}")
+    if self.max_refine is not None and self.max_refine < 2: raise ValueError(f"max_refine must be >= 2 or None, got {self.max_refine!r}")
     if isinstance(X, pd.DataFrame) or self.types or self.categorical is not None: return self._fit_table(X)   # columns read by kind
     self.schema_ = None
     return self._fit_numbers(self._validated(X, reset=True))
@@ -125,7 +144,7 @@ def _fit_numbers(self:_InContext, X:np.ndarray):  # (n, D) float64, NaN where an
     self.subsets_ = context_subsets(len(X), self.max_context, self.max_subsets if ensemble else 1, rng)   # (E, m)
     ctx = torch.as_tensor(X[self.subsets_], dtype=torch.float32)             # (E, m, D)
     whole = self.large == 'refine_all' and len(X) > self.max_context
-    on = torch.as_tensor(X, dtype=torch.float32)[None] if whole else None
+    on = torch.as_tensor(self._refine_rows(X, rng), dtype=torch.float32)[None] if whole else None
     r = replace(model.refinement, select_classical=self.classical, classical_reg=1e-6) if self.classical else None   # None: the model's own
     if self.orders == 1: q = model.predict(ctx, refinement=r, refine=self.refine, refine_on=on)
     else:                                                                     # each order's mixture mapped back to the table's
@@ -155,12 +174,13 @@ def _fit_table(self:_InContext, X):
     if self.orders != 1:
         raise ValueError(f"orders={self.orders} averages column orders of numeric tables; {self._column(disc[0])} is {self.schema_.columns[disc[0]].kind}")
     Z = Z[~np.isnan(Z).all(1)]
+    self.n_rows_ = len(Z)
     model = resolve_model('wide' if isinstance(self.model, str) and self.model == 'auto' else self.model, 'cpu')
     if not hasattr(model, 'read_context'):
         raise ValueError(f"a table with discrete columns is read by the wide model (model='auto' or 'wide'); model={self.model!r} reads numbers only")
     seed = int(check_random_state(self.random_state).randint(2 ** 31 - 1))
+    Z = self._refine_rows(Z, np.random.RandomState(seed))                     # its EM steps read at most max_refine rows
     self.mixture_ = mixed_from_network(model, self.schema_.expand(Z), cont, disc, levels, steps=self.refine, seed=seed)
-    self.n_rows_ = len(Z)
     return self
 
 # %% ../../nbs/tabular/00_estimators.ipynb #08d3c201
@@ -188,7 +208,7 @@ class InContextDensity(DensityMixin, _InContext):
 
     def score_samples(self, X)->np.ndarray:  # (n,)
         "Log density of each row's observed entries, times their mass for discrete columns (missing entries integrated out; none: 0)."
-        return self._conditional(X).log_observed[0].cpu().numpy()
+        return np.concatenate([self._conditional(x).log_observed[0].cpu().numpy() for x in self._chunks(X, 'scoring')])
 
     def score(self, X, y=None)->float:
         "Mean log density of the rows of X."
@@ -269,8 +289,10 @@ class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
                  orders:int=1,             # as in `InContextDensity`
                  types:dict|None=None,     # as in `InContextDensity`
                  categorical=None,         # as in `InContextDensity`
-                 classical:int=0):         # as in `InContextDensity`
-        super().__init__(model, large, max_context, max_subsets, refine, random_state, device, orders, types, categorical, classical)
+                 classical:int=0,          # as in `InContextDensity`
+                 max_refine:int|None=20_000, # as in `InContextDensity`
+                 progress:bool=True):      # as in `InContextDensity`
+        super().__init__(model, large, max_context, max_subsets, refine, random_state, device, orders, types, categorical, classical, max_refine, progress)
         self.sample_posterior = sample_posterior
 
     def fit(self,
@@ -286,11 +308,14 @@ class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
 
     def transform(self, X):  # (n, D) array, or a DataFrame (same columns, index and dtypes) for a table read by kind
         "X with its missing entries filled: the conditional mean (most probable level), or one draw of the conditional if `sample_posterior`."
+        seed = int(check_random_state(self.random_state).randint(2 ** 31 - 1)) if self.sample_posterior else None
+        with seeded(seed): parts = [self._fill(x) for x in self._chunks(X, 'imputing')]   # one stream of draws over the chunks
+        return pd.concat(parts) if isinstance(parts[0], pd.DataFrame) else np.concatenate(parts)
+
+    def _fill(self, X):  # one chunk of rows, filled
         c = self.conditional(X)
-        if not self.sample_posterior: v = c.mean
-        else:
-            with seeded(int(check_random_state(self.random_state).randint(2 ** 31 - 1))): v = c.sample()
-        return v.double().cpu().numpy() if c.schema is None else c.schema.decode(v.double().cpu().numpy(), _index(X), X)
+        v = (c.sample() if self.sample_posterior else c.mean).double().cpu().numpy()
+        return v if c.schema is None else c.schema.decode(v, _index(X), X)
 
     def column_proba(self,
                       X,       # the table (as fitted: DataFrame or array)
