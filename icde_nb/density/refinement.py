@@ -8,15 +8,16 @@ Docs: https://icde-nb.github.io/icde_nb/density/refinement.html.md"""
 from __future__ import annotations
 import warnings
 from dataclasses import dataclass, replace
+import numpy as np
 import torch
 from torch import Tensor
-from .conditional import mixture_em_step, row_patterns, gmm_missing_fits
+from .conditional import MixtureConditional, mixture_em_step, row_patterns, gmm_missing_fits
 from ..core import UsageError, comma_list
 
 # %% auto #0
 __all__ = ['em_refine', 'head_scale_tril', 'rows_worth', 'predictive_inflation', 'em_refine_full', 'select_components',
            'em_candidates', 'pad_components', 'em_refine_select', 'Refinement', 'parse_refinement', 'refine_params',
-           'refine_mixture']
+           'refine_mixture', 'streamed_em_step']
 
 # %% ../../nbs/density/03_refinement.ipynb #d01cab97
 def em_refine(p:dict,               # the head's parameters: logits (B, K), means (B, K, D), log_stds (B, K, D)
@@ -276,3 +277,36 @@ def refine_mixture(weights:Tensor,     # (b, K) component weights
                   )->dict:             # the full head's parameters (logits, means, log_stds, tril) after the setting
     "`refine_params` for a mixture given by its weights, means and covariances."
     return refine_params(_mixture_to_head(weights, means, covs, min_std, max_std), x, observed, setting, min_std, max_std)
+
+# %% ../../nbs/density/03_refinement.ipynb #f5e7a102
+def streamed_em_step(weights:Tensor,    # (1, K) weights
+                     means:Tensor,      # (1, K, D) means
+                     covs:Tensor,       # (1, K, D, D) covariances
+                     rows:Tensor,       # (N, D) the table, NaN where an entry is missing
+                     chunk:int=65_536,  # rows per chunk (memory grows with it, not with N)
+                     ridge:float=1e-6,  # added to the covariances' diagonals, a fraction of each column's observed variance
+                    )->tuple:           # (weights, means, covs) after the step, float64, and the observed-data log-likelihood before it
+    "One maximum-likelihood EM step with missing data over many rows, chunk by chunk: the components' sufficient statistics summed."
+    pi, mu, S = weights.double(), means.double(), covs.double()
+    K, D = mu.shape[1:]
+    logpi = (pi / pi.sum(-1, keepdim=True)).clamp(torch.finfo(pi.dtype).eps, 1).log()
+    nk, sx, sxx, ll = pi.new_zeros(1, K), pi.new_zeros(1, K, D), pi.new_zeros(1, K, D, D), pi.new_zeros(1)
+    for i in range(0, len(rows), chunk):
+        part = torch.as_tensor(rows[i:i + chunk], dtype=torch.float64)[None]   # (1, n, D)
+        P = row_patterns(part)
+        c = MixtureConditional.from_params(logpi, mu, S, part, skip_weightless=False, patterns=P)
+        real = P['o'].any(-1).double()                                          # (1, n) rows with an observed entry
+        r = c.log_weights.exp() * real[..., None]                               # (1, n, K) responsibilities
+        nk += r.sum(1); sx += torch.einsum('bnk,bnkd->bkd', r, c.means)
+        sxx += torch.einsum('bnkd,bnke->bkde', r[..., None] * c.means, c.means)
+        if not c.observed.all():                                                # conditional covariances, per pattern of missing entries
+            ru = r.new_zeros(len(c._pattern_episode), K).index_add_(0, c._pattern.reshape(-1), r.reshape(-1, K))
+            sxx.index_add_(0, c._pattern_episode, ru[..., None, None] * c._cov)
+        ll += (c.log_observed * real).sum(1)
+    alive = (pi > 0) & (nk > 1e-9)                                              # (1, K) live components that took some weight
+    d = nk.clamp_min(1e-12)
+    new_mu = torch.where(alive[..., None], sx / d[..., None], mu)
+    var = torch.as_tensor(np.nanvar(np.asarray(rows, dtype=np.float64), 0), dtype=torch.float64).clamp_min(1e-12)   # (D,)
+    new_S = sxx / d[..., None, None] - new_mu[..., :, None] * new_mu[..., None, :] + torch.diag(ridge * var)
+    new_S = torch.where(alive[..., None, None], 0.5 * (new_S + new_S.mT), S)
+    return torch.where(alive, nk / nk.sum(-1, keepdim=True), 0.), new_mu, new_S, ll

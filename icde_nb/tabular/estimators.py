@@ -14,7 +14,7 @@ import torch
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from torch import Tensor
-from torch.distributions import Distribution, constraints
+from torch.distributions import Categorical, Distribution, MixtureSameFamily, MultivariateNormal, constraints
 from sklearn.base import BaseEstimator, DensityMixin, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -22,6 +22,7 @@ from ..distributions import signed_permutations, map_back, average_mixtures, poo
 from ..core import seeded
 from ..density.factor import mixture_conditional
 from ..density.pretrained import resolve_model
+from ..density.refinement import streamed_em_step
 from ..density.mixed import MixedMixture, MixedConditional, mixed_from_network
 from ..columns import read_schema
 
@@ -67,11 +68,13 @@ class _InContext(BaseEstimator):
                  categorical=None,         # columns read as categorical codes (labels, or positions for an array): a shorthand of `types`
                  classical:int=0,          # also weigh GMMs fitted by EM (K = 1..classical, ridge 1e-6) in the selection of components (0: none)
                  max_refine:int|None=20_000, # most rows the refinement after the network reads: a random subset of a larger table (None: all)
-                 progress:bool=True,       # a progress bar when transform or score_samples work through several chunks of rows
+                 passes:int=3,             # then EM steps over every row of a table larger than max_refine (full-covariance mixtures)
+                 progress:bool=True,       # progress bars: EM passes, and transform or score_samples through several chunks of rows
                 ):
         self.model, self.large, self.max_context, self.max_subsets = model, large, max_context, max_subsets
         self.refine, self.random_state, self.device, self.orders = refine, random_state, device, orders
         self.types, self.categorical, self.classical, self.max_refine, self.progress = types, categorical, classical, max_refine, progress
+        self.passes = passes
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -105,6 +108,18 @@ def _refine_rows(self:_InContext, X:np.ndarray, rng:np.random.RandomState)->np.n
     return X[np.sort(rng.choice(len(X), self.max_refine, replace=False))]
 
 @patch
+def _passes(self:_InContext, q, X:np.ndarray):  # a fitted mixture and its table (n, D) -> the mixture after `passes` EM steps over every row
+    "EM steps over every row of a table larger than `max_refine` (`streamed_em_step`); a factor-analyser mixture is left as it is."
+    comp = q.component_distribution
+    if not self.passes or self.max_refine is None or len(X) <= self.max_refine or not isinstance(comp, MultivariateNormal): return q
+    w, m, S = q.mixture_distribution.probs.cpu(), comp.loc.cpu(), comp.covariance_matrix.cpu()
+    for _ in tqdm(range(self.passes), desc='EM passes over all rows', leave=False, disable=not self.progress):
+        w, m, S, _ = streamed_em_step(w, m, S, X, CHUNK)
+    dev = comp.loc.device
+    return MixtureSameFamily(Categorical(probs=w.to(dev), validate_args=False), MultivariateNormal(m.to(dev), covariance_matrix=S.to(dev), validate_args=False),
+                             validate_args=False)
+
+@patch
 def _chunks(self:_InContext, X, what:str):  # row chunks of an array or DataFrame, under a progress bar when there are several
     if not isinstance(X, (np.ndarray, pd.DataFrame)): return [X]             # other array-likes (lists, ...) whole
     parts = [X.iloc[i:i + CHUNK] if isinstance(X, pd.DataFrame) else X[i:i + CHUNK] for i in range(0, max(len(X), 1), CHUNK)]
@@ -119,6 +134,7 @@ def _fit(self:_InContext, X):
     if not (isinstance(self.orders, (int, np.integer)) and self.orders >= 1): raise ValueError(f"orders must be an integer >= 1, got {self.orders!r}")
     if not (isinstance(self.classical, (int, np.integer)) and self.classical >= 0): raise ValueError(f"classical must be an integer >= 0, got {self.classical!r}")
     if self.max_refine is not None and self.max_refine < 2: raise ValueError(f"max_refine must be >= 2 or None, got {self.max_refine!r}")
+    if not (isinstance(self.passes, (int, np.integer)) and self.passes >= 0): raise ValueError(f"passes must be an integer >= 0, got {self.passes!r}")
     if isinstance(X, pd.DataFrame) or self.types or self.categorical is not None: return self._fit_table(X)   # columns read by kind
     self.schema_ = None
     return self._fit_numbers(self._validated(X, reset=True))
@@ -151,7 +167,7 @@ def _fit_numbers(self:_InContext, X:np.ndarray):  # (n, D) float64, NaN where an
         self.orders_ = [p for p, _ in signed_permutations(D, min(self.orders, math.factorial(D)), rng, signs=False)]
         q = average_mixtures([map_back(model.predict(ctx[..., p], refinement=r, refine=self.refine, refine_on=None if on is None else on[..., p]), p)
                               for p in self.orders_])
-    self.mixture_ = pool_mixtures(q) if q.batch_shape[0] > 1 else q
+    self.mixture_ = self._passes(pool_mixtures(q) if q.batch_shape[0] > 1 else q, X)
     self.n_rows_ = len(X)
     return self
 
@@ -291,8 +307,9 @@ class InContextImputer(OneToOneFeatureMixin, TransformerMixin, _InContext):
                  categorical=None,         # as in `InContextDensity`
                  classical:int=0,          # as in `InContextDensity`
                  max_refine:int|None=20_000, # as in `InContextDensity`
+                 passes:int=3,             # as in `InContextDensity`
                  progress:bool=True):      # as in `InContextDensity`
-        super().__init__(model, large, max_context, max_subsets, refine, random_state, device, orders, types, categorical, classical, max_refine, progress)
+        super().__init__(model, large, max_context, max_subsets, refine, random_state, device, orders, types, categorical, classical, max_refine, passes, progress)
         self.sample_posterior = sample_posterior
 
     def fit(self,
