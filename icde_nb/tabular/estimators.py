@@ -7,6 +7,7 @@ Docs: https://icde-nb.github.io/icde_nb/tabular/estimators.html.md"""
 # %% ../../nbs/tabular/00_estimators.ipynb #a821d503
 from __future__ import annotations
 import math
+from contextlib import contextmanager
 from dataclasses import replace
 import numpy as np
 import pandas as pd
@@ -108,6 +109,13 @@ def _refine_rows(self:_InContext, X:np.ndarray, rng:np.random.RandomState)->np.n
     return X[np.sort(rng.choice(len(X), self.max_refine, replace=False))]
 
 @patch
+@contextmanager
+def _stage(self:_InContext, what:str, n:int):  # a one-step progress bar (it shows the elapsed time) over a stage of fitting a table of n > 10,000 rows
+    with tqdm(total=1, desc=what, leave=False, disable=not self.progress or n <= 10_000) as bar:
+        yield
+        bar.update()
+
+@patch
 def _passes(self:_InContext, q, X:np.ndarray):  # a fitted mixture and its table (n, D) -> the mixture after `passes` EM steps over every row
     "EM steps over every row of a table larger than `max_refine` (`streamed_em_step`); a factor-analyser mixture is left as it is."
     comp = q.component_distribution
@@ -162,11 +170,12 @@ def _fit_numbers(self:_InContext, X:np.ndarray):  # (n, D) float64, NaN where an
     whole = self.large == 'refine_all' and len(X) > self.max_context
     on = torch.as_tensor(self._refine_rows(X, rng), dtype=torch.float32)[None] if whole else None
     r = replace(model.refinement, select_classical=self.classical, classical_reg=1e-6) if self.classical else None   # None: the model's own
-    if self.orders == 1: q = model.predict(ctx, refinement=r, refine=self.refine, refine_on=on)
-    else:                                                                     # each order's mixture mapped back to the table's
-        self.orders_ = [p for p, _ in signed_permutations(D, min(self.orders, math.factorial(D)), rng, signs=False)]
-        q = average_mixtures([map_back(model.predict(ctx[..., p], refinement=r, refine=self.refine, refine_on=None if on is None else on[..., p]), p)
-                              for p in self.orders_])
+    with self._stage('network and refinement', len(X)):
+        if self.orders == 1: q = model.predict(ctx, refinement=r, refine=self.refine, refine_on=on)
+        else:                                                                 # each order's mixture mapped back to the table's
+            self.orders_ = [p for p, _ in signed_permutations(D, min(self.orders, math.factorial(D)), rng, signs=False)]
+            q = average_mixtures([map_back(model.predict(ctx[..., p], refinement=r, refine=self.refine, refine_on=None if on is None else on[..., p]), p)
+                                  for p in self.orders_])
     self.mixture_ = self._passes(pool_mixtures(q) if q.batch_shape[0] > 1 else q, X)
     self.n_rows_ = len(X)
     return self
@@ -196,7 +205,8 @@ def _fit_table(self:_InContext, X):
         raise ValueError(f"a table with discrete columns is read by the wide model (model='auto' or 'wide'); model={self.model!r} reads numbers only")
     seed = int(check_random_state(self.random_state).randint(2 ** 31 - 1))
     Z = self._refine_rows(Z, np.random.RandomState(seed))                     # its EM steps read at most max_refine rows
-    self.mixture_ = mixed_from_network(model, self.schema_.expand(Z), cont, disc, levels, steps=self.refine, seed=seed)
+    with self._stage('network and mixed EM', self.n_rows_):
+        self.mixture_ = mixed_from_network(model, self.schema_.expand(Z), cont, disc, levels, steps=self.refine, seed=seed)
     return self
 
 # %% ../../nbs/tabular/00_estimators.ipynb #08d3c201
