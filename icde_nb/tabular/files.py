@@ -161,9 +161,9 @@ def write_table(df:pd.DataFrame, path, force:bool=False)->Path:
     return path
 
 # %% ../../nbs/tabular/08_files.ipynb #9e3fc481
-def _numbered(path:Path, i:int)->Path:  # out.csv -> out.3.csv (the suffixes kept)
-    name = path.name; fmt_suffix = next(s for s in sorted(FORMATS, key=len, reverse=True) if name.lower().endswith(s))
-    return path.with_name(f"{name[:-len(fmt_suffix)]}.{i}{name[-len(fmt_suffix):]}")
+def _tagged(path:Path, tag)->Path:  # out.csv.gz, 3 -> out.3.csv.gz: a tag before the format's suffix
+    n = len(next(s for s in sorted(FORMATS, key=len, reverse=True) if path.name.lower().endswith(s)))
+    return path.with_name(f"{path.name[:-n]}.{tag}{path.name[-n:]}")
 
 @call_parse
 def icde_impute(table:str,          # a CSV (.csv, .csv.gz) or Parquet (.parquet, .pq) file; empty cells and NA are missing entries
@@ -177,11 +177,11 @@ def icde_impute(table:str,          # a CSV (.csv, .csv.gz) or Parquet (.parquet
                )->list:             # the files written
     "Fill the missing entries of a table file with the in-context model's conditionals, or write multiple imputations."
     src = Path(table); table_format(src)
-    dst = Path(out) if out else _numbered(src, 0).with_name(_numbered(src, 0).name.replace('.0.', '.imputed.', 1))
+    dst = Path(out) if out else _tagged(src, 'imputed')
     table_format(dst, 'out')
     if draws < 0: raise UsageError(f"--draws must be >= 0, got {draws}")
     if stack and not draws: raise UsageError("--stack writes multiple imputations: give --draws m with m >= 1")
-    targets = [dst] if draws == 0 or stack else [_numbered(dst, i) for i in range(1, draws + 1)]
+    targets = [dst] if draws == 0 or stack else [_tagged(dst, i) for i in range(1, draws + 1)]
     if not force and (old := [p for p in targets if p.exists()]): raise UsageError(f"{old[0]} exists: pass --force to replace it")
     df = read_table(src)
     cols = comma_list(columns, 'columns', choices=[str(c) for c in df.columns]) or [str(c) for c in df.columns]
